@@ -1,0 +1,1 @@
+"""The property-based claim suite (``pytest checks``): simulations compared with the bounds."""
