@@ -26,6 +26,8 @@ __all__ = [
     "L53_C",
     "L53_TIME",
     "L55_TIME",
+    "T_MINIMUM",
+    "T_PAPER_REMARK",
     "attention_window",
     "convergence_time_minimum",
     "convergence_time_paper",
@@ -128,21 +130,23 @@ def lemma56_bound(
 
 # -- the convergence-time remark of Section 4 (L679–684; CLAIMS.md R4.2.d, IC-11) -------------
 
+# The largest admissible η (Condition 4.1(4)) and smallest admissible d_h (Condition 4.1(1)),
+# all constants 1, substituted into Theorem 4.2's T with ‖w_O‖ = 1: a function of N, ε, ‖µ‖, σ_p, d.
+T_MINIMUM: sp.Expr = (
+    T_CASE1.subs({c("c_T"): 1, S.w: 1, S.eta: sp.Min(S.m**-2, 1 / (S.s**2 * S.d)) * S.dh ** sp.Rational(-1, 2)})
+    .subs(S.dh, sp.Max(SNR**4, SNR**-4) * S.N**2 * S.eps**-2)
+)
+
+
 @lru_cache(maxsize=1)
 def convergence_time_minimum() -> sp.Expr:
-    """T = 1/(η ε ‖µ‖² w²) at the largest admissible η (Condition 4.1(4)) and the smallest
-    admissible d_h (Condition 4.1(1)), w = 1, all constants 1, written in SNR.
+    """:data:`T_MINIMUM` written in the symbol ``SNR`` (‖µ‖ = SNR·σ_p·√d).
 
-    Derived by substitution, not typed in: the result is N·ε⁻²·max{SNR², SNR⁻⁴}, which keeps the
-    ε⁻² that the paper's "T ∼ O(N·max{SNR², SNR⁻⁴})" drops.
+    Derived by substitution, not typed in: it equals N·ε⁻²·max{SNR², SNR⁻⁴}, which keeps the
+    ε⁻² that the paper's "T ∼ O(N·max{SNR², SNR⁻⁴})" drops (CLAIMS.md R4.2.d, IC-11).
     """
     snr = sp.Symbol("SNR", positive=True)
-    eta_max = sp.Min(S.m**-2, 1 / (S.s**2 * S.d)) * S.dh ** sp.Rational(-1, 2)
-    dh_min = sp.Max(SNR**4, SNR**-4) * S.N**2 * S.eps**-2
-    t = (T_CASE1.subs({c("c_T"): 1, S.w: 1, S.eta: eta_max})).subs(S.dh, dh_min)
-    # express in SNR: ‖µ‖ = SNR·σ_p·√d
-    t = sp.simplify(t.subs(S.m, snr * S.s * sp.sqrt(S.d)))
-    return sp.piecewise_fold(t).rewrite(sp.Piecewise)
+    return T_MINIMUM.subs(S.m, snr * S.s * sp.sqrt(S.d))
 
 
 @lru_cache(maxsize=1)
@@ -157,12 +161,13 @@ def convergence_time_wang() -> sp.Expr:
     return S.d**2 / (S.m**2 * S.eps**2)
 
 
+T_PAPER_REMARK: sp.Expr = S.N * sp.Max(SNR**2, SNR**-4)
+
+
 def convergence_times(params: Params, consts: Constants | None = None) -> dict[str, float | None]:
     """The times of the convergence-time comparison at a point (None where unknown)."""
     values = point_values(params, consts or Constants())
-    snr = sp.Symbol("SNR", positive=True)
-    derived, paper = (e.subs(snr, SNR) for e in (convergence_time_minimum(), convergence_time_paper()))
     t_derived, t_paper, wang, t_case1 = values_many(
-        (derived, paper, convergence_time_wang(), T_CASE1), values)
+        (T_MINIMUM, T_PAPER_REMARK, convergence_time_wang(), T_CASE1), values)
     return {"derived_minimum": t_derived, "paper_statement": t_paper,
             "wang_et_al": wang, "theorem_T_case1": t_case1}

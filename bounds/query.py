@@ -5,11 +5,22 @@ from __future__ import annotations
 
 import math
 
-from bounds.lemmas import GUIDELINE, L53_TIME, L55_TIME, convergence_times
+from bounds.condition41 import CONDITION_4_1, DERIVED
+from bounds.lemmas import (
+    GUIDELINE,
+    L53_TIME,
+    L55_TIME,
+    T_MINIMUM,
+    T_PAPER_REMARK,
+    convergence_time_wang,
+    convergence_times,
+)
 from bounds.params import Constants, Params
 from bounds.regime import RegimeResult, regime
-from bounds.symbolic import evaluate_many, point_values, values_many
+from bounds.symbolic import evaluate_many, point_values, share, values_many
 from bounds.theorem42 import (
+    CASE1,
+    CASE2,
     CLEAN_ERROR,
     LOG_CLEAN_ERROR,
     LOG_ROBUST_ERROR,
@@ -19,9 +30,17 @@ from bounds.theorem42 import (
     T_CASE2,
     T_G8,
 )
-from bounds.theorem43 import LOWER_BOUNDS, UNIFORM_ATTENTION
+from bounds.theorem43 import LOWER_BOUNDS, THM43, UNIFORM_ATTENTION
 
 __all__ = ["answer", "predictions"]
+
+_STATEMENTS = (*CONDITION_4_1, *DERIVED, *CASE1, *CASE2, THM43, *(st for st, _ in LOWER_BOUNDS.values()),
+               UNIFORM_ATTENTION, GUIDELINE)
+_PREDICTED = (CLEAN_ERROR, ROBUST_ERROR, LOG_CLEAN_ERROR, LOG_ROBUST_ERROR, T_CASE1, T_CASE2, T_G8,
+              L53_TIME, L55_TIME, PROBABILITY)
+# Everything one query evaluates, lambdified together once.
+share((*(e for st in _STATEMENTS for e in (st.lhs, st.rhs)), *_PREDICTED,
+       T_MINIMUM, T_PAPER_REMARK, convergence_time_wang()))
 
 
 def _num(x: float | None) -> float | str | None:
@@ -41,9 +60,7 @@ def predictions(params: Params, consts: Constants | None = None, result: RegimeR
     consts = consts or Constants()
     result = result or regime(params, consts)
     values = point_values(params, consts)
-    clean, robust, log_clean, log_robust, t1, t2, tg8, t53, t55, prob = values_many(
-        (CLEAN_ERROR, ROBUST_ERROR, LOG_CLEAN_ERROR, LOG_ROBUST_ERROR, T_CASE1, T_CASE2, T_G8,
-         L53_TIME, L55_TIME, PROBABILITY), values)
+    clean, robust, log_clean, log_robust, t1, t2, tg8, t53, t55, prob = values_many(_PREDICTED, values)
     lows = {name: (st, bound) for name, (st, bound) in LOWER_BOUNDS.items()}
     held = evaluate_many((*tuple(st for st, _ in lows.values()), UNIFORM_ATTENTION, GUIDELINE), values)
     lower = {}

@@ -30,6 +30,7 @@ __all__ = [
     "evaluate_many",
     "logb",
     "point_values",
+    "share",
     "sides_many",
     "values_many",
 ]
@@ -189,9 +190,27 @@ def _bundle(exprs: tuple[sp.Expr, ...]) -> Callable[..., object]:
     return sp.lambdify(_ALL_ARGS, list(exprs), modules="numpy", docstring_limit=0, cse=True)
 
 
+_SHARED: dict[sp.Expr, int] = {}
+_SHARED_EXPRS: list[sp.Expr] = []
+
+
+def share(exprs: tuple[sp.Expr, ...]) -> None:
+    """Declare expressions that one query evaluates together: they are lambdified as a single
+    bundle on first use, so a ``bovit query`` pays for code generation once, not per stage."""
+    for e in exprs:
+        if e not in _SHARED:
+            _SHARED[e] = len(_SHARED_EXPRS)
+            _SHARED_EXPRS.append(e)
+    _bundle.cache_clear()
+
+
 def _raw(exprs: tuple[sp.Expr, ...], values: Mapping[sp.Symbol, object]) -> list[object]:
     args = [np.nan if values[a] is None else values[a] for a in _ALL_ARGS]
+    scalar = all(np.ndim(a) == 0 for a in args)
     with np.errstate(all="ignore"):
+        if scalar and _SHARED and all(e in _SHARED for e in exprs):
+            out = _bundle(tuple(_SHARED_EXPRS))(*args)  # type: ignore[operator]
+            return [out[_SHARED[e]] for e in exprs]  # type: ignore[index]
         return list(_bundle(exprs)(*args))  # type: ignore[call-overload]
 
 

@@ -1,0 +1,279 @@
+"""The ``bovit`` command line: parse, validate, call a library function, print.
+
+It sits in ``reports`` (the last stage of bounds ← simulate ← checks ← reports) because it
+dispatches to every stage; each subcommand imports only what it needs, so ``bovit query``
+never imports torch. Exit codes: 0 ok, 1 infeasible (``solve``), 2 bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_INFEASIBLE, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports bad usage in one line (no usage dump) and exits 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_BAD_INPUT, f"bovit: error: {message}\n")
+
+
+# (flag, Params.from_inputs keyword, help)
+_POINT_OPTIONS: tuple[tuple[str, str, str], ...] = (
+    ("--d", "d", "token dimension d"),
+    ("--dh", "dh", "attention width d_h"),
+    ("--dv", "dv", "value width d_v"),
+    ("--M", "M", "tokens per input M"),
+    ("--N", "N", "training samples N"),
+    ("--mu", "mu", "signal norm ‖µ‖₂"),
+    ("--sigma-p", "sigma_p", "noise scale σ_p"),
+    ("--snr", "snr", "SNR = ‖µ‖/(σ_p√d); with neither --mu nor --sigma-p, σ_p² = 0.4 (Section 6)"),
+    ("--tau", "tau", "per-token attack radius τ (in the norm --p)"),
+    ("--tau-rel", "tau_rel", "τ/‖µ‖"),
+    ("--p", "p", "attack norm: 1, 2 or inf (default 2)"),
+    ("--eta", "eta", "learning rate η"),
+    ("--sigma-V", "sigma_V", "std of W_V's initialisation σ_V"),
+    ("--sigma-h", "sigma_h", "std of W_Q, W_K's initialisation σ_h"),
+    ("--eps", "eps", "target training loss ε in (0,1)"),
+    ("--delta", "delta", "failure probability δ in (0,1) (default 0.01)"),
+    ("--w-O", "w_O", "‖w_O‖₂ (default 1)"),
+    ("--H", "H", "attention heads (default 1)"),
+)
+
+
+def _add_point(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("the point (any subset; unknown values give 'unknown' items)")
+    for flag, dest, text in _POINT_OPTIONS:
+        group.add_argument(flag, dest=dest, metavar="X", help=text)
+    _add_constants(parser)
+
+
+def _add_constants(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("hidden constants")
+    group.add_argument("--const", action="append", default=[], metavar="NAME=VALUE",
+                       help="override a hidden constant or log exponent, e.g. c_1a=2 or k_4=-1 (repeatable)")
+    group.add_argument("--log-base", default="e", metavar="B",
+                       help="base of the paper's unspecified logs: e (default), 2 or 10")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of tables")
+
+
+def _spec(args: argparse.Namespace) -> tuple[dict[str, object], list[str]]:
+    """The point as given, plus notes on what bovit assumed."""
+    spec = {dest: getattr(args, dest) for _, dest, _ in _POINT_OPTIONS if getattr(args, dest) is not None}
+    notes: list[str] = []
+    if "snr" in spec and "mu" not in spec and "sigma_p" not in spec:
+        spec["sigma_p"] = math.sqrt(0.4)
+        notes.append("σ_p = √0.4 assumed (Section 6's noise N(0, 0.4·I)); give --mu or --sigma-p to change it")
+    if "p" not in spec:
+        spec["p"] = "2"
+    return spec, notes
+
+
+def _constants(args: argparse.Namespace):  # -> Constants
+    from bounds.params import Constants
+
+    return Constants.parse(args.const, log_base=args.log_base)
+
+
+# -- formatting ----------------------------------------------------------------------------------
+
+def _g(x: object) -> str:
+    if x is None:
+        return "?"
+    if isinstance(x, str):
+        return x
+    if isinstance(x, bool):
+        return str(x).lower()
+    if isinstance(x, int):
+        return str(x)
+    value = float(x)  # type: ignore[arg-type]
+    return f"{value:.4g}" if math.isfinite(value) else ("∞" if value > 0 else "-∞")
+
+
+def _table(rows: list[list[str]], headers: list[str]) -> str:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+    return "\n".join(lines)
+
+
+def _verdict(item: dict) -> str:
+    if item["holds"] is None:
+        return f"unknown (needs {', '.join(item['missing'])})"
+    margin = item["margin"]
+    if item["holds"]:
+        return "holds" if margin in (None, "inf") else f"holds ({_g(margin)}× to spare)"
+    inv = "∞" if not margin else _g(1 / margin)
+    return f"FAILS (misses by {inv}×)"
+
+
+def _item_rows(items: list[dict]) -> list[list[str]]:
+    return [[i["id"] + ("*" if i.get("derived") else ""), i["statement"], _g(i["lhs"]), _g(i["rhs"]),
+             _verdict(i)] for i in items]
+
+
+def _print_query(ans: dict, notes: list[str]) -> None:
+    pt = ans["point"]
+    fields = [("d", "d"), ("d_h", "dh"), ("d_v", "dv"), ("M", "M"), ("N", "N"), ("H", "H"), ("‖µ‖", "mu"),
+              ("σ_p", "sigma_p"), ("SNR", "snr"), ("τ", "tau"), ("τ/‖µ‖", "tau_rel"), ("norm", "p"),
+              ("η", "eta"), ("σ_h", "sigma_h"), ("σ_V", "sigma_V"), ("ε", "eps"), ("δ", "delta"), ("‖w_O‖", "w_O")]
+    print("point     " + "  ".join(f"{k}={_g(pt[v])}" for k, v in fields if pt.get(v) is not None))
+    print(f"          N·SNR² = {_g(ans['N_snr2'])}")
+    for note in notes:
+        print(f"note      {note}")
+    print(f"regime    {ans['regime']}: {ans['regime_reason']}")
+    if ans["nominal_regime"] != ans["regime"]:
+        print(f"nominal   {ans['nominal_regime']} (ignoring Condition 4.1)")
+    print()
+    print("Condition 4.1 (* = used by the proofs, not stated in the condition)")
+    print(_table(_item_rows(ans["condition_4_1"]), ["item", "statement", "lhs", "rhs", "verdict"]))
+    print()
+    print("Theorem 4.2 hypotheses")
+    hyps = ans["case_hypotheses"]["case1"] + ans["case_hypotheses"]["case2"]
+    print(_table(_item_rows(hyps), ["item", "statement", "lhs", "rhs", "verdict"]))
+    print()
+    b = ans["bounds"]
+    tau_known = pt.get("tau") is not None
+
+    def lower(x: object) -> str:
+        return _g(x) if x is not None else ("none" if tau_known else "?")
+
+    applies = "" if b["applies"] else "   [the theorem's hypotheses are not met here]"
+    print("Predictions" + applies)
+    rows = [
+        ["clean error ≤", f"exp({_g(b['log_clean_error'])}) = {_g(b['clean_error'])}", "Thm 4.2(2): exp(−C·d·SNR²)"],
+        ["robust error ≤", f"exp({_g(b['log_robust_error'])}) = {_g(b['robust_error'])}",
+         "Thm 4.2(3): exp(−C·d·SNR²(1−τ/‖µ‖)²)"],
+        ["with probability ≥", _g(b["probability"]), "1 − 1/d"],
+        ["T", _g(b["T"]), "Thm 4.2: c_T/(η ε ‖µ‖² ‖w_O‖²), ×M in Case 2"],
+        ["T (Case 1, Case 2)", f"{_g(b['T_case1'])}, {_g(b['T_case2'])}", ""],
+        ["T (Lemma G.8)", _g(b["T_G8"]), "c_G8/(η ε (‖µ‖+τ)² ‖w_O‖²)"],
+        ["robust error ≥", lower(b["robust_error_lower"]), "Thm 4.3 as stated: 1/4 when τ ≥ ‖µ‖"],
+        ["robust error ≥", lower(b["robust_error_lower_construction"]), "Thm 4.3's construction: 1/2 when τ ≥ ‖µ‖"],
+        ["robust error ≥", lower(b["robust_error_lower_sharp"]), "sharpened: 1/2 when τ ≥ ‖µ‖/√2"],
+        ["uniform attention fails", _g(b["uniform_attention_fails"]),
+         f"IC-1: τ/‖µ‖ > 1/(√2·M) = {_g(b['uniform_attention_threshold_rel'])}"],
+        ["guideline τ ≤ ‖µ‖/log d_h", _g(b["guideline_holds"]), f"τ_max = {_g(b['guideline_tau_max'])}"],
+        ["Lemma 5.3 / 5.5 from t ≥", f"{_g(b['lemma53_time'])} / {_g(b['lemma55_time'])}", "c/(η‖µ‖²‖w_O‖²Lδ), ×1/ε"],
+    ]
+    print(_table(rows, ["quantity", "value", "source"]))
+    ct = ans["convergence_time_remark"]
+    print()
+    print(f"Section 4's time remark: N·ε⁻²·max{{SNR², SNR⁻⁴}} = {_g(ct['derived_minimum'])} (derived); "
+          f"the paper writes N·max{{SNR², SNR⁻⁴}} = {_g(ct['paper_statement'])} (drops ε⁻²); "
+          f"Wang et al. d²/(‖µ‖²ε²) = {_g(ct['wang_et_al'])}")
+
+
+# -- subcommands ---------------------------------------------------------------------------------
+
+def _cmd_query(args: argparse.Namespace) -> int:
+    from bounds.params import Params
+    from bounds.query import answer
+
+    spec, notes = _spec(args)
+    consts = _constants(args)
+    ans = answer(Params.from_inputs(**spec), consts)
+    if args.json:
+        ans["notes"] = notes
+        print(json.dumps(ans, indent=2, ensure_ascii=False))
+    else:
+        _print_query(ans, notes)
+    return EXIT_OK
+
+
+def _cmd_solve(args: argparse.Namespace) -> int:
+    from bounds.solve import solve
+
+    spec, notes = _spec(args)
+    result = solve(args.target, spec, case=args.case, consts=_constants(args), include_derived=args.with_derived)
+    if args.json:
+        out = result.as_json()
+        out["notes"] = notes
+        print(json.dumps(out, indent=2, ensure_ascii=False, default=str))
+    else:
+        for note in notes:
+            print(f"note      {note}")
+        print(("FEASIBLE    " if result.feasible else "INFEASIBLE  ") + result.explanation)
+        print()
+        rows = [[c.id, c.status, c.needs] for c in result.constraints]
+        print(_table(rows, ["item", "status", f"what it needs of {result.target}"]))
+    return EXIT_OK if result.feasible else EXIT_INFEASIBLE
+
+
+def _cmd_audit(args: argparse.Namespace) -> int:
+    from bounds.presets import PRESETS, audit
+
+    names = [args.preset] if args.preset else list(PRESETS)
+    consts = _constants(args)
+    audits = [audit(name, consts) for name in names]
+    if args.json:
+        print(json.dumps([a.as_json() for a in audits], indent=2, ensure_ascii=False))
+        return EXIT_OK
+    for a in audits:
+        p = a.preset
+        print(f"== {p.name}: {p.source} ({a.n_points} point{'s' if a.n_points != 1 else ''})")
+        print(f"   {p.description}")
+        for text in p.assumed:
+            print(f"   assumed: {text}")
+        regimes = ", ".join(f"{k} {v}" for k, v in a.regimes.items() if v)
+        nominal = ", ".join(f"{k} {v}" for k, v in a.nominal.items() if v)
+        print(f"   regime: {regimes}   (ignoring Condition 4.1: {nominal})")
+        rows = []
+        for r in a.rows:
+            holds = f"{r.n_hold}/{r.n_points}" + (f" ({r.n_unknown} unknown)" if r.n_unknown else "")
+            span = "?" if r.margin_min is None else (
+                _g(r.margin_min) if r.margin_min == r.margin_max else f"{_g(r.margin_min)} … {_g(r.margin_max)}")
+            rows.append([r.id + ("*" if r.derived else ""), holds, span, r.worst])
+        print(_table(rows, ["item", "holds", "margin (≥1 holds)", "worst point"]))
+        print()
+    print("* = required by the proofs, not stated in Condition 4.1. Margin = slack ratio; "
+          "below 1 the item fails by 1/margin.")
+    return EXIT_OK
+
+
+def _build() -> argparse.ArgumentParser:
+    parser = _Parser(prog="bovit", description="Verify 'Benign Overfitting in Adversarial Training for "
+                                               "Vision Transformers': conditions, bounds and regimes.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    q = sub.add_parser("query", help="a point's regime, Condition 4.1 item by item, and the predicted bounds")
+    _add_point(q)
+    q.set_defaults(run=_cmd_query)
+
+    s = sub.add_parser("solve", help="smallest d/dh/N, largest tau/eta, or the sigma_h window that works")
+    s.add_argument("--for", dest="target", required=True, metavar="TARGET",
+                   help="d, dh, N (smallest), tau, eta (largest) or sigma_h (window)")
+    s.add_argument("--case", default="case1", metavar="CASE", help="case1 (default), case2 or none")
+    s.add_argument("--with-derived", action="store_true",
+                   help="also require the proofs' derived conditions (Lemma F.1, eq. 61, Lemma G.4)")
+    _add_point(s)
+    s.set_defaults(run=_cmd_solve)
+
+    a = sub.add_parser("audit", help="Condition 4.1 and the case hypotheses at the paper's own settings")
+    a.add_argument("--preset", metavar="NAME", help="one preset (default: all)")
+    _add_constants(a)
+    a.set_defaults(run=_cmd_audit)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _build()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args))
+    except ValueError as exc:
+        print(f"bovit: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+if __name__ == "__main__":
+    sys.exit(main())
