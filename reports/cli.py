@@ -231,12 +231,27 @@ def _cmd_audit(args: argparse.Namespace) -> int:
         for r in a.rows:
             holds = f"{r.n_hold}/{r.n_points}" + (f" ({r.n_unknown} unknown)" if r.n_unknown else "")
             span = "?" if r.margin_min is None else (
-                _g(r.margin_min) if r.margin_min == r.margin_max else f"{_g(r.margin_min)} … {_g(r.margin_max)}")
+                _g(r.margin_min) if math.isclose(r.margin_min, r.margin_max or 0.0, rel_tol=1e-6) else f"{_g(r.margin_min)} … {_g(r.margin_max)}")
             rows.append([r.id + ("*" if r.derived else ""), holds, span, r.worst])
         print(_table(rows, ["item", "holds", "margin (≥1 holds)", "worst point"]))
         print()
     print("* = required by the proofs, not stated in Condition 4.1. Margin = slack ratio; "
           "below 1 the item fails by 1/margin.")
+    return EXIT_OK
+
+
+def _cmd_bench_bounds(args: argparse.Namespace) -> int:
+    from bounds.bench import bench_classify
+
+    r = bench_classify(points=args.points, baseline_points=args.baseline_points, seed=args.seed)
+    if args.json:
+        print(json.dumps(r.as_json(), indent=2))
+        return EXIT_OK
+    print(f"vectorised classify_many: {r.points:,} points in {r.seconds:.3f} s ({r.rate:,.0f} points/s)")
+    print(f"baseline regime() per point: {r.baseline_points} points in {r.baseline_seconds:.3f} s "
+          f"({r.baseline_rate:,.0f} points/s)")
+    print(f"speed-up: {r.rate / r.baseline_rate:,.0f}x; agree on the baseline subset: {r.agree}")
+    print("regimes: " + ", ".join(f"{k} {v:,}" for k, v in r.counts.items()))
     return EXIT_OK
 
 
@@ -262,6 +277,13 @@ def _build() -> argparse.ArgumentParser:
     a.add_argument("--preset", metavar="NAME", help="one preset (default: all)")
     _add_constants(a)
     a.set_defaults(run=_cmd_audit)
+
+    b = sub.add_parser("bench-bounds", help="time the vectorised regime classification against the per-point one")
+    b.add_argument("--points", type=int, default=1_000_000, help="points for the vectorised run (default 10^6)")
+    b.add_argument("--baseline-points", type=int, default=300, help="points for the per-point baseline")
+    b.add_argument("--seed", type=int, default=0)
+    b.add_argument("--json", action="store_true")
+    b.set_defaults(run=_cmd_bench_bounds)
     return parser
 
 
@@ -273,6 +295,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as exc:
         print(f"bovit: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:  # output piped into `head`: stop quietly
+        sys.stderr.close()
+        return EXIT_OK
 
 
 if __name__ == "__main__":
