@@ -230,8 +230,12 @@ def _cmd_audit(args: argparse.Namespace) -> int:
         rows = []
         for r in a.rows:
             holds = f"{r.n_hold}/{r.n_points}" + (f" ({r.n_unknown} unknown)" if r.n_unknown else "")
-            span = "?" if r.margin_min is None else (
-                _g(r.margin_min) if math.isclose(r.margin_min, r.margin_max or 0.0, rel_tol=1e-6) else f"{_g(r.margin_min)} … {_g(r.margin_max)}")
+            if r.margin_min is None:
+                span = "?"
+            elif math.isclose(r.margin_min, r.margin_max or 0.0, rel_tol=1e-6):
+                span = _g(r.margin_min)
+            else:
+                span = f"{_g(r.margin_min)} … {_g(r.margin_max)}"
             rows.append([r.id + ("*" if r.derived else ""), holds, span, r.worst])
         print(_table(rows, ["item", "holds", "margin (≥1 holds)", "worst point"]))
         print()
