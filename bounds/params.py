@@ -274,17 +274,21 @@ class Constants:
     @classmethod
     def parse(cls, assignments: list[str] | tuple[str, ...] = (), **overrides: object) -> Constants:
         """Constants from ``NAME=VALUE`` strings (the CLI's ``--const``) and keyword overrides."""
-        names = {f.name for f in fields(cls)}
+        names = {f.name for f in fields(cls)} - {"log_base"}  # the base has its own option
+        allowed = ", ".join(sorted(names))
         values: dict[str, object] = {}
         for text in assignments:
             if "=" not in text:
                 raise ValueError(f"const must look like NAME=VALUE, got {text!r}")
             name, value = (part.strip() for part in text.split("=", 1))
-            values[name] = value
-        values.update(overrides)
-        for name in values:
             if name not in names:
-                raise ValueError(f"const name must be one of {', '.join(sorted(names))}, got {name!r}")
+                hint = " (the log base is set by log_base, --log-base)" if name == "log_base" else ""
+                raise ValueError(f"const name must be one of {allowed}, got {text!r}{hint}")
+            values[name] = value
+        for name in overrides:
+            if name not in names | {"log_base"}:
+                raise ValueError(f"const name must be one of {allowed}, got {name!r}")
+        values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]
 
     @property

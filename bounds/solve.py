@@ -173,7 +173,10 @@ def solve(
     consts = consts or Constants()
     goal, integer, (lo, hi) = TARGETS[target]
     statements = CONDITION_4_1 + (DERIVED if include_derived else ()) + CASES[case]
-    spec = {k: v for k, v in spec.items() if v is not None and k != target}
+    spec = {k: v for k, v in spec.items() if v is not None}
+    if target in spec or (target == "tau" and "tau_rel" in spec):
+        Params.from_inputs(**spec)  # a given value of the target is replaced, but must still be valid
+    spec = {k: v for k, v in spec.items() if k != target}
     scan = _Scan(spec, target, statements, consts, integer)
     xs = _grid(target, spec, integer)
     scan.params(float(xs[-1]))  # validates the rest of the point before scanning
@@ -234,6 +237,8 @@ def solve(
         explanation = _conflict(target, statements, sets, reports, lo, hi, case)
         return SolveResult(target, goal, case, False, None, None, (), (), tuple(reports), explanation, None)
 
+    if integer:
+        intervals = [(float(round(a)), float(round(b))) for a, b in intervals]
     if goal == "smallest":
         value = intervals[0][0]
         probe = value - 1 if integer else value * (1 - 1e-9)
@@ -253,6 +258,8 @@ def solve(
     binding = list(dict.fromkeys(binding))
     reports = [ConstraintReport(r.id, "binds", r.needs) if r.id in binding and r.status == "depends" else r
                for r in reports]
+    if integer and value is not None:
+        value = int(value)
     point = scan.params(value if value is not None else math.sqrt(window[0] * window[1]))  # type: ignore[index]
     if goal == "window":
         explanation = (f"σ_h window: {_fmt(window[0])} ≤ σ_h ≤ {_fmt(window[1])}"  # type: ignore[index]

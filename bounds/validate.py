@@ -28,6 +28,7 @@ def as_float(name: str, value: object) -> float:
     """``value`` as a finite float; strings such as ``"1e-3"`` are parsed."""
     if isinstance(value, bool):
         raise ValueError(f"{name} must be a number, got {_show(value)}")
+    given = value
     if isinstance(value, str):
         try:
             value = float(value.strip())
@@ -37,6 +38,7 @@ def as_float(name: str, value: object) -> float:
         raise ValueError(f"{name} must be a number, got {_show(value)}")
     out = float(value)
     if not math.isfinite(out):
+        value = given  # show what was typed ('1e400'), not what it parsed to (inf)
         raise ValueError(f"{name} must be finite, got {_show(value)}")
     return out
 

@@ -32,12 +32,17 @@ __all__ = [
     "perturbed_points",
     "regime_points",
     "small_points",
+    "theorem_constants",
 ]
 
 
 def log_uniform(lo: float, hi: float) -> st.SearchStrategy[float]:
     """Floats spread evenly in log scale over [lo, hi]."""
     return st.floats(math.log10(lo), math.log10(hi)).map(lambda e: 10.0**e)
+
+
+# τ/‖µ‖ ∈ [0, 2], with extra weight on the Case-1/Case-2 thresholds (1/ln d_h ≈ 0.05).
+_TAU_REL = st.one_of(st.floats(0.0, 0.25), st.floats(0.0, 2.0))
 
 
 def condition_point(
@@ -87,7 +92,7 @@ def condition_points(draw: st.DrawFn, tau_rel: st.SearchStrategy[float] | None =
     snr = q**0.25 if draw(st.booleans()) else q**-0.25
     dh = math.ceil(q * n**2 / eps**2 * draw(st.floats(1.01, 3.0)))
     d = math.ceil(n**2 / eps**2 * dh * draw(st.floats(1.01, 10.0)))
-    r = draw(tau_rel if tau_rel is not None else st.floats(0.0, 2.0))
+    r = draw(tau_rel if tau_rel is not None else _TAU_REL)
     return condition_point(
         N=n, M=draw(st.integers(2, 5)), eps=eps, delta=draw(st.sampled_from([0.01, 0.05, 0.1])),
         d=d, dh=dh, snr=snr, sigma_p=draw(log_uniform(1e-3, 1e3)), tau_rel=r,
@@ -123,7 +128,7 @@ def perturbed_points(draw: st.DrawFn) -> Params:
 def small_points(draw: st.DrawFn, tau_rel: st.SearchStrategy[float] | None = None) -> Params:
     """Section-6-sized points: d ≤ 10⁵, d_h ≤ 10⁴; Condition 4.1 nearly always fails here."""
     mu = draw(log_uniform(1e-2, 1e2))
-    r = draw(tau_rel if tau_rel is not None else st.floats(0.0, 2.0))
+    r = draw(tau_rel if tau_rel is not None else _TAU_REL)
     return Params(
         d=draw(st.integers(2, 10**5)), dh=draw(st.integers(2, 10**4)), M=draw(st.integers(2, 32)),
         N=draw(st.integers(1, 100)), mu=mu, sigma_p=draw(log_uniform(1e-2, 10.0)), tau=r * mu,
@@ -151,6 +156,15 @@ def constants(draw: st.DrawFn) -> Constants:
         c_omega=c_b * draw(st.floats(1.0, 3.0)), c_C=draw(st.floats(0.3, 1.5)),
         log_base=draw(st.sampled_from(["e", "2", "10"])),
     )
+
+
+@st.composite
+def theorem_constants(draw: st.DrawFn) -> Constants:
+    """Random constants of Theorem 4.2 only (Condition 4.1's stay at their defaults), so that
+    condition points keep meeting Condition 4.1 while gaps between the cases open up."""
+    c_b = draw(log_uniform(0.3, 3.0))
+    return Constants(c_A=draw(log_uniform(0.1, 100.0)), c_B=c_b, c_A2=draw(log_uniform(0.1, 10.0)),
+                     c_omega=c_b * draw(st.floats(1.0, 3.0)), c_C=draw(st.floats(0.3, 1.5)))
 
 
 # -- exact (rational) points -------------------------------------------------------------------

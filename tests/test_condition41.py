@@ -15,7 +15,7 @@ from strategies import ExactPoint, condition_point, condition_points, exact_poin
 
 from bounds.condition41 import CONDITION_4_1, DERIVED, condition_4_1, condition_holds
 from bounds.params import Constants, Params
-from bounds.symbolic import CONST_SYMBOLS, PARAM_SYMBOLS, S, ItemResult, Statement, evaluate_many, point_values
+from bounds.symbolic import CONST_SYMBOLS, PARAM_SYMBOLS, ItemResult, S, Statement, evaluate_many, point_values
 from bounds.theorem42 import CASE1, CASE2
 from bounds.theorem43 import THM43, THM43_SHARP, UNIFORM_ATTENTION
 
@@ -236,9 +236,9 @@ def test_symbolic_relation_agrees_with_lambdified(
         assert r.holds is not None and r.margin is not None
         if math.isclose(r.margin, 1.0, rel_tol=1e-9) or not math.isfinite(r.margin) or r.margin == 0:
             continue  # too close to the boundary for floats to be trusted (or a zero side)
-        truth = statement.relation.subs(subs)
+        truth = statement.relation.xreplace(subs)  # exact substitution of every symbol
         if truth not in (sp.true, sp.false):  # sympy left it unevaluated: decide numerically
-            diff = sp.N(statement.lhs.subs(subs) - statement.rhs.subs(subs), 60)
+            diff = sp.N(statement.lhs.xreplace(subs) - statement.rhs.xreplace(subs), 60)
             truth = sp.true if (diff >= 0 if statement.op != ">" else diff > 0) else sp.false
         assert bool(truth) == r.holds, (statement.id, r.lhs, r.rhs)
 

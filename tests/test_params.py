@@ -197,7 +197,8 @@ def test_constants_parse_assignment() -> None:
 
 
 def test_constants_parse_keyword_overrides_and_log_base() -> None:
-    consts = Constants.parse(["log_base=2"], c_A=5)
+    consts = Constants.parse(["c_B=0.5"], c_A=5, log_base="2")
+    assert consts.c_B == 0.5
     assert consts.log_base == "2"
     assert consts.log_base_value == 2.0
     assert consts.c_A == 5.0
@@ -205,7 +206,7 @@ def test_constants_parse_keyword_overrides_and_log_base() -> None:
     assert Constants(log_base="10").log_base_value == 10.0
 
 
-@pytest.mark.parametrize("bad", [["c_zz=1"], ["nonsense=1"], ["c_1a"]])
+@pytest.mark.parametrize("bad", [["c_zz=1"], ["nonsense=1"], ["c_1a"], ["log_base=2"]])
 def test_constants_parse_rejects_bad_assignments(bad: list[str]) -> None:
     with pytest.raises(ValueError):
         Constants.parse(bad)
