@@ -186,8 +186,10 @@ def holds_of(op: Op, lhs: float, rhs: float) -> bool:
 
 @cache
 def _bundle(exprs: tuple[sp.Expr, ...]) -> Callable[..., object]:
-    # One lambdify for many expressions: code generation and namespace set-up are paid once.
-    return sp.lambdify(_ALL_ARGS, list(exprs), modules="numpy", docstring_limit=0, cse=True)
+    # One lambdify for many expressions: code generation and namespace set-up are paid once. No
+    # common-subexpression elimination: each expression must round the same way in every bundle,
+    # so that regime() and classify_many() agree even at exact ties.
+    return sp.lambdify(_ALL_ARGS, list(exprs), modules="numpy", docstring_limit=0)
 
 
 _SHARED: dict[sp.Expr, int] = {}

@@ -49,11 +49,6 @@ def test_classify_many_agrees_with_regime(points: list[Params], consts: Constant
         assert REGIMES[int(nominal_code)] == result.nominal, (p.describe(), result.nominal_reason)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bug: regime() (scalar path, symbolic._raw's shared CSE bundle computes N·SNR² as N·(1/(d·s²))·m²) "
-    "and classify_many() (array path, its own bundle computes N·m²/(d·s²)) round N·SNR² differently; "
-    "at the exact tie N·SNR² = c_A2/ε (SNR = 1, ε = 1/N) regime() says N·SNR² = 40 < 40 → 'unmet' "
-    "while classify_many() says 'case2'"))
 def test_classify_many_agrees_with_regime_at_exact_tie() -> None:
     # d = 3840000², σ_p = 1000, ‖µ‖ = σ_p·√d = 3.84e9: SNR = 1 exactly; N = 40, ε = 0.025: N·SNR² = 1/ε
     p = condition_point(N=40, eps=0.025, d=3840000**2, dh=3840000, snr=1.0, sigma_p=1000.0, tau_rel=0.25)
