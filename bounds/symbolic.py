@@ -67,7 +67,9 @@ _PARAM_FIELDS: dict[sp.Symbol, str] = {
 }
 PARAM_SYMBOLS: tuple[sp.Symbol, ...] = tuple(_PARAM_FIELDS)
 CONST_SYMBOLS: dict[str, sp.Symbol] = {
-    f.name: sp.Symbol(f.name, positive=not f.name.startswith("k_"), real=True)
+    # hidden constants are positive; polylog exponents k_* are real of unknown sign (positive=False
+    # would tell sympy k ≤ 0)
+    f.name: sp.Symbol(f.name, real=True) if f.name.startswith("k_") else sp.Symbol(f.name, positive=True)
     for f in fields(Constants)
     if f.name != "log_base"
 }

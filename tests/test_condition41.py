@@ -337,11 +337,6 @@ def test_sigma_h_window(p: Params, log_pos: float) -> None:
 
 # -- assumptions carried by the constants' symbols ---------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bug: bounds.symbolic.CONST_SYMBOLS declares every k_* exponent with positive=False, which sympy "
-    "reads as 'k ≤ 0' (is_nonpositive=True), not 'sign unknown'; the defaults k_2 = k_3M = k_6 = 1 "
-    "contradict it, and symbolic manipulation goes wrong: sqrt(k_2**2) auto-simplifies to -k_2 (= -1 "
-    "at the default), Abs(k_2) to -k_2 and Max(k_2, 0) to 0"))
 @pytest.mark.parametrize("name", ["k_2", "k_3M", "k_6"])
 def test_log_exponent_symbols_admit_their_defaults(name: str) -> None:
     sym = CONST_SYMBOLS[name]
