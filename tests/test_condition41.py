@@ -343,8 +343,8 @@ def test_log_exponent_symbols_admit_their_defaults(name: str) -> None:
     default = getattr(Constants(), name)
     assert default == 1.0
     assert sym.is_nonpositive is not True  # the default is positive
-    assert sp.sqrt(sym**2).subs(sym, default) == 1
-    assert sp.Max(sym, 0).subs(sym, default) == 1
+    assert float(sp.sqrt(sym**2).subs(sym, default)) == 1.0
+    assert float(sp.Max(sym, 0).subs(sym, default)) == 1.0
 
 
 def test_hidden_constant_symbols_are_positive() -> None:
