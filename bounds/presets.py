@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from bounds.params import Constants, Params
 from bounds.regime import REGIMES, describe_margin, regime
-from bounds.symbolic import ItemResult
+from bounds.symbolic import ItemResult, json_number
 from bounds.validate import choice
 
 __all__ = ["PRESETS", "AuditRow", "Preset", "PresetAudit", "audit", "preset"]
@@ -147,9 +147,7 @@ class AuditRow:
     worst: str  # the worst point's id and its margin in words
 
     def as_json(self) -> dict[str, object]:
-        def num(x: float | None) -> object:
-            return None if x is None else (x if math.isfinite(x) else "inf")
-
+        num = json_number
         return {"id": self.id, "source": self.source, "statement": self.statement, "derived": self.derived,
                 "points": self.n_points, "holds": self.n_hold, "fails": self.n_fail, "unknown": self.n_unknown,
                 "margin_min": num(self.margin_min), "margin_max": num(self.margin_max), "worst": self.worst}
@@ -173,19 +171,16 @@ class PresetAudit:
 
 def _row(results: list[ItemResult], points: list[Params]) -> AuditRow:
     first = results[0]
-    margins = [(r.margin, pt) for r, pt in zip(results, points, strict=True) if r.margin is not None]
-    worst = ""
-    if margins:
-        m, pt = min(margins, key=lambda x: x[0])
-        r = next(r for r, q in zip(results, points, strict=True) if q is pt)
+    decided = [(r, pt) for r, pt in zip(results, points, strict=True) if r.margin is not None]
+    if decided:
+        r, pt = min(decided, key=lambda pair: pair[0].margin)  # type: ignore[arg-type, return-value]
         where = f"N={pt.N}, SNR={pt.snr:.3g}" if pt.N is not None and pt.snr is not None else ""
         where += f", τ/‖µ‖={pt.tau_rel:.3g}" if pt.tau_rel is not None else ""
         where += f", p={pt.p}" if pt.p != "2" else ""
         worst = f"{describe_margin(r)} at {where.strip(', ')}"
-        del m
     else:
         worst = describe_margin(first)
-    ms = [m for m, _ in margins]
+    ms = [r.margin for r, _ in decided]
     return AuditRow(first.id, first.source, first.text, first.derived, len(results),
                     sum(r.holds is True for r in results), sum(r.holds is False for r in results),
                     sum(r.holds is None for r in results),

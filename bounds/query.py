@@ -3,8 +3,6 @@ with its margin, and what the theorems predict there (the ``bovit query`` payloa
 
 from __future__ import annotations
 
-import math
-
 from bounds.condition41 import CONDITION_4_1, DERIVED
 from bounds.lemmas import (
     GUIDELINE,
@@ -17,7 +15,7 @@ from bounds.lemmas import (
 )
 from bounds.params import Constants, Params
 from bounds.regime import RegimeResult, regime
-from bounds.symbolic import evaluate_many, point_values, share, values_many
+from bounds.symbolic import evaluate_many, json_number, point_values, share, values_many
 from bounds.theorem42 import (
     CASE1,
     CASE2,
@@ -43,12 +41,6 @@ share((*(e for st in _STATEMENTS for e in (st.lhs, st.rhs)), *_PREDICTED,
        T_MINIMUM, T_PAPER_REMARK, convergence_time_wang()))
 
 
-def _num(x: float | None) -> float | str | None:
-    if x is None:
-        return None
-    return x if math.isfinite(x) else ("inf" if x > 0 else "-inf")
-
-
 def predictions(params: Params, consts: Constants | None = None, result: RegimeResult | None = None) -> dict:
     """What the theorems say at ``params``: the error bounds, T, and the robust-error lower bounds.
 
@@ -61,32 +53,30 @@ def predictions(params: Params, consts: Constants | None = None, result: RegimeR
     result = result or regime(params, consts)
     values = point_values(params, consts)
     clean, robust, log_clean, log_robust, t1, t2, tg8, t53, t55, prob = values_many(_PREDICTED, values)
-    lows = {name: (st, bound) for name, (st, bound) in LOWER_BOUNDS.items()}
-    held = evaluate_many((*tuple(st for st, _ in lows.values()), UNIFORM_ATTENTION, GUIDELINE), values)
-    lower = {}
-    for (name, (_, bound)), item in zip(lows.items(), held, strict=False):
-        lower[name] = None if item.holds is None else (float(bound) if item.holds else None)
-    uniform, guideline = held[-2], held[-1]
+    *held, uniform, guideline = evaluate_many(
+        (*(st for st, _ in LOWER_BOUNDS.values()), UNIFORM_ATTENTION, GUIDELINE), values)
+    lower = {name: float(bound) if item.holds else None
+             for (name, (_, bound)), item in zip(LOWER_BOUNDS.items(), held, strict=True)}
     t_case = {"case1": t1, "case2": t2}.get(result.nominal)
     return {
-        "clean_error": _num(clean),
-        "robust_error": _num(robust),
-        "log_clean_error": _num(log_clean),
-        "log_robust_error": _num(log_robust),
-        "probability": _num(prob),
-        "T": _num(t_case),
-        "T_case1": _num(t1),
-        "T_case2": _num(t2),
-        "T_G8": _num(tg8),
-        "lemma53_time": _num(t53),
-        "lemma55_time": _num(t55),
+        "clean_error": json_number(clean),
+        "robust_error": json_number(robust),
+        "log_clean_error": json_number(log_clean),
+        "log_robust_error": json_number(log_robust),
+        "probability": json_number(prob),
+        "T": json_number(t_case),
+        "T_case1": json_number(t1),
+        "T_case2": json_number(t2),
+        "T_G8": json_number(tg8),
+        "lemma53_time": json_number(t53),
+        "lemma55_time": json_number(t55),
         "robust_error_lower": lower["paper"],
         "robust_error_lower_construction": lower["construction"],
         "robust_error_lower_sharp": lower["sharp"],
         "uniform_attention_fails": uniform.holds,
         "uniform_attention_threshold_rel": (None if uniform.rhs is None or params.mu is None
                                             else uniform.rhs / params.mu),
-        "guideline_tau_max": _num(guideline.rhs),
+        "guideline_tau_max": json_number(guideline.rhs),
         "guideline_holds": guideline.holds,
         "applies": result.regime in ("case1", "case2"),
     }
@@ -96,13 +86,13 @@ def answer(params: Params, consts: Constants | None = None) -> dict:
     """The whole ``bovit query`` payload (JSON-able)."""
     consts = consts or Constants()
     result = regime(params, consts)
-    point = {k: _num(v) if isinstance(v, float) else v for k, v in params.as_dict().items()}
-    point.update(snr=_num(params.snr), tau_rel=_num(params.tau_rel), tau_l2=_num(params.tau_l2))
+    point = {k: json_number(v) if isinstance(v, float) else v for k, v in params.as_dict().items()}
+    point.update(snr=json_number(params.snr), tau_rel=json_number(params.tau_rel), tau_l2=json_number(params.tau_l2))
     return {
         "point": point,
-        "snr": _num(params.snr),
-        "tau_rel": _num(params.tau_rel),
-        "N_snr2": _num(None if params.snr is None or params.N is None else params.N * params.snr**2),
+        "snr": json_number(params.snr),
+        "tau_rel": json_number(params.tau_rel),
+        "N_snr2": json_number(None if params.snr is None or params.N is None else params.N * params.snr**2),
         "regime": result.regime,
         "regime_reason": result.reason,
         "nominal_regime": result.nominal,
@@ -114,6 +104,6 @@ def answer(params: Params, consts: Constants | None = None) -> dict:
             "case2": [i.as_json() for i in result.case2],
         },
         "bounds": predictions(params, consts, result),
-        "convergence_time_remark": {k: _num(v) for k, v in convergence_times(params, consts).items()},
+        "convergence_time_remark": {k: json_number(v) for k, v in convergence_times(params, consts).items()},
         "constants": consts.as_dict(),
     }

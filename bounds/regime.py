@@ -73,22 +73,14 @@ class RegimeResult:
     thm43: ItemResult
 
 
-def _all(items: tuple[ItemResult, ...]) -> bool | None:
-    if any(i.holds is False for i in items):
-        return False
-    if any(i.holds is None for i in items):
-        return None
-    return True
-
-
 def _classify_cases(
     params: Params, consts: Constants, case1: tuple[ItemResult, ...], case2: tuple[ItemResult, ...]
 ) -> tuple[RegimeName, str]:
     """Steps 3–6 of the partition, given τ < ‖µ‖ (Theorem 4.3 does not apply)."""
     snr1, tau1 = case1
     snr2, tau_lo, tau_hi = case2
-    r = params.tau_rel if params.p == "2" else (None if params.tau_l2 is None or params.mu is None
-                                                  else params.tau_l2 / params.mu)
+    # τ as the ℓ₂ radius the hypotheses use (= τ itself for an ℓ₂ attack)
+    r = None if params.tau_l2 is None or params.mu is None else params.tau_l2 / params.mu
     r_text = "?" if r is None else f"{r:.4g}"
     if snr1.holds and tau1.holds:
         return "case1", (f"Case 1: N·SNR² = {snr1.lhs:.4g} ≥ c_A = {snr1.rhs:.4g} and "

@@ -24,7 +24,6 @@ from bounds.validate import choice
 
 __all__ = ["CASES", "TARGETS", "SolveResult", "solve"]
 
-Target = Literal["d", "dh", "N", "tau", "eta", "sigma_h"]
 TARGETS: dict[str, tuple[str, bool, tuple[float, float]]] = {
     # target: (goal, integer?, search domain)
     "d": ("smallest", True, (2.0, 1e18)),
@@ -34,7 +33,6 @@ TARGETS: dict[str, tuple[str, bool, tuple[float, float]]] = {
     "eta": ("largest", False, (1e-40, 1e6)),
     "sigma_h": ("window", False, (1e-40, 1e6)),
 }
-CaseName = Literal["case1", "case2", "none"]
 CASES: dict[str, tuple[Statement, ...]] = {"case1": CASE1, "case2": CASE2, "none": ()}
 _GRID = 500
 
@@ -128,6 +126,19 @@ def _bisect(scan: _Scan, pred: callable, a: float, b: float) -> float:  # type: 
     return a
 
 
+def _refined_runs(scan: _Scan, xs: np.ndarray, mask: np.ndarray, pred: callable) -> list[tuple[float, float]]:  # type: ignore[valid-type]
+    """The intervals where ``pred`` holds: runs of the grid ``mask``, each end bisected to the boundary."""
+    out = []
+    for a_i, b_i in _runs(mask):
+        a, b = float(xs[a_i]), float(xs[b_i])
+        if a_i > 0:
+            a = _bisect(scan, pred, a, float(xs[a_i - 1]))
+        if b_i < len(xs) - 1:
+            b = _bisect(scan, pred, b, float(xs[b_i + 1]))
+        out.append((a, b))
+    return out
+
+
 def _grid(target: str, spec: dict[str, object], integer: bool) -> np.ndarray:
     _, _, (lo, hi) = TARGETS[target]
     if target == "tau":
@@ -171,7 +182,7 @@ def solve(
     choice("target", target, tuple(TARGETS))
     choice("case", case, tuple(CASES))
     consts = consts or Constants()
-    goal, integer, (lo, hi) = TARGETS[target]
+    goal, integer, _ = TARGETS[target]
     statements = CONDITION_4_1 + (DERIVED if include_derived else ()) + CASES[case]
     spec = {k: v for k, v in spec.items() if v is not None}
     if target in spec or (target == "tau" and "tau_rel" in spec):
@@ -193,15 +204,7 @@ def solve(
             reports.append(ConstraintReport(st.id, "unknown", f"left out: needs {needs}"))
             continue
         holds = np.array([bool(r.holds) for r in col])
-        runs_idx = _runs(holds)
-        runs: list[tuple[float, float]] = []
-        for a_i, b_i in runs_idx:
-            a, b = float(xs[a_i]), float(xs[b_i])
-            if a_i > 0:
-                a = _bisect(scan, lambda x, j=j: bool(scan.at(x)[j].holds), a, float(xs[a_i - 1]))
-            if b_i < len(xs) - 1:
-                b = _bisect(scan, lambda x, j=j: bool(scan.at(x)[j].holds), b, float(xs[b_i + 1]))
-            runs.append((a, b))
+        runs = _refined_runs(scan, xs, holds, lambda x, j=j: bool(scan.at(x)[j].holds))
         sets[j] = runs
         sides = np.array([(r.lhs, r.rhs) for r in col], dtype=float)
         constant = bool(np.allclose(sides, sides[0], rtol=1e-9, atol=0.0))
@@ -224,14 +227,7 @@ def solve(
         row = scan.at(x)
         return all(bool(row[j].holds) for j in active)
 
-    intervals: list[tuple[float, float]] = []
-    for a_i, b_i in _runs(feasible_mask):
-        a, b = float(xs[a_i]), float(xs[b_i])
-        if a_i > 0:
-            a = _bisect(scan, all_hold, a, float(xs[a_i - 1]))
-        if b_i < len(xs) - 1:
-            b = _bisect(scan, all_hold, b, float(xs[b_i + 1]))
-        intervals.append((a, b))
+    intervals = _refined_runs(scan, xs, feasible_mask, all_hold)
 
     if not intervals:
         explanation = _conflict(target, statements, sets, reports, lo, hi, case)

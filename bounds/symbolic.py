@@ -28,6 +28,7 @@ __all__ = [
     "Statement",
     "evaluate",
     "evaluate_many",
+    "json_number",
     "logb",
     "point_values",
     "share",
@@ -131,6 +132,13 @@ class Statement:
 
 
 
+def json_number(x: float | None) -> float | str | None:
+    """A float for JSON: infinities become the strings "inf"/"-inf" (JSON has no infinity)."""
+    if x is None:
+        return None
+    return x if math.isfinite(x) else ("inf" if x > 0 else "-inf")
+
+
 @dataclass(frozen=True)
 class ItemResult:
     """A statement evaluated at a point: three-valued ``holds``, both sides and the margin.
@@ -150,14 +158,9 @@ class ItemResult:
     derived: bool
 
     def as_json(self) -> dict[str, object]:
-        def num(x: float | None) -> object:
-            if x is None:
-                return None
-            return x if math.isfinite(x) else ("inf" if x > 0 else "-inf")
-
         return {
             "id": self.id, "source": self.source, "statement": self.text, "holds": self.holds,
-            "lhs": num(self.lhs), "rhs": num(self.rhs), "margin": num(self.margin),
+            "lhs": json_number(self.lhs), "rhs": json_number(self.rhs), "margin": json_number(self.margin),
             "missing": list(self.missing), "derived": self.derived,
         }
 
