@@ -1,0 +1,203 @@
+"""RunConfig: everything that determines one simulated training run, frozen and validated.
+
+A run is one point of the paper's parameter space (d, M, N, d_h, d_v, H, ‖µ‖, σ_p, τ, η, ε, σ_h,
+σ_V, ‖w_O‖, seed) plus the simulation choices the paper leaves open (CLAIMS.md IC-10): the noise
+law, the signal orientation, the initialisation, the direction of w_O, the attack and whether the
+stopping rule looks at the robust or the clean loss. Each choice is a named option with a
+documented default; the store keys a run by the hash of all of it plus the code version.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import math
+from dataclasses import dataclass, field
+from typing import Literal
+
+from bounds.validate import as_int, choice, nonnegative, positive, positive_int
+
+__all__ = [
+    "ATTACKS",
+    "GROUP_FIELDS",
+    "MEMBER_FIELDS",
+    "NORMS",
+    "AttackSpec",
+    "RunConfig",
+]
+
+Norm = Literal["2", "inf", "1", "multi"]
+AttackKind = Literal["pgd", "apgd", "random", "none"]
+NORMS: tuple[str, ...] = ("2", "inf", "1", "multi")
+ATTACKS: tuple[str, ...] = ("pgd", "apgd", "random", "none")
+NOISES = ("isotropic", "projected")
+SIGNALS = ("basis", "random")
+INITS = ("pytorch16", "theory")
+W_O_DIRS = ("ones", "random")
+STOP_ON = ("robust", "clean")
+DTYPES = ("float32", "float64")
+# How the ℓ2 PGD inner loop is computed. "direct" is the textbook computation on d-dimensional
+# tokens; "subspace" is the exact reformulation in span(W_Q, W_K, W_V w_O) (identical up to
+# rounding); "bf16" runs the attack's matmuls in bfloat16 (opt-in, not exact).
+ENGINES = ("direct", "subspace", "bf16")
+
+
+@dataclass(frozen=True)
+class AttackSpec:
+    """An inner maximiser over the per-token balls ‖x̃_m − x_m‖_p ≤ τ (every token m, no clamp).
+
+    ``steps`` iterations of size ``step_rel``·τ (Section 6: 20 steps of 0.2τ), ``restarts`` random
+    restarts (the first start is zero unless ``random_start``), and for APGD the schedule of
+    Croce & Hein (2020). ``kind="random"`` takes one uniformly random point of each ball
+    (a falsifiable corollary of Appendix G, CLAIMS.md S3.alg1); ``"none"`` is clean training.
+    """
+
+    kind: AttackKind = "pgd"
+    steps: int = 20
+    step_rel: float = 0.2
+    random_start: bool = False
+    restarts: int = 1
+
+    def __post_init__(self) -> None:
+        choice("attack", self.kind, ATTACKS)
+        object.__setattr__(self, "steps", positive_int("attack steps", self.steps))
+        object.__setattr__(self, "step_rel", positive("attack step_rel", self.step_rel))
+        if not isinstance(self.random_start, bool):
+            raise ValueError(f"random_start must be a bool, got {self.random_start!r}")
+        object.__setattr__(self, "restarts", positive_int("attack restarts", self.restarts))
+
+    def describe(self) -> str:
+        if self.kind in ("none", "random"):
+            return self.kind
+        rs = ", random start" if self.random_start else ""
+        rr = f", {self.restarts} restarts" if self.restarts > 1 else ""
+        return f"{self.kind}({self.steps} steps of {self.step_rel:g}τ{rs}{rr})"
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """One simulated run of Algorithm 1. Defaults are Section 6's (E6.1–E6.4)."""
+
+    # the paper's parameters
+    N: int
+    snr: float | None = None  # give snr, or mu; sigma_p defaults to √0.4 (Section 6)
+    mu: float | None = None
+    sigma_p: float = math.sqrt(0.4)
+    tau_rel: float = 0.05  # τ/‖µ‖ for p = 2; for other norms the radius is tau_rel·‖µ‖ in that norm
+    d: int = 1024
+    M: int = 16
+    dh: int = 128
+    dv: int = 128
+    H: int = 1
+    norm: Norm = "2"
+    eta: float = 0.1
+    eps: float = 0.01
+    T_max: int = 2000
+    seed: int = 0
+    # choices the paper leaves open (IC-10), each named
+    noise: str = "isotropic"  # Section 6: N(0, 0.4·I); "projected" is Definition 3.1
+    signal: str = "basis"  # µ₊ = ‖µ‖e₁, µ₋ = ‖µ‖e₂; "random": a random orthonormal pair
+    init: str = "pytorch16"  # PyTorch Linear default × 1/16 (Section 6); "theory": N(0, σ_h²), N(0, σ_V²)
+    sigma_h: float | None = None
+    sigma_V: float | None = None
+    w_O_norm: float = 1.0
+    w_O_dir: str = "ones"  # w_O = ‖w_O‖·1/√d_v; "random": a Gaussian direction from the seed
+    stop_on: str = "robust"  # stop when the robust (or clean) training loss < ε
+    attack: AttackSpec = field(default_factory=AttackSpec)
+    test_attack: AttackSpec = field(default_factory=lambda: AttackSpec(kind="pgd", steps=20, restarts=1))
+    n_test: int = 2000
+    log_every: int = 10
+    dtype: str = "float32"
+    engine: str = "direct"
+
+    def __post_init__(self) -> None:
+        set_ = object.__setattr__
+        set_(self, "N", positive_int("N", self.N))
+        set_(self, "sigma_p", positive("sigma_p", self.sigma_p))
+        for name in ("d", "M", "dh", "dv", "H", "T_max", "n_test", "log_every"):
+            set_(self, name, positive_int(name, getattr(self, name)))
+        if self.d < 2:
+            raise ValueError(f"d must be an integer >= 2 (µ₊ ⊥ µ₋ needs two dimensions), got {self.d}")
+        if self.snr is None and self.mu is None:
+            raise ValueError("give snr or mu")
+        if self.snr is not None and self.mu is not None:
+            raise ValueError(f"give snr or mu, not both (got snr={self.snr}, mu={self.mu})")
+        if self.mu is None:
+            snr = positive("snr", self.snr)
+            set_(self, "snr", snr)
+            set_(self, "mu", snr * self.sigma_p * math.sqrt(self.d))
+        else:
+            mu = positive("mu", self.mu)
+            set_(self, "mu", mu)
+            set_(self, "snr", mu / (self.sigma_p * math.sqrt(self.d)))
+        set_(self, "tau_rel", nonnegative("tau_rel", self.tau_rel))
+        choice("norm", self.norm, NORMS)
+        set_(self, "eta", positive("eta", self.eta))
+        set_(self, "eps", positive("eps", self.eps))
+        set_(self, "seed", as_int("seed", self.seed))
+        if self.seed < 0:
+            raise ValueError(f"seed must be >= 0, got {self.seed}")
+        choice("noise", self.noise, NOISES)
+        choice("signal", self.signal, SIGNALS)
+        choice("init", self.init, INITS)
+        if self.init == "theory":
+            if self.sigma_h is None or self.sigma_V is None:
+                raise ValueError("init='theory' needs sigma_h and sigma_V")
+            set_(self, "sigma_h", positive("sigma_h", self.sigma_h))
+            set_(self, "sigma_V", positive("sigma_V", self.sigma_V))
+        elif self.sigma_h is not None or self.sigma_V is not None:
+            raise ValueError(f"sigma_h/sigma_V are used only with init='theory', got init={self.init!r}")
+        set_(self, "w_O_norm", positive("w_O_norm", self.w_O_norm))
+        choice("w_O_dir", self.w_O_dir, W_O_DIRS)
+        choice("stop_on", self.stop_on, STOP_ON)
+        for name in ("attack", "test_attack"):
+            if not isinstance(getattr(self, name), AttackSpec):
+                raise ValueError(f"{name} must be an AttackSpec, got {getattr(self, name)!r}")
+        choice("dtype", self.dtype, DTYPES)
+        choice("engine", self.engine, ENGINES)
+        if self.engine != "direct" and self.norm != "2":
+            raise ValueError(f"engine={self.engine!r} applies to the ℓ2 attack only, got norm={self.norm!r}")
+
+    # ---- derived -------------------------------------------------------------------------
+    @property
+    def tau(self) -> float:
+        """The per-token radius τ = tau_rel·‖µ‖ (in the attack's norm)."""
+        assert self.mu is not None
+        return self.tau_rel * self.mu
+
+    def as_dict(self) -> dict[str, object]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> RunConfig:
+        data = dict(data)
+        for name in ("attack", "test_attack"):
+            if isinstance(data.get(name), dict):
+                data[name] = AttackSpec(**data[name])  # type: ignore[arg-type]
+        if data.get("mu") is not None:
+            data.pop("snr", None)  # as_dict() carries both; the constructor takes one
+        return cls(**data)  # type: ignore[arg-type]
+
+    def key(self, code_version: str) -> str:
+        """A stable hash of the full configuration and the code version (the store's key)."""
+        payload = json.dumps({"config": self.as_dict(), "code": code_version}, sort_keys=True, default=str)
+        return hashlib.sha256(payload.encode()).hexdigest()[:24]
+
+    def group_key(self) -> tuple[object, ...]:
+        """Runs with equal group keys share tensor shapes and code paths and train as one batch."""
+        return tuple(getattr(self, f) for f in GROUP_FIELDS)
+
+    def label(self) -> str:
+        """A short stable id, ``run[N=…,snr=…,…]``, for progress lines and test ids."""
+        return f"run[N={self.N},snr={self.snr:.4g},tau_rel={self.tau_rel:g},seed={self.seed}]"
+
+
+# Fields that may differ inside one batched group (one scalar per member) ...
+MEMBER_FIELDS: tuple[str, ...] = (
+    "N", "snr", "mu", "sigma_p", "tau_rel", "eta", "eps", "T_max", "seed", "sigma_h", "sigma_V", "w_O_norm",
+)
+# ... and those every member of a group shares.
+GROUP_FIELDS: tuple[str, ...] = tuple(
+    f.name for f in dataclasses.fields(RunConfig) if f.name not in MEMBER_FIELDS
+)

@@ -1,0 +1,144 @@
+"""Definition 3.1's data, drawn from a seed, batched over a leading grid axis G.
+
+X = (x₁, …, x_M) ∈ ℝ^{M×d}: the signal token x₁ = µ₊ if y = +1 and µ₋ if y = −1 (y Rademacher),
+the noise tokens x₂, …, x_M i.i.d. N(0, σ_p²(I − µ₊µ₊ᵀ/‖µ‖² − µ₋µ₋ᵀ/‖µ‖²)) ("projected", the
+theory) or N(0, σ_p² I) ("isotropic", the paper's Section 6 experiments with σ_p² = 0.4).
+
+Every random draw comes from a ``torch.Generator`` seeded by (seed, purpose), one per grid member,
+so a member's data do not depend on which other members share its batch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import torch
+
+from bounds.validate import choice, positive, positive_int
+
+__all__ = [
+    "Signals",
+    "generator",
+    "make_signals",
+    "sample",
+    "sample_group",
+    "test_chunks",
+]
+
+
+def generator(seed: int, purpose: str) -> torch.Generator:
+    """A CPU generator for one (seed, purpose) stream: 'signal', 'train', 'init', 'attack', 'test', …"""
+    if not isinstance(seed, int) or seed < 0:
+        raise ValueError(f"seed must be an integer >= 0, got {seed!r}")
+    digest = hashlib.sha256(f"bovit:{seed}:{purpose}".encode()).digest()
+    return torch.Generator().manual_seed(int.from_bytes(digest[:8], "little") & ((1 << 63) - 1))
+
+
+@dataclass(frozen=True)
+class Signals:
+    """µ₊ and µ₋, shape (d,) each: orthogonal, norm ‖µ‖."""
+
+    plus: torch.Tensor
+    minus: torch.Tensor
+
+    @property
+    def norm(self) -> float:
+        return float(self.plus.norm())
+
+
+def make_signals(d: int, mu: float, kind: str = "basis", seed: int = 0, dtype: torch.dtype = torch.float64) -> Signals:
+    """µ₊ = ‖µ‖e₁, µ₋ = ‖µ‖e₂ ("basis", Section 6) or a random orthonormal pair scaled by ‖µ‖."""
+    d = positive_int("d", d, minimum=2)
+    mu = positive("mu", mu)
+    choice("signal", kind, ("basis", "random"))
+    if kind == "basis":
+        basis = torch.zeros(d, 2, dtype=torch.float64)
+        basis[0, 0] = basis[1, 1] = 1.0
+    else:
+        raw = torch.randn(d, 2, generator=generator(seed, "signal"), dtype=torch.float64)
+        basis, _ = torch.linalg.qr(raw)
+    pair = (basis * mu).to(dtype)
+    return Signals(plus=pair[:, 0].contiguous(), minus=pair[:, 1].contiguous())
+
+
+def sample(
+    n: int, signals: Signals, sigma_p: float, M: int, noise: str, gen: torch.Generator, dtype: torch.dtype
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """n examples of Definition 3.1: X of shape (n, M, d) and y ∈ {±1} of shape (n,)."""
+    n = positive_int("n", n)
+    M = positive_int("M", M, minimum=2)
+    sigma_p = positive("sigma_p", sigma_p)
+    choice("noise", noise, ("isotropic", "projected"))
+    d = signals.plus.shape[0]
+    y = torch.randint(0, 2, (n,), generator=gen).to(dtype) * 2 - 1
+    xi = torch.randn(n, M - 1, d, generator=gen, dtype=torch.float64) * sigma_p
+    if noise == "projected":
+        for mu_vec in (signals.plus, signals.minus):
+            unit = mu_vec.to(torch.float64) / mu_vec.to(torch.float64).norm()
+            xi = xi - (xi @ unit)[..., None] * unit
+    signal = torch.where(y[:, None] > 0, signals.plus.to(torch.float64), signals.minus.to(torch.float64))
+    X = torch.cat([signal[:, None, :], xi], dim=1).to(dtype)
+    return X, y
+
+
+def sample_group(
+    ns: list[int],
+    signals: list[Signals],
+    sigma_ps: list[float],
+    seeds: list[int],
+    M: int,
+    noise: str,
+    dtype: torch.dtype,
+    purpose: str = "train",
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Training sets for G members, padded to the largest n.
+
+    Returns X (G, n_max, M, d), y (G, n_max) and a mask (G, n_max) that is 1 on real examples.
+    Padded rows repeat a real example (so they stay finite) and carry mask 0.
+    """
+    if not (len(ns) == len(signals) == len(sigma_ps) == len(seeds)) or not ns:
+        raise ValueError(f"sample_group needs equally long non-empty lists, got {len(ns)}, {len(signals)}, "
+                         f"{len(sigma_ps)}, {len(seeds)}")
+    n_max = max(ns)
+    Xs, ys, masks = [], [], []
+    for n, sig, sp, seed in zip(ns, signals, sigma_ps, seeds, strict=True):
+        X, y = sample(n, sig, sp, M, noise, generator(seed, purpose), dtype)
+        pad = n_max - n
+        if pad:
+            idx = torch.arange(pad) % n
+            X = torch.cat([X, X[idx]])
+            y = torch.cat([y, y[idx]])
+        mask = torch.zeros(n_max, dtype=dtype)
+        mask[:n] = 1
+        Xs.append(X)
+        ys.append(y)
+        masks.append(mask)
+    return torch.stack(Xs), torch.stack(ys), torch.stack(masks)
+
+
+def test_chunks(
+    n_test: int,
+    signals: list[Signals],
+    sigma_ps: list[float],
+    seeds: list[int],
+    M: int,
+    noise: str,
+    dtype: torch.dtype,
+    chunk: int = 500,
+) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+    """A fresh test set of n_test points per member, drawn chunk by chunk and never stored.
+
+    Yields X (G, b, M, d) and y (G, b). The draw of a member depends only on its seed, its
+    signals, σ_p and the chunk size (not on the other members of the group).
+    """
+    n_test = positive_int("n_test", n_test)
+    chunk = positive_int("chunk", chunk)
+    gens = [generator(seed, "test") for seed in seeds]
+    done = 0
+    while done < n_test:
+        b = min(chunk, n_test - done)
+        parts = [sample(b, sig, sp, M, noise, g, dtype) for sig, sp, g in zip(signals, sigma_ps, gens, strict=True)]
+        yield torch.stack([p[0] for p in parts]), torch.stack([p[1] for p in parts])
+        done += b
