@@ -21,10 +21,10 @@ from bounds.validate import choice, positive, positive_int
 __all__ = [
     "Signals",
     "generator",
+    "held_out_chunks",
     "make_signals",
     "sample",
     "sample_group",
-    "test_chunks",
 ]
 
 
@@ -118,7 +118,7 @@ def sample_group(
     return torch.stack(Xs), torch.stack(ys), torch.stack(masks)
 
 
-def test_chunks(
+def held_out_chunks(
     n_test: int,
     signals: list[Signals],
     sigma_ps: list[float],

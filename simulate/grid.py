@@ -1,0 +1,227 @@
+"""Grid specs — the paper's Figures 1, 2 and 3 as named presets, and custom grids — and their groups.
+
+A grid is data: a base of RunConfig fields and axes (lists of values) whose product is the list of
+runs. ``scale`` picks the size: ``paper`` is the paper's own setting (Section 6: d = 1024, M = 16,
+d_h = d_v = 128, N ∈ [2, 22], SNR ∈ [0.16, 16]; Appendix B.1 for Figure 3), ``default`` the same
+dimensions on a coarser grid with three seeds, ``quick`` a miniature (d = 256, M = 8, d_h = d_v = 32)
+that runs on two CPU cores in minutes. Every preset point keeps the paper's η = 0.1, ε = 0.01,
+τ/‖µ‖ and the PyTorch-default × 1/16 initialisation.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, fields
+
+import numpy as np
+
+from simulate.config import RunConfig
+
+__all__ = ["PRESETS", "SCALES", "GridSpec", "apply_settings", "group", "parse_value", "preset"]
+
+SCALES = ("quick", "default", "paper")
+_CONFIG_FIELDS = {f.name for f in fields(RunConfig)}
+
+
+@dataclass(frozen=True)
+class GridSpec:
+    """A named grid: ``base`` RunConfig fields and ``axes`` (field → values) crossed into runs."""
+
+    name: str
+    base: dict[str, object] = field(default_factory=dict)
+    axes: dict[str, tuple[object, ...]] = field(default_factory=dict)
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        for key in [*self.base, *self.axes]:
+            if key not in _CONFIG_FIELDS:
+                raise ValueError(f"grid field must be a RunConfig field, got {key!r}")
+        for key, values in self.axes.items():
+            if len(values) == 0:
+                raise ValueError(f"grid axis {key} must have at least one value, got []")
+        overlap = set(self.base) & set(self.axes)
+        if overlap:
+            raise ValueError(f"a grid field is either fixed or an axis, got both for {sorted(overlap)}")
+
+    def configs(self) -> list[RunConfig]:
+        """The runs of the grid, in a stable order (the axes' product, last axis fastest)."""
+        names = list(self.axes)
+        out = []
+        for combo in itertools.product(*(self.axes[k] for k in names)):
+            out.append(RunConfig(**{**self.base, **dict(zip(names, combo, strict=True))}))  # type: ignore[arg-type]
+        return out
+
+    def __len__(self) -> int:
+        return math.prod(len(v) for v in self.axes.values())
+
+
+def _logspace(lo: float, hi: float, k: int) -> tuple[float, ...]:
+    return tuple(float(f"{v:.4g}") for v in np.geomspace(lo, hi, k))
+
+
+_SCALE_DIMS: dict[str, dict[str, object]] = {
+    "quick": {"d": 256, "M": 8, "dh": 32, "dv": 32, "T_max": 300, "n_test": 1000, "log_every": 10},
+    "default": {"d": 1024, "M": 16, "dh": 128, "dv": 128, "T_max": 1000, "n_test": 2000, "log_every": 10},
+    "paper": {"d": 1024, "M": 16, "dh": 128, "dv": 128, "T_max": 3000, "n_test": 2000, "log_every": 10},
+}
+
+
+def _fig1(scale: str) -> GridSpec:
+    """Figure 1a–b: clean and robust accuracy over N × SNR at τ/‖µ‖ = 0.05 (Section 6)."""
+    axes: dict[str, dict[str, tuple[object, ...]]] = {
+        "quick": {"N": (2, 6, 12, 22), "snr": _logspace(0.16, 16, 5), "seed": (0,)},
+        "default": {"N": (2, 4, 8, 14, 22), "snr": _logspace(0.16, 16, 7), "seed": (0, 1, 2)},
+        "paper": {"N": tuple(range(2, 23, 2)), "snr": _logspace(0.16, 16, 11), "seed": (0, 1, 2, 3, 4)},
+    }
+    return GridSpec("fig1", {**_SCALE_DIMS[scale], "tau_rel": 0.05}, axes[scale],
+                    "Figure 1a-b: accuracy over N x SNR, tau/|mu| = 0.05")
+
+
+def _fig2(scale: str) -> GridSpec:
+    """Figure 2: loss and robust accuracy curves at N = 22 over SNR (and SNR = 12 over N: see fig2n)."""
+    axes = {
+        "quick": {"snr": _logspace(0.25, 16, 4), "seed": (0,)},
+        "default": {"snr": _logspace(0.16, 16, 6), "seed": (0, 1, 2)},
+        "paper": {"snr": _logspace(0.16, 16, 9), "seed": (0, 1, 2, 3, 4)},
+    }
+    return GridSpec("fig2", {**_SCALE_DIMS[scale], "tau_rel": 0.05, "N": 22, "log_every": 1}, axes[scale],
+                    "Figure 2 (left): N = 22, curves over SNR")
+
+
+def _fig2n(scale: str) -> GridSpec:
+    axes = {
+        "quick": {"N": (2, 8, 22), "seed": (0,)},
+        "default": {"N": (2, 6, 12, 22), "seed": (0, 1, 2)},
+        "paper": {"N": (2, 4, 8, 12, 16, 22), "seed": (0, 1, 2, 3, 4)},
+    }
+    return GridSpec("fig2n", {**_SCALE_DIMS[scale], "tau_rel": 0.05, "snr": 12.0, "log_every": 1}, axes[scale],
+                    "Figure 2 (right): SNR = 12, curves over N")
+
+
+def _fig3(scale: str) -> GridSpec:
+    """Figure 3 / Appendix B.1: N = 25, SNR = 16, M = 2, σ_p = 0.05, τ/‖µ‖ ∈ {0.02, 0.1, 0.5}."""
+    dims = {"quick": {"d": 256, "dh": 128, "dv": 128, "T_max": 300},
+            "default": {"d": 1024, "dh": 512, "dv": 512, "T_max": 1000},
+            "paper": {"d": 1024, "dh": 512, "dv": 512, "T_max": 3000}}[scale]
+    seeds = {"quick": (0,), "default": (0, 1, 2), "paper": (0, 1, 2, 3, 4)}[scale]
+    base = {**dims, "M": 2, "N": 25, "snr": 16.0, "sigma_p": 0.05, "log_every": 1,
+            "n_test": _SCALE_DIMS[scale]["n_test"]}
+    return GridSpec("fig3", base, {"tau_rel": (0.02, 0.1, 0.5), "seed": seeds},
+                    "Figure 3 / Appendix B.1: dynamics at tau/|mu| = 0.02, 0.1, 0.5")
+
+
+PRESETS: dict[str, Callable[[str], GridSpec]] = {"fig1": _fig1, "fig2": _fig2, "fig2n": _fig2n, "fig3": _fig3}
+
+
+def preset(name: str, scale: str = "default") -> GridSpec:
+    """The named preset at the given scale."""
+    if name not in PRESETS:
+        raise ValueError(f"preset must be one of {', '.join(PRESETS)}, got {name!r}")
+    if scale not in SCALES:
+        raise ValueError(f"scale must be one of {', '.join(SCALES)}, got {scale!r}")
+    return PRESETS[name](scale)
+
+
+def group(configs: Sequence[RunConfig], max_members: int = 16) -> list[list[RunConfig]]:
+    """Batched groups: runs sharing shapes and code paths (the group key) and N, at most
+    ``max_members`` each. Grouping by N as well avoids padding waste; the order is stable."""
+    if max_members < 1:
+        raise ValueError(f"max_members must be >= 1, got {max_members}")
+    buckets: dict[tuple[object, ...], list[RunConfig]] = defaultdict(list)
+    for c in configs:
+        buckets[(*c.group_key(), c.N)].append(c)
+    out = []
+    for members in buckets.values():
+        for i in range(0, len(members), max_members):
+            out.append(members[i : i + max_members])
+    return out
+
+
+_INT_FIELDS = {"N", "d", "M", "dh", "dv", "H", "T_max", "seed", "n_test", "log_every"}
+_FLOAT_FIELDS = {"snr", "mu", "sigma_p", "tau_rel", "eta", "eps", "sigma_h", "sigma_V", "w_O_norm"}
+# attack options are set with prefixed names: attack=apgd, attack_steps=50, test_attack_restarts=5, …
+_ATTACK_KEYS = {"": "kind", "_steps": "steps", "_step_rel": "step_rel", "_random_start": "random_start",
+                "_restarts": "restarts"}
+
+
+def parse_value(name: str, text: str) -> object:
+    """A RunConfig field's value from its command-line text (``"22"``, ``"0.05"``, ``"projected"``)."""
+    if name in _INT_FIELDS:
+        try:
+            return int(text)
+        except ValueError:
+            raise ValueError(f"{name} must be an integer, got {text!r}") from None
+    if name in _FLOAT_FIELDS:
+        try:
+            return float(text)
+        except ValueError:
+            raise ValueError(f"{name} must be a number, got {text!r}") from None
+    return text
+
+
+def _split_attack_key(name: str) -> tuple[str, str] | None:
+    for prefix in ("test_attack", "attack"):
+        if name.startswith(prefix):
+            rest = name[len(prefix):]
+            if rest in _ATTACK_KEYS:
+                return prefix, _ATTACK_KEYS[rest]
+    return None
+
+
+def apply_settings(spec: GridSpec, settings: Sequence[str] = (), axes: Sequence[str] = ()) -> GridSpec:
+    """``spec`` with fixed fields overridden (``FIELD=VALUE``) and axes added (``FIELD=V1,V2,…``).
+
+    Attack options use prefixed names: ``attack=apgd``, ``attack_steps=50``, ``attack_restarts=3``,
+    ``attack_random_start=true``, and the same with ``test_attack``.
+    """
+    from simulate.config import AttackSpec
+
+    base = dict(spec.base)
+    new_axes = dict(spec.axes)
+    attack_over: dict[str, dict[str, object]] = {"attack": {}, "test_attack": {}}
+    for text in settings:
+        name, sep, value = text.partition("=")
+        name = name.strip().replace("-", "_")
+        if not sep or not value.strip():
+            raise ValueError(f"--set must look like FIELD=VALUE, got {text!r}")
+        split = _split_attack_key(name)
+        if split is not None:
+            which, key = split
+            val: object = value.strip()
+            if key in ("steps", "restarts"):
+                val = parse_value("N", str(val)) if str(val).lstrip("-").isdigit() else val
+            elif key == "step_rel":
+                val = parse_value("eta", str(val))
+            elif key == "random_start":
+                if str(val).lower() not in ("true", "false", "1", "0"):
+                    raise ValueError(f"{name} must be true or false, got {value!r}")
+                val = str(val).lower() in ("true", "1")
+            attack_over[which][key] = val
+            continue
+        if name not in _CONFIG_FIELDS:
+            raise ValueError(f"--set field must be a RunConfig field, got {name!r}")
+        new_axes.pop(name, None)
+        base[name] = parse_value(name, value.strip())
+    for text in axes:
+        name, sep, values = text.partition("=")
+        name = name.strip().replace("-", "_")
+        if not sep or not values.strip():
+            raise ValueError(f"--axis must look like FIELD=V1,V2,..., got {text!r}")
+        if name not in _CONFIG_FIELDS or _split_attack_key(name) is not None:
+            raise ValueError(f"--axis field must be a scalar RunConfig field, got {name!r}")
+        base.pop(name, None)
+        new_axes[name] = tuple(parse_value(name, v.strip()) for v in values.split(",") if v.strip())
+    for which, over in attack_over.items():
+        if over:
+            current = base.get(which, AttackSpec())
+            assert isinstance(current, AttackSpec)
+            base[which] = AttackSpec(**{**current.__dict__, **over})  # type: ignore[arg-type]
+    if "snr" in base and "mu" in base:
+        raise ValueError("give snr or mu, not both")
+    if "mu" in base or "mu" in new_axes:
+        base.pop("snr", None)
+        new_axes.pop("snr", None)
+    return GridSpec(spec.name, base, new_axes, spec.description)
