@@ -1,0 +1,429 @@
+"""The store of finished runs: one embedded SQLite file, one row per run, written atomically.
+
+Why SQLite: a sweep may be killed at any moment (Ctrl-C, a batch scheduler, SIGKILL) and started
+again; each run is committed in its own transaction, so a run is either fully in the file or not
+at all, and a restarted sweep skips exactly the keys that are there (``INSERT OR IGNORE``: writing
+a key that is already stored is a no-op, never a duplicate and never an error). The file is in WAL
+mode with ``synchronous=FULL``, so readers (a report, a notebook) can read while one writer writes,
+and a committed run survives the writer being killed; a busy timeout makes a second writer wait
+instead of failing.
+
+Table ``runs``: ``key`` (primary key, :meth:`simulate.config.RunConfig.key`), ``config`` and
+``result`` (JSON text, so ``json_extract`` works in SQL), ``trajectory`` (zlib-compressed JSON, a
+list of rows — a few hundred dicts of floats compress about 3×), ``code_version``, ``created``
+(Unix time, s) and ``wall_s``.
+
+JSON encoding rules (what :meth:`Store.put` accepts and what :meth:`Store.get` gives back):
+
+- floats round-trip bit for bit (JSON text is ``float.__repr__``, the shortest exact form);
+- numpy and torch scalars (and arrays/tensors, via ``.tolist()``) become Python numbers/lists;
+  tuples become lists; dict keys must be strings (JSON would silently turn ``1`` into ``"1"``);
+- **non-finite floats are kept, losslessly**: NaN, +inf and −inf are written as the JSON objects
+  ``{"$float": "nan"}``, ``{"$float": "inf"}``, ``{"$float": "-inf"}`` (valid JSON, unlike
+  Python's bare ``NaN`` token) and decoded back to floats, so a diverged run is stored as data
+  rather than aborting a sweep. In SQL, ``json_extract`` sees such a value as that object. A dict
+  with a key ``"$float"`` is therefore reserved and rejected on write;
+- anything else (sets, arbitrary objects, non-string keys) is rejected with a ``ValueError``
+  naming the field, e.g. ``result['loss'][2]``.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import math
+import os
+import sqlite3
+import threading
+import time
+import zlib
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+__all__ = ["SCHEMA_VERSION", "RunRecord", "Store", "code_version", "source_hash"]
+
+SCHEMA_VERSION = 1
+_FLOAT_TAG = "$float"
+_NONFINITE = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
+_COLUMNS = "key, config, result, trajectory, code_version, created, wall_s"
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    key          TEXT PRIMARY KEY NOT NULL,
+    config       TEXT NOT NULL,
+    result       TEXT NOT NULL,
+    trajectory   BLOB NOT NULL,
+    code_version TEXT NOT NULL,
+    created      REAL NOT NULL,
+    wall_s       REAL NOT NULL
+)
+"""
+
+
+# The modules whose code decides a run's numbers. Editing the store, the executor, the progress
+# bar, the grid presets or the benchmark does not change any result, so it does not invalidate runs.
+RESULT_MODULES = ("config.py", "data.py", "model.py", "attacks.py", "certify.py", "train.py")
+
+
+@functools.cache
+def code_version() -> str:
+    """A 16-hex-digit hash of the simulation code that decides a run's numbers (RESULT_MODULES).
+
+    Part of every run's key, so that any edit to the simulation code makes earlier runs miss the
+    cache instead of being silently reused. Computed once per process (see :func:`source_hash`).
+    """
+    return source_hash(Path(__file__).resolve().parent, RESULT_MODULES)
+
+
+def source_hash(root: str | os.PathLike[str], only: tuple[str, ...] | None = None) -> str:
+    """A 16-hex-digit hash of the ``.py`` files under ``root``: their relative paths and contents.
+
+    Files are taken in sorted order of their path relative to ``root`` (``__pycache__`` skipped),
+    so the hash does not depend on the file system's listing order or on ``root``'s location.
+    """
+    if isinstance(root, bool) or not isinstance(root, str | os.PathLike) or not Path(root).is_dir():
+        raise ValueError(f"root must be a directory, got {root!r}")
+    base = Path(root)
+    digest = hashlib.sha256()
+    rels = sorted((p.relative_to(base) for p in base.rglob("*.py")), key=lambda r: r.as_posix())
+    if only is not None:
+        rels = [r for r in rels if r.as_posix() in only]
+    for rel in (r for r in rels if "__pycache__" not in r.parts):
+        data = (base / rel).read_bytes()
+        digest.update(rel.as_posix().encode() + b"\0" + len(data).to_bytes(8, "little") + data)
+    return digest.hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """One stored run as read back: its key, config, final result, trajectory rows and provenance."""
+
+    key: str
+    config: dict[str, Any]
+    result: dict[str, Any]
+    trajectory: list[dict[str, Any]]
+    wall_s: float
+    code: str
+    created: float
+
+
+# ---- JSON ----------------------------------------------------------------------------------------
+
+
+def _plain(value: object, path: str) -> object:
+    """``value`` as plain JSON-able Python (see the module docstring), or a ValueError naming ``path``."""
+    if value is None or isinstance(value, bool | str):
+        return value
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        out = float(value)
+        if math.isfinite(out):
+            return out
+        return {_FLOAT_TAG: "nan" if math.isnan(out) else ("inf" if out > 0 else "-inf")}
+    if isinstance(value, Mapping):
+        out_map: dict[str, object] = {}
+        for k, v in value.items():
+            if not isinstance(k, str):
+                raise ValueError(f"{path} must have string keys, got key {k!r} ({type(k).__name__})")
+            if k == _FLOAT_TAG:
+                raise ValueError(f"{path} uses the reserved key {_FLOAT_TAG!r} (it encodes non-finite floats)")
+            out_map[k] = _plain(v, f"{path}[{k!r}]")
+        return out_map
+    if isinstance(value, list | tuple):
+        return [_plain(v, f"{path}[{i}]") for i, v in enumerate(value)]
+    tolist = getattr(value, "tolist", None)  # numpy scalars/arrays, torch tensors
+    if callable(tolist) and hasattr(value, "shape"):
+        converted = tolist()
+        if converted is value:  # pragma: no cover - defensive against odd array-likes
+            raise ValueError(f"{path} must be JSON-serialisable, got {type(value).__name__}")
+        return _plain(converted, path)
+    raise ValueError(
+        f"{path} must be a number, string, bool, None, list or dict, got {type(value).__name__}: {value!r:.80}"
+    )
+
+
+def _dumps(value: object, path: str) -> str:
+    return json.dumps(_plain(value, path), allow_nan=False, ensure_ascii=False, separators=(",", ":"))
+
+
+def _hook(obj: dict[str, Any]) -> object:
+    if len(obj) == 1 and _FLOAT_TAG in obj and obj[_FLOAT_TAG] in _NONFINITE:
+        return _NONFINITE[obj[_FLOAT_TAG]]
+    return obj
+
+
+def _loads(text: str | bytes) -> Any:
+    return json.loads(text, object_hook=_hook)
+
+
+# ---- validation ----------------------------------------------------------------------------------
+
+
+def _check_key(key: object) -> str:
+    if not isinstance(key, str) or not key.strip():
+        raise ValueError(f"key must be a non-empty string, got {key!r}")
+    return key
+
+
+def _check_mapping(name: str, value: object) -> Mapping[str, object]:
+    if not isinstance(value, Mapping):
+        raise ValueError(f"{name} must be a dict, got {type(value).__name__}: {value!r:.80}")
+    return value
+
+
+def _check_trajectory(value: object) -> list[Mapping[str, object]]:
+    if not isinstance(value, list | tuple):
+        raise ValueError(f"trajectory must be a list of dicts, got {type(value).__name__}: {value!r:.80}")
+    for i, row in enumerate(value):
+        if not isinstance(row, Mapping):
+            raise ValueError(f"trajectory[{i}] must be a dict, got {type(row).__name__}: {row!r:.80}")
+    return list(value)
+
+
+def _check_wall(wall_s: object) -> float:
+    if isinstance(wall_s, bool | str | bytes):
+        raise ValueError(f"wall_s must be a finite number >= 0 (seconds), got {wall_s!r}")
+    try:
+        out = float(wall_s)  # type: ignore[arg-type]  # numpy/torch scalars too
+    except (TypeError, ValueError):
+        raise ValueError(f"wall_s must be a finite number >= 0 (seconds), got {wall_s!r}") from None
+    if not math.isfinite(out) or out < 0:
+        raise ValueError(f"wall_s must be a finite number >= 0 (seconds), got {wall_s!r}")
+    return out
+
+
+# ---- the store -----------------------------------------------------------------------------------
+
+
+class Store:
+    """The SQLite file of finished runs (see the module docstring); ``":memory:"`` for a private one.
+
+    One connection per ``Store``; its methods may be called from several threads (a lock
+    serialises them). Several processes may open the same file: any number of readers and one
+    writer at a time, others waiting up to ``timeout`` seconds for the write lock.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *, timeout: float = 60.0) -> None:
+        if isinstance(path, bool) or not isinstance(path, str | os.PathLike):
+            raise ValueError(f"path must be a file path or ':memory:', got {path!r}")
+        text = os.fspath(path)
+        if not text:
+            raise ValueError("path must be a file path or ':memory:', got ''")
+        if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not timeout > 0:
+            raise ValueError(f"timeout must be a number > 0 (seconds), got {timeout!r}")
+        self.path = text
+        self._lock = threading.RLock()
+        memory = text == ":memory:"
+        if not memory:
+            target = Path(text)
+            if target.is_dir():
+                raise ValueError(f"path must be a file, got the directory {text!r}")
+            target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            conn = sqlite3.connect(text, timeout=float(timeout), isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise ValueError(f"path {text!r} cannot be opened as a store: {exc}") from exc
+        self._conn: sqlite3.Connection | None = conn
+        try:
+            self._setup(conn, memory)
+        except sqlite3.OperationalError as exc:  # locked past the timeout, no permission, ...
+            conn.close()
+            self._conn = None
+            raise ValueError(f"path {text!r} cannot be opened as a store: {exc}") from exc
+        except sqlite3.DatabaseError as exc:  # "file is not a database"
+            conn.close()
+            self._conn = None
+            raise ValueError(f"path {text!r} is not a bovit run store: {exc}") from exc
+        except BaseException:
+            conn.close()
+            self._conn = None
+            raise
+
+    def _setup(self, conn: sqlite3.Connection, memory: bool) -> None:
+        if not memory:
+            mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+            if str(mode).lower() != "wal":
+                conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=FULL")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version == SCHEMA_VERSION:
+            return
+        if version != 0:
+            raise ValueError(f"path {self.path!r} has store schema version {version}, this code reads {SCHEMA_VERSION}")
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute(_SCHEMA)
+            conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    # ---- plumbing ----------------------------------------------------------------------------
+    @property
+    def _db(self) -> sqlite3.Connection:
+        if self._conn is None:
+            raise ValueError(f"store {self.path!r} is closed")
+        return self._conn
+
+    def close(self) -> None:
+        """Close the connection (idempotent); the file stays consistent whether or not this runs."""
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        state = "closed" if self._conn is None else "open"
+        return f"Store({self.path!r}, {state})"
+
+    # ---- reading -----------------------------------------------------------------------------
+    def has(self, key: str) -> bool:
+        """Whether a run with this key is stored."""
+        key = _check_key(key)
+        with self._lock:
+            return self._db.execute("SELECT 1 FROM runs WHERE key = ?", (key,)).fetchone() is not None
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and bool(key.strip()) and self.has(key)
+
+    def keys(self) -> set[str]:
+        """Every stored key."""
+        with self._lock:
+            return {row[0] for row in self._db.execute("SELECT key FROM runs")}
+
+    def __len__(self) -> int:
+        with self._lock:
+            return int(self._db.execute("SELECT COUNT(*) FROM runs").fetchone()[0])
+
+    @staticmethod
+    def _record(row: tuple[Any, ...]) -> RunRecord:
+        key, config, result, trajectory, code, created, wall_s = row
+        return RunRecord(
+            key=key,
+            config=_loads(config),
+            result=_loads(result),
+            trajectory=_loads(zlib.decompress(trajectory)),
+            wall_s=float(wall_s),
+            code=code,
+            created=float(created),
+        )
+
+    def get(self, key: str) -> RunRecord | None:
+        """The stored run with this key, or None."""
+        key = _check_key(key)
+        with self._lock:
+            row = self._db.execute(f"SELECT {_COLUMNS} FROM runs WHERE key = ?", (key,)).fetchone()
+        return None if row is None else self._record(row)
+
+    def records(
+        self,
+        where: Callable[[RunRecord], bool] | None = None,
+        *,
+        code: str | None = None,
+        **config_equals: object,
+    ) -> Iterator[RunRecord]:
+        """Stored runs, oldest first, optionally filtered.
+
+        ``code`` keeps runs of that code version (in SQL); each ``name=value`` keeps runs whose
+        ``config[name] == value`` (e.g. ``records(N=22, seed=0)``); ``where`` is any predicate on
+        the decoded record. The keys are listed when iteration starts (runs written later are not
+        included) and rows are read in batches of 64, so a large store is not loaded at once.
+        """
+        if where is not None and not callable(where):
+            raise ValueError(f"where must be a callable RunRecord -> bool or None, got {where!r}")
+        if code is not None and (not isinstance(code, str) or not code):
+            raise ValueError(f"code must be a non-empty string or None, got {code!r}")
+        sql = f"SELECT {_COLUMNS} FROM runs"
+        args: tuple[object, ...] = ()
+        if code is not None:
+            sql += " WHERE code_version = ?"
+            args = (code,)
+        sql += " ORDER BY created, key"
+        missing = object()
+        with self._lock:
+            keys = [row[0] for row in self._db.execute(sql.replace(_COLUMNS, "key", 1), args)]
+        for start in range(0, len(keys), 64):
+            chunk = keys[start : start + 64]
+            marks = ", ".join("?" * len(chunk))
+            with self._lock:
+                rows = self._db.execute(f"SELECT {_COLUMNS} FROM runs WHERE key IN ({marks})", chunk).fetchall()
+            by_key = {row[0]: row for row in rows}
+            for key in chunk:
+                record = self._record(by_key[key])
+                if any(record.config.get(k, missing) != v for k, v in config_equals.items()):
+                    continue
+                if where is not None and not where(record):
+                    continue
+                yield record
+
+    def __iter__(self) -> Iterator[RunRecord]:
+        return self.records()
+
+    def check(self) -> list[str]:
+        """Problems found in the file (``PRAGMA integrity_check`` and decoding every run); [] if none."""
+        problems: list[str] = []
+        with self._lock:
+            problems += [row[0] for row in self._db.execute("PRAGMA integrity_check") if row[0] != "ok"]
+            keys = [row[0] for row in self._db.execute("SELECT key FROM runs")]
+        for key in keys:
+            try:
+                record = self.get(key)
+                assert record is not None
+                if not isinstance(record.config, dict) or not isinstance(record.result, dict):
+                    raise ValueError("config/result is not a JSON object")
+                if not isinstance(record.trajectory, list) or not all(isinstance(r, dict) for r in record.trajectory):
+                    raise ValueError("trajectory is not a list of JSON objects")
+            except Exception as exc:
+                problems.append(f"run {key}: {type(exc).__name__}: {exc}")
+        return problems
+
+    # ---- writing -----------------------------------------------------------------------------
+    def put(
+        self,
+        key: str,
+        config: Mapping[str, object],
+        result: Mapping[str, object],
+        trajectory: list[Mapping[str, object]],
+        wall_s: float,
+        code: str,
+    ) -> bool:
+        """Store one finished run in one transaction; True if written, False if ``key`` was already there.
+
+        Everything is validated and encoded before the transaction starts, so a bad value raises a
+        ValueError naming its field (``trajectory[3]['loss']``) and writes nothing.
+        """
+        key = _check_key(key)
+        config_json = _dumps(_check_mapping("config", config), "config")
+        result_json = _dumps(_check_mapping("result", result), "result")
+        trajectory_blob = zlib.compress(_dumps(_check_trajectory(trajectory), "trajectory").encode(), 6)
+        wall = _check_wall(wall_s)
+        if not isinstance(code, str) or not code.strip():
+            raise ValueError(f"code must be a non-empty string (the code version), got {code!r}")
+        with self._lock:
+            db = self._db
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                cursor = db.execute(
+                    f"INSERT OR IGNORE INTO runs ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (key, config_json, result_json, trajectory_blob, code, time.time(), wall),
+                )
+                written = cursor.rowcount == 1
+                db.execute("COMMIT")
+            except BaseException:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise
+        return written

@@ -1,0 +1,460 @@
+"""simulate.store: exact round trips, atomic idempotent writes, SIGKILL safety, concurrent access.
+
+The crash test runs a real writer process and kills it with SIGKILL mid-sweep four times (once
+during a pause between writes, three times while it writes back to back), checks the file and
+every stored run after each kill, then lets a restarted writer finish the intended set, skipping
+what is stored.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given
+from hypothesis import strategies as st
+
+from simulate.config import RunConfig
+from simulate.store import RESULT_MODULES, RunRecord, Store, code_version, source_hash
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# A writer process: writes runs 0..n-1 of `expected(i)` (below, same definition) into the store at
+# argv[1], skipping stored keys, printing each key once its transaction has committed.
+WRITER = r"""
+import sys, time
+from simulate.store import Store
+
+def expected(i):
+    config = {"i": i, "x": i / 7, "name": f"run{i}"}
+    result = {"loss": i * 0.1, "sq": float(i * i), "ok": i % 2 == 0}
+    trajectory = [{"t": float(t), "v": i + t / 3, "w": (i * t) ** 0.5} for t in range(300)]
+    return config, result, trajectory, i / 10
+
+path, n, pause, order = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
+indices = range(n) if order == "up" else range(n - 1, -1, -1)
+with Store(path, timeout=30) as store:
+    for i in indices:
+        key = f"k{i:03d}"
+        if store.has(key):
+            continue
+        config, result, trajectory, wall = expected(i)
+        store.put(key, config, result, trajectory, wall, "test-code")
+        print(key, flush=True)
+        time.sleep(pause)
+"""
+
+
+def expected(i: int) -> tuple[dict[str, Any], dict[str, Any], list[dict[str, float]], float]:
+    config = {"i": i, "x": i / 7, "name": f"run{i}"}
+    result = {"loss": i * 0.1, "sq": float(i * i), "ok": i % 2 == 0}
+    trajectory = [{"t": float(t), "v": i + t / 3, "w": (i * t) ** 0.5} for t in range(300)]
+    return config, result, trajectory, i / 10
+
+
+def writer(path: Path, n: int, pause: float, order: str = "up") -> subprocess.Popen[str]:
+    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    return subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(path), str(n), str(pause), order],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT,
+    )
+
+
+def assert_complete(store: Store) -> set[str]:
+    """The file is intact and every stored run is exactly what the writer meant to write."""
+    assert store.check() == []
+    with sqlite3.connect(store.path) as raw:
+        assert raw.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        assert raw.execute("SELECT COUNT(*), COUNT(DISTINCT key) FROM runs").fetchone()[0] == len(store)
+    keys = store.keys()
+    for key in keys:
+        record = store.get(key)
+        assert record is not None
+        config, result, trajectory, wall = expected(int(key[1:]))
+        assert (record.config, record.result, record.trajectory, record.wall_s) == (config, result, trajectory, wall)
+        assert record.code == "test-code"
+    return keys
+
+
+def fill(store: Store, n: int, code: str = "c1") -> None:
+    for i in range(n):
+        config, result, trajectory, wall = expected(i)
+        store.put(f"k{i:03d}", config, result, trajectory, wall, code)
+
+
+# ---- code version -------------------------------------------------------------------------------
+
+
+def test_code_version_is_a_cached_hash_of_the_simulate_sources() -> None:
+    version = code_version()
+    assert len(version) == 16 and int(version, 16) >= 0
+    assert code_version() is version  # cached
+    assert source_hash(ROOT / "simulate", RESULT_MODULES) == version != source_hash(ROOT / "simulate")
+
+
+def test_source_hash_changes_with_any_edit_and_ignores_pycache(tmp_path: Path) -> None:
+    pkg = tmp_path / "pkg"
+    (pkg / "sub").mkdir(parents=True)
+    (pkg / "a.py").write_text("x = 1\n")
+    (pkg / "sub" / "b.py").write_text("y = 2\n")
+    base = source_hash(pkg)
+    (pkg / "__pycache__").mkdir()
+    (pkg / "__pycache__" / "c.py").write_text("junk")
+    (pkg / "notes.txt").write_text("not code")
+    assert source_hash(pkg) == base
+    (pkg / "sub" / "b.py").write_text("y = 3\n")
+    assert source_hash(pkg) != base
+    (pkg / "sub" / "b.py").write_text("y = 2\n")
+    assert source_hash(pkg) == base
+    (pkg / "sub" / "b.py").rename(pkg / "sub" / "c.py")
+    assert source_hash(pkg) != base  # names count, not only contents
+    with pytest.raises(ValueError, match="root"):
+        source_hash(pkg / "a.py")
+
+
+# ---- round trips ----------------------------------------------------------------------------------
+
+
+def test_put_get_round_trip_and_provenance() -> None:
+    with Store(":memory:") as store:
+        before = time.time()
+        assert store.put("k1", {"a": 1}, {"loss": 0.25}, [{"t": 0.0}, {"t": 10.0}], 1.5, "v1") is True
+        record = store.get("k1")
+        assert record == RunRecord("k1", {"a": 1}, {"loss": 0.25}, [{"t": 0.0}, {"t": 10.0}], 1.5, "v1",
+                                   record.created)
+        assert before <= record.created <= time.time()
+        assert store.get("missing") is None
+        assert store.has("k1") and not store.has("k2")
+        assert "k1" in store and "k2" not in store and 3 not in store
+        assert store.keys() == {"k1"} and len(store) == 1
+
+
+def test_existing_key_is_a_no_op_never_a_duplicate() -> None:
+    with Store(":memory:") as store:
+        assert store.put("k", {"a": 1}, {"r": 1.0}, [], 1.0, "v1")
+        assert store.put("k", {"a": 2}, {"r": 2.0}, [{"t": 1.0}], 9.0, "v2") is False
+        record = store.get("k")
+        assert record is not None and record.config == {"a": 1} and record.code == "v1"
+        assert len(store) == 1
+
+
+def _canonical(value: object) -> object:
+    """A form in which equal means bit-identical (NaN == NaN, -0.0 != 0.0)."""
+    if isinstance(value, float):
+        return ("float", value.hex() if not math.isnan(value) else "nan")
+    if isinstance(value, dict):
+        return {k: _canonical(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_canonical(v) for v in value]
+    return value
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats() | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@given(
+    config=st.dictionaries(st.text(max_size=6), json_values, max_size=5),
+    result=st.dictionaries(st.text(max_size=6), json_values, max_size=5),
+    trajectory=st.lists(st.dictionaries(st.text(max_size=4), st.floats(), max_size=4), max_size=5),
+    wall=st.floats(min_value=0, max_value=1e9),
+)
+def test_every_value_round_trips_bit_for_bit(
+    config: dict[str, Any], result: dict[str, Any], trajectory: list[dict[str, float]], wall: float
+) -> None:
+    config.pop("$float", None)
+    result.pop("$float", None)
+    with Store(":memory:") as store:
+        store.put("key", config, result, trajectory, wall, "v")
+        record = store.get("key")
+    assert record is not None
+    assert _canonical(record.config) == _canonical(config)
+    assert _canonical(record.result) == _canonical(result)
+    assert _canonical(record.trajectory) == _canonical(trajectory)
+    assert record.wall_s == wall
+
+
+def test_numpy_and_torch_values_become_plain_python() -> None:
+    result = {
+        "f32": np.float32(0.1),
+        "f64": np.float64(1 / 3),
+        "i64": np.int64(-7),
+        "b": np.bool_(True),
+        "arr": np.array([[1.5, 2.0], [3.0, 4.25]]),
+        "t0": torch.tensor(0.1),
+        "t1": torch.tensor([1, 2, 3]),
+        "tgrad": torch.tensor(2.5, requires_grad=True),
+        "tuple": (1, 2.0),
+    }
+    with Store(":memory:") as store:
+        store.put("k", {}, result, [{"loss": torch.tensor(0.5, dtype=torch.float64)}], np.float64(2.0), "v")
+        record = store.get("k")
+    assert record is not None
+    assert record.result == {
+        "f32": float(np.float32(0.1)), "f64": 1 / 3, "i64": -7, "b": True, "arr": [[1.5, 2.0], [3.0, 4.25]],
+        "t0": float(torch.tensor(0.1)), "t1": [1, 2, 3], "tgrad": 2.5, "tuple": [1, 2.0],
+    }
+    assert type(record.result["f32"]) is float and type(record.result["i64"]) is int
+    assert record.trajectory == [{"loss": 0.5}] and record.wall_s == 2.0
+
+
+def test_non_finite_floats_are_stored_as_valid_json_and_come_back(tmp_path: Path) -> None:
+    with Store(tmp_path / "runs.sqlite") as store:
+        store.put("k", {"x": 1.0}, {"loss": math.inf, "m": -math.inf, "v": [math.nan]}, [{"l": math.nan}], 0.0, "v")
+        record = store.get("k")
+        assert record is not None
+        assert record.result["loss"] == math.inf and record.result["m"] == -math.inf
+        assert math.isnan(record.result["v"][0]) and math.isnan(record.trajectory[0]["l"])
+    with sqlite3.connect(tmp_path / "runs.sqlite") as raw:
+        text = raw.execute("SELECT result FROM runs").fetchone()[0]
+        assert raw.execute("SELECT json_valid(result), json_extract(result, '$.loss') FROM runs").fetchone() == (
+            1, '{"$float":"inf"}'
+        )
+
+    def refuse(token: str) -> None:
+        raise AssertionError(f"non-standard JSON token {token}")
+
+    assert json.loads(text, parse_constant=refuse)["m"] == {"$float": "-inf"}
+
+
+def test_config_json_is_queryable_in_sql(tmp_path: Path) -> None:
+    with Store(tmp_path / "runs.sqlite") as store:
+        fill(store, 5)
+    with sqlite3.connect(tmp_path / "runs.sqlite") as raw:
+        rows = raw.execute("SELECT key FROM runs WHERE json_extract(config, '$.i') >= 3 ORDER BY key").fetchall()
+    assert rows == [("k003",), ("k004",)]
+
+
+def test_trajectory_is_stored_compressed(tmp_path: Path) -> None:
+    _, _, trajectory, _ = expected(3)
+    with Store(tmp_path / "runs.sqlite") as store:
+        store.put("k", {}, {}, trajectory, 0.0, "v")
+    with sqlite3.connect(tmp_path / "runs.sqlite") as raw:
+        blob = raw.execute("SELECT trajectory FROM runs").fetchone()[0]
+    assert isinstance(blob, bytes) and len(blob) < len(json.dumps(trajectory)) / 2
+
+
+def test_a_run_config_round_trips_through_the_store() -> None:
+    config = RunConfig(N=22, snr=2.0, seed=3, d=64, dh=8, dv=8)
+    key = config.key(code_version())
+    with Store(":memory:") as store:
+        store.put(key, config.as_dict(), {"converged": True}, [], 1.0, code_version())
+        record = store.get(key)
+    assert record is not None
+    assert RunConfig.from_dict(record.config) == config
+    assert RunConfig.from_dict(record.config).key(record.code) == key
+
+
+# ---- queries --------------------------------------------------------------------------------------
+
+
+def test_records_filters_and_iteration() -> None:
+    with Store(":memory:") as store:
+        fill(store, 150, code="c1")  # more than one batch of 64
+        for i in range(150, 153):
+            config, result, trajectory, wall = expected(i)
+            store.put(f"k{i:03d}", config, result, trajectory, wall, "c2")
+        assert [r.key for r in store] == [f"k{i:03d}" for i in range(153)]  # oldest first
+        assert len(list(store.records(code="c2"))) == 3
+        assert [r.key for r in store.records(i=7)] == ["k007"]
+        assert [r.key for r in store.records(i=7, name="run7")] == ["k007"]
+        assert list(store.records(i=7, name="other")) == []
+        assert list(store.records(missing_field=1)) == []
+        big = store.records(lambda r: r.result["loss"] > 15.0, code="c1")
+        assert [r.key for r in big] == [f"k{i:03d}" for i in range(151) if i * 0.1 > 15.0 and i < 150]
+        with pytest.raises(ValueError, match="where"):
+            list(store.records(where=3))  # type: ignore[arg-type]
+        with pytest.raises(ValueError, match="code"):
+            list(store.records(code=""))
+
+
+# ---- bad input ------------------------------------------------------------------------------------
+
+
+class Opaque:
+    pass
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ({"key": ""}, "key must be a non-empty string"),
+        ({"key": 5}, "key must be a non-empty string"),
+        ({"config": [1]}, "config must be a dict"),
+        ({"result": None}, "result must be a dict"),
+        ({"result": {1: 2.0}}, r"result must have string keys, got key 1"),
+        ({"result": {"a": {"b": {3}}}}, r"result\['a'\]\['b'\] must be a number, string, bool, None, list or dict, "
+                                        "got set"),
+        ({"config": {"x": [0, Opaque()]}}, r"config\['x'\]\[1\] must be .* got Opaque"),
+        ({"result": {"a": {"$float": "nan"}}}, r"result\['a'\] uses the reserved key '\$float'"),
+        ({"trajectory": {"t": 1.0}}, "trajectory must be a list of dicts"),
+        ({"trajectory": [{"t": 1.0}, 2.0]}, r"trajectory\[1\] must be a dict"),
+        ({"trajectory": [{"t": 1.0}, {"t": b"x"}]}, r"trajectory\[1\]\['t'\] must be .* got bytes"),
+        ({"wall_s": -1.0}, "wall_s must be a finite number >= 0"),
+        ({"wall_s": math.nan}, "wall_s must be a finite number >= 0"),
+        ({"wall_s": "1"}, "wall_s must be a finite number >= 0"),
+        ({"code": ""}, "code must be a non-empty string"),
+    ],
+)
+def test_bad_put_names_the_field_and_writes_nothing(args: dict[str, Any], message: str) -> None:
+    full: dict[str, Any] = {"key": "k", "config": {}, "result": {}, "trajectory": [], "wall_s": 1.0, "code": "v"}
+    full.update(args)
+    with Store(":memory:") as store:
+        with pytest.raises(ValueError, match=message):
+            store.put(**full)
+        assert len(store) == 0
+
+
+def test_bad_paths_and_closed_stores(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="path"):
+        Store(tmp_path)  # a directory
+    with pytest.raises(ValueError, match="path"):
+        Store("")
+    with pytest.raises(ValueError, match="path"):
+        Store(3)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="timeout"):
+        Store(":memory:", timeout=0)
+    junk = tmp_path / "junk.sqlite"
+    junk.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(ValueError, match="not a bovit run store"):
+        Store(junk)
+    other = tmp_path / "other.sqlite"
+    with sqlite3.connect(other) as raw:
+        raw.execute("PRAGMA user_version=99")
+    with pytest.raises(ValueError, match="schema version 99"):
+        Store(other)
+    store = Store(":memory:")
+    store.close()
+    store.close()
+    with pytest.raises(ValueError, match="closed"):
+        store.has("k")
+
+
+def test_file_store_creates_directories_uses_wal_and_persists(tmp_path: Path) -> None:
+    path = tmp_path / "a" / "b" / "runs.sqlite"
+    with Store(path) as store:
+        fill(store, 3)
+    assert path.exists()
+    with sqlite3.connect(path) as raw:
+        assert raw.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    with Store(str(path)) as store:
+        assert store.keys() == {"k000", "k001", "k002"}
+        assert repr(store).endswith("open)")
+    assert repr(store).endswith("closed)")
+
+
+# ---- crashes and concurrency --------------------------------------------------------------------
+
+
+def test_sigkill_mid_sweep_loses_nothing_committed_and_restart_completes(tmp_path: Path) -> None:
+    path, n = tmp_path / "runs.sqlite", 40
+    intended = {f"k{i:03d}" for i in range(n)}
+    acknowledged: set[str] = set()
+
+    # 1: kill after five acknowledged writes
+    proc = writer(path, n, pause=0.01)
+    assert proc.stdout is not None
+    while len(acknowledged) < 5:
+        line = proc.stdout.readline()
+        assert line, proc.stderr.read() if proc.stderr else "writer died"
+        acknowledged.add(line.strip())
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(10)
+    assert proc.returncode == -signal.SIGKILL
+    with Store(path) as store:
+        first = assert_complete(store)
+    assert acknowledged <= first < intended
+
+    # 2: restart without pauses and kill right after an acknowledgement, i.e. while the next run is
+    # being encoded or committed; three times, at different points
+    previous = first
+    for extra in (3, 7, 2):
+        proc = writer(path, n, pause=0.0)
+        assert proc.stdout is not None
+        for _ in range(extra):
+            line = proc.stdout.readline()
+            assert line, proc.stderr.read() if proc.stderr else "writer died"
+            acknowledged.add(line.strip())
+        os.kill(proc.pid, signal.SIGKILL)
+        out, _ = proc.communicate(timeout=10)
+        acknowledged |= set(out.split())
+        with Store(path) as store:
+            now = assert_complete(store)
+        assert acknowledged <= now and len(now) >= len(previous) + extra
+        previous = now
+    second = previous
+    assert len(second) < n
+
+    # 3: a restarted writer writes only what is missing
+    proc = writer(path, n, pause=0.0)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    assert set(out.split()) == intended - second  # skipped what was stored
+    with Store(path) as store:
+        assert assert_complete(store) == intended
+        assert len(store) == n
+
+
+def test_readers_read_while_one_writer_writes(tmp_path: Path) -> None:
+    path, n = tmp_path / "runs.sqlite", 60
+    Store(path).close()  # the file exists before anyone reads
+    proc = writer(path, n, pause=0.005)
+    errors: list[BaseException] = []
+    seen: list[int] = []
+
+    def read() -> None:
+        try:
+            with Store(path, timeout=10) as store:
+                last = 0
+                while True:
+                    done = proc.poll() is not None
+                    count = 0
+                    for record in store:  # every record visible is complete
+                        want = expected(record.config["i"])
+                        assert (record.config, record.result, record.trajectory, record.wall_s) == want
+                        count += 1
+                    assert count >= last  # never goes backwards
+                    last = count
+                    seen.append(count)
+                    if done:
+                        return
+        except BaseException as exc:
+            errors.append(exc)
+
+    readers = [threading.Thread(target=read) for _ in range(3)]
+    for t in readers:
+        t.start()
+    _, err = proc.communicate(timeout=60)
+    for t in readers:
+        t.join(60)
+    assert proc.returncode == 0, err
+    assert errors == []
+    assert max(seen) == n and any(0 < c < n for c in seen)  # they did read mid-sweep
+    with Store(path) as store:
+        assert len(store) == n
+
+
+def test_two_writers_on_overlapping_keys_never_duplicate(tmp_path: Path) -> None:
+    path, n = tmp_path / "runs.sqlite", 30
+    Store(path).close()
+    procs = [writer(path, n, pause=0.0, order="up"), writer(path, n, pause=0.0, order="down")]
+    for proc in procs:
+        _, err = proc.communicate(timeout=60)
+        assert proc.returncode == 0, err
+    with Store(path) as store:
+        assert assert_complete(store) == {f"k{i:03d}" for i in range(n)}
