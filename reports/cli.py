@@ -259,6 +259,57 @@ def _cmd_bench_bounds(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _default_store() -> str:
+    import os
+
+    return os.environ.get("BOVIT_STORE", "bovit.sqlite")
+
+
+def _cmd_sweep(args: argparse.Namespace) -> int:
+    from simulate.grid import GridSpec, apply_settings, preset
+    from simulate.store import Store, code_version
+    from simulate.sweep import sweep
+
+    if args.preset is None and not args.axis:
+        raise ValueError("give --preset NAME or at least one --axis FIELD=V1,V2,...")
+    spec = preset(args.preset, args.scale) if args.preset else GridSpec("custom")
+    spec = apply_settings(spec, args.set or (), args.axis or ())
+    configs = spec.configs()
+    if args.device == "cuda":
+        import torch
+
+        if not torch.cuda.is_available():
+            raise ValueError("device must be available, got 'cuda' (torch sees no CUDA device)")
+    with Store(args.store) as store:
+        summary = sweep(configs, store, scheduler=args.scheduler, device=args.device,
+                        max_members=args.max_members, show_progress=not args.no_progress)
+        code = code_version()
+        records = [store.get(c.key(code)) for c in configs]
+    rows = []
+    for c, rec in zip(configs, records, strict=True):
+        if rec is None:
+            continue
+        r = rec.result
+        n = r["n_test"]
+        rows.append({"id": c.label(), "N": c.N, "snr": c.snr, "tau_rel": c.tau_rel, "seed": c.seed,
+                     "iterations": r["iterations"], "converged": r["converged"],
+                     "clean_error": r["clean_errors"] / n, "robust_error_attack": r["robust_errors_attack"] / n,
+                     "robust_error_certified": r["robust_errors_certified"] / n, "key": rec.key})
+    if args.json:
+        print(json.dumps({"preset": spec.name, "scale": args.scale if args.preset else None,
+                          "store": args.store, "runs": len(configs), "stored_before": summary.stored_before,
+                          "trained": summary.trained, "groups": summary.groups, "wall_s": summary.wall_s,
+                          "results": rows}, indent=2))
+        return EXIT_OK
+    print(f"{spec.name}: {len(configs)} runs ({summary.stored_before} already stored, {summary.trained} trained "
+          f"in {summary.groups} groups) in {summary.wall_s:.1f} s; store {args.store}")
+    table = [[str(r["N"]), _g(r["snr"]), _g(r["tau_rel"]), str(r["seed"]), str(r["iterations"]),
+              "yes" if r["converged"] else "no", f"{r['clean_error']:.3f}",
+              f"{r['robust_error_attack']:.3f}–{r['robust_error_certified']:.3f}"] for r in rows]
+    print(_table(table, ["N", "SNR", "τ/‖µ‖", "seed", "iters", "conv", "clean err", "robust err (attack–cert.)"]))
+    return EXIT_OK
+
+
 def _build() -> argparse.ArgumentParser:
     parser = _Parser(prog="bovit", description="Verify 'Benign Overfitting in Adversarial Training for "
                                                "Vision Transformers': conditions, bounds and regimes.")
@@ -288,6 +339,23 @@ def _build() -> argparse.ArgumentParser:
     b.add_argument("--seed", type=int, default=0)
     b.add_argument("--json", action="store_true")
     b.set_defaults(run=_cmd_bench_bounds)
+
+    w = sub.add_parser("sweep", help="train Algorithm 1 over a grid (a preset or custom axes) into the store")
+    w.add_argument("--preset", metavar="NAME", help="fig1, fig2, fig2n or fig3")
+    w.add_argument("--scale", default="default", metavar="SCALE", help="quick, default (the default) or paper")
+    w.add_argument("--set", action="append", metavar="FIELD=VALUE",
+                   help="override a fixed field (e.g. engine=subspace, noise=projected, attack=apgd, attack_steps=50)")
+    w.add_argument("--axis", action="append", metavar="FIELD=V1,V2",
+                   help="add or replace an axis of the grid (e.g. N=2,6,12 snr=0.5,2,8 seed=0,1,2)")
+    w.add_argument("--store", default=_default_store(), metavar="PATH",
+                   help="the SQLite store (default $BOVIT_STORE or ./bovit.sqlite)")
+    w.add_argument("--scheduler", metavar="ADDR",
+                   help="a dask.distributed scheduler tcp://host:port, or local[:N] for a local cluster")
+    w.add_argument("--device", default="cpu", metavar="DEV", help="cpu (default) or cuda")
+    w.add_argument("--max-members", type=int, default=16, metavar="G", help="grid members per batched group")
+    w.add_argument("--no-progress", action="store_true", help="no progress bar")
+    w.add_argument("--json", action="store_true")
+    w.set_defaults(run=_cmd_sweep)
     return parser
 
 

@@ -122,8 +122,13 @@ class RunConfig:
         if self.snr is None and self.mu is None:
             raise ValueError("give snr or mu")
         if self.snr is not None and self.mu is not None:
-            raise ValueError(f"give snr or mu, not both (got snr={self.snr}, mu={self.mu})")
-        if self.mu is None:
+            snr, mu = positive("snr", self.snr), positive("mu", self.mu)
+            # both are accepted only when they agree (as in a stored config); then µ is the one used
+            if not math.isclose(mu, snr * self.sigma_p * math.sqrt(self.d), rel_tol=1e-9):
+                raise ValueError(f"give snr or mu, not both (got snr={self.snr}, mu={self.mu})")
+            set_(self, "snr", snr)
+            set_(self, "mu", mu)
+        elif self.mu is None:
             snr = positive("snr", self.snr)
             set_(self, "snr", snr)
             set_(self, "mu", snr * self.sigma_p * math.sqrt(self.d))
@@ -166,6 +171,13 @@ class RunConfig:
         assert self.mu is not None
         return self.tau_rel * self.mu
 
+    def replace(self, **changes: object) -> RunConfig:
+        """A copy with ``changes``; SNR stays fixed (and ‖µ‖ follows) unless ``mu`` is changed."""
+        data = self.as_dict()
+        data.pop("snr" if "mu" in changes else "mu")
+        data.update(changes)
+        return RunConfig.from_dict(data)
+
     def as_dict(self) -> dict[str, object]:
         return dataclasses.asdict(self)
 
@@ -175,8 +187,6 @@ class RunConfig:
         for name in ("attack", "test_attack"):
             if isinstance(data.get(name), dict):
                 data[name] = AttackSpec(**data[name])  # type: ignore[arg-type]
-        if data.get("mu") is not None:
-            data.pop("snr", None)  # as_dict() carries both; the constructor takes one
         return cls(**data)  # type: ignore[arg-type]
 
     def key(self, code_version: str) -> str:

@@ -72,7 +72,7 @@ _SCALE_DIMS: dict[str, dict[str, object]] = {
 def _fig1(scale: str) -> GridSpec:
     """Figure 1a–b: clean and robust accuracy over N × SNR at τ/‖µ‖ = 0.05 (Section 6)."""
     axes: dict[str, dict[str, tuple[object, ...]]] = {
-        "quick": {"N": (2, 6, 12, 22), "snr": _logspace(0.16, 16, 5), "seed": (0,)},
+        "quick": {"N": (2, 6, 12, 22), "snr": _logspace(0.16, 16, 6), "seed": (0, 1)},
         "default": {"N": (2, 4, 8, 14, 22), "snr": _logspace(0.16, 16, 7), "seed": (0, 1, 2)},
         "paper": {"N": tuple(range(2, 23, 2)), "snr": _logspace(0.16, 16, 11), "seed": (0, 1, 2, 3, 4)},
     }

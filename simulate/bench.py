@@ -1,0 +1,233 @@
+"""The simulator's benchmark: bovit's batched engine against a straightforward baseline, one process.
+
+The baseline is Algorithm 1 as one would first write it: one grid point at a time, fp32, eq. (1)
+computed literally ((X W_Q)(X W_K)ᵀ, softmax, (X W_V) w_O), and the Section 6 ℓ2 PGD (20 steps of
+0.2τ, per-token normalised gradient, per-token projection) with autograd. bovit's engines train the
+same points as batched groups; ``direct`` is the faithful fp32 engine, ``subspace`` its exact ℓ2
+reformulation, ``bf16`` (opt-in, not exact) runs the attack's matmuls in bfloat16. Every engine
+runs a fixed number of iterations (no early stop) so that all do the same work.
+
+Reported: wall time, the speed-up over the baseline, the FLOPs each did (counted by
+``torch.utils.flop_counter`` on one iteration) and the achieved GFLOP/s against the fp32 and bf16
+matmul peaks measured here, and for each faster variant an attack-strength check: on the same
+trained weights its robust test error must fall inside the Clopper–Pearson interval of the
+faithful attack's.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import platform
+import time
+from dataclasses import dataclass, field
+
+import torch
+import torch.nn.functional as F
+from scipy.stats import beta
+from torch.utils.flop_counter import FlopCounterMode
+
+from simulate import attacks
+from simulate.config import AttackSpec, RunConfig
+from simulate.data import generator, held_out_chunks, make_signals, sample
+from simulate.model import Weights, forward, init_weights
+from simulate.train import algorithm1
+
+__all__ = ["BenchResult", "baseline_train", "bench", "bench_points", "matmul_peak"]
+
+ENGINES = ("direct", "subspace", "bf16")
+
+
+def bench_points(iterations: int = 10) -> list[RunConfig]:
+    """The fixed subset of Figure 1's grid: Section 6 sizes, N ∈ {6, 14, 22} × SNR ∈ {0.5, 2, 8}."""
+    return [RunConfig(N=N, snr=snr, T_max=iterations, eps=1e-12, log_every=10**6, n_test=1000)
+            for N in (6, 14, 22) for snr in (0.5, 2.0, 8.0)]
+
+
+# ---- the baseline: one point at a time, written plainly ------------------------------------------
+
+def _f_literal(W_Q: torch.Tensor, W_K: torch.Tensor, W_V: torch.Tensor, w_O: torch.Tensor,
+               X: torch.Tensor) -> torch.Tensor:
+    """eq. (1) for a batch X (B, M, d), single head, computed literally: (B,)."""
+    logits = (X @ W_Q) @ (X @ W_K).transpose(1, 2)
+    return (torch.softmax(logits, dim=-1) @ (X @ W_V) @ w_O).mean(dim=1)
+
+
+def _pgd_baseline(W: list[torch.Tensor], X: torch.Tensor, y: torch.Tensor, tau: float, steps: int,
+                  step: float) -> torch.Tensor:
+    """Section 6's ℓ2 PGD from a zero start; each example keeps its iterate of lowest margin."""
+    delta = torch.zeros_like(X)
+    best, best_margin = delta, None
+    for it in range(steps + 1):
+        delta.requires_grad_(True)
+        margin = y * _f_literal(*W, X + delta)
+        (g,) = torch.autograd.grad(-margin.sum(), delta)
+        with torch.no_grad():
+            if best_margin is None:
+                best_margin = margin
+            else:
+                better = margin < best_margin
+                best_margin = torch.where(better, margin, best_margin)
+                best = torch.where(better[:, None, None], delta, best)
+            if it == steps:
+                break
+            delta = delta + step * g / g.norm(dim=-1, keepdim=True).clamp_min(1e-30)
+            norms = delta.norm(dim=-1, keepdim=True)
+            delta = delta * torch.clamp(tau / norms.clamp_min(1e-30), max=1.0)
+    return (X + best).detach()
+
+
+def baseline_train(c: RunConfig, iterations: int, dtype: torch.dtype = torch.float32) -> Weights:
+    """Algorithm 1 for one point, plainly: full-batch GD on the PGD robust loss, ``iterations`` steps."""
+    sig = make_signals(c.d, c.mu, c.signal, c.seed, dtype)
+    X, y = sample(c.N, sig, c.sigma_p, c.M, c.noise, generator(c.seed, "train"), dtype)
+    w0 = init_weights(c.d, c.dh, c.dv, 1, [c.seed], c.init, [c.sigma_h], [c.sigma_V], [c.w_O_norm],
+                      c.w_O_dir, dtype)
+    W = [w0.W_Q[0, 0].clone(), w0.W_K[0, 0].clone(), w0.W_V[0, 0].clone(), w0.w_O[0].clone()]
+    for _ in range(iterations):
+        X_adv = _pgd_baseline(W, X, y, c.tau, c.attack.steps, c.attack.step_rel * c.tau)
+        params = [p.detach().requires_grad_(True) for p in W[:3]]
+        loss = F.softplus(-y * _f_literal(*params, W[3], X_adv)).mean()
+        grads = torch.autograd.grad(loss, params)
+        with torch.no_grad():
+            W = [p - c.eta * g for p, g in zip(params, grads, strict=True)] + [W[3]]
+    return Weights(W[0][None, None], W[1][None, None], W[2][None, None], W[3][None])
+
+
+# ---- measurements ----------------------------------------------------------------------------------
+
+def matmul_peak(dtype: torch.dtype = torch.float32, n: int = 1024, repeats: int = 10) -> float:
+    """The machine's matmul rate in GFLOP/s: the best of ``repeats`` n×n products on all threads."""
+    a = torch.randn(n, n, generator=generator(0, "peak")).to(dtype)
+    b = torch.randn(n, n, generator=generator(1, "peak")).to(dtype)
+    a @ b  # warm up
+    best = math.inf
+    for _ in range(repeats):
+        t = time.perf_counter()
+        a @ b
+        best = min(best, time.perf_counter() - t)
+    return 2 * n**3 / best / 1e9
+
+
+def _count_flops(fn) -> int:
+    with FlopCounterMode(display=False) as counter:
+        fn()
+    return int(counter.get_total_flops())
+
+
+def _clopper_pearson(k: int, n: int, level: float = 0.95) -> tuple[float, float]:
+    a = (1 - level) / 2
+    lo = 0.0 if k == 0 else float(beta.ppf(a, k, n - k + 1))
+    hi = 1.0 if k == n else float(beta.ppf(1 - a, k + 1, n - k))
+    return lo, hi
+
+
+@dataclass
+class EngineTiming:
+    name: str
+    seconds: float
+    flops: float
+    exact: bool
+
+    @property
+    def gflops(self) -> float:
+        return self.flops / self.seconds / 1e9
+
+
+@dataclass
+class BenchResult:
+    points: int
+    iterations: int
+    threads: int
+    machine: str
+    peak_fp32: float
+    peak_bf16: float
+    baseline: EngineTiming
+    engines: list[EngineTiming] = field(default_factory=list)
+    strength: dict[str, list[dict[str, float]]] = field(default_factory=dict)
+    max_weight_diff: dict[str, float] = field(default_factory=dict)
+
+    def speedup(self, name: str) -> float:
+        eng = next(e for e in self.engines if e.name == name)
+        return self.baseline.seconds / eng.seconds
+
+    def as_json(self) -> dict[str, object]:
+        out = dataclasses.asdict(self)
+        out["speedups"] = {e.name: self.speedup(e.name) for e in self.engines}
+        return out
+
+
+def _strength(configs: list[RunConfig], weights: Weights, n_test: int) -> dict[str, list[dict[str, float]]]:
+    """Robust test error of each attack engine on the same trained weights, with 95% intervals."""
+    out: dict[str, list[dict[str, float]]] = {}
+    signals = [make_signals(c.d, c.mu, c.signal, c.seed, torch.float32) for c in configs]
+    tau = torch.tensor([c.tau for c in configs], dtype=torch.float32)
+    for engine in ENGINES:
+        errors = torch.zeros(len(configs), dtype=torch.long)
+        gens = [generator(c.seed, "bench-attack") for c in configs]
+        for X, y in held_out_chunks(n_test, signals, [c.sigma_p for c in configs], [c.seed for c in configs],
+                                    configs[0].M, configs[0].noise, torch.float32, chunk=250):
+            X_adv = attacks.attack(weights, X, y, tau, AttackSpec(), "2", gens, engine=engine, only_robust=True)
+            with torch.no_grad():
+                errors += (y * forward(weights, X_adv) <= 0).sum(1)
+        rows = []
+        for k in errors.tolist():
+            lo, hi = _clopper_pearson(int(k), n_test)
+            rows.append({"errors": int(k), "n": n_test, "rate": k / n_test, "lo": lo, "hi": hi})
+        out[engine] = rows
+    return out
+
+
+def bench(iterations: int = 10, n_test: int = 1000, engines: tuple[str, ...] = ENGINES,
+          baseline: bool = True, log: callable | None = print) -> BenchResult:  # type: ignore[valid-type]
+    """Time the baseline and each engine on :func:`bench_points`; see the module docstring."""
+    if iterations < 1:
+        raise ValueError(f"iterations must be >= 1, got {iterations}")
+    for e in engines:
+        if e not in ENGINES:
+            raise ValueError(f"engine must be one of {', '.join(ENGINES)}, got {e!r}")
+    say = log or (lambda *_: None)
+    points = bench_points(iterations)
+    peak32, peak16 = matmul_peak(torch.float32), matmul_peak(torch.bfloat16)
+    say(f"matmul peak: {peak32:.1f} GFLOP/s fp32, {peak16:.1f} GFLOP/s bf16 ({torch.get_num_threads()} threads)")
+
+    one = dataclasses.replace(points[-1], T_max=1)
+    base_flops_1 = _count_flops(lambda: baseline_train(one, 1))
+    base_flops = sum(base_flops_1 * (c.N / one.N) for c in points) * iterations
+    t = time.perf_counter()
+    base_weights = [baseline_train(c, iterations) for c in points] if baseline else []
+    base_s = time.perf_counter() - t
+    result = BenchResult(len(points), iterations, torch.get_num_threads(), platform.processor() or platform.machine(),
+                         peak32, peak16, EngineTiming("baseline", base_s, base_flops, True))
+    say(f"baseline (one point at a time, literal eq. (1), fp32): {base_s:.2f} s")
+
+    for engine in engines:
+        cfgs = [c.replace(engine=engine) for c in points]
+        groups: dict[int, list[RunConfig]] = {}
+        for c in cfgs:
+            groups.setdefault(c.N, []).append(c)
+        flops = 0.0
+        for members in groups.values():
+            flops += _count_flops(lambda m=members: algorithm1([c.replace(T_max=1) for c in m],
+                                                               log=False)) * iterations
+        t = time.perf_counter()
+        trained = {N: algorithm1(members, log=False) for N, members in groups.items()}
+        secs = time.perf_counter() - t
+        result.engines.append(EngineTiming(engine, secs, flops, engine != "bf16"))
+        say(f"bovit {engine}: {secs:.2f} s, {base_s / secs:.2f}x the baseline")
+        if baseline:
+            diffs = []
+            for i, c in enumerate(points):
+                tw = trained[c.N].weights
+                j = [m.snr for m in groups[c.N]].index(c.snr)
+                diffs.append(float((tw.W_V[j, 0] - base_weights[i].W_V[0, 0]).abs().max()
+                                   / base_weights[i].W_V.abs().max()))
+            result.max_weight_diff[engine] = max(diffs)
+        if engine == "direct":
+            reference = trained
+    if "direct" in engines:
+        members = [c for N in sorted(reference) for c in points if c.N == N]
+        stacked = Weights(*(torch.cat([getattr(reference[N].weights, k) for N in sorted(reference)])
+                            for k in ("W_Q", "W_K", "W_V", "w_O")))
+        result.strength = _strength(members, stacked, n_test)
+    return result

@@ -1,0 +1,82 @@
+"""Run a list of RunConfigs into the store: skip what is stored, batch the rest, write as results come.
+
+Each finished run is written at once, in its own transaction, keyed by the hash of its full
+configuration and the code version; a sweep that is killed (even with SIGKILL) and started again
+loses nothing that was written and duplicates nothing. Groups run in-process by default or on a
+dask.distributed cluster (``scheduler="tcp://host:port"``), with results written by the client.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from simulate.config import RunConfig
+from simulate.executor import run_all
+from simulate.grid import group
+from simulate.progress import Progress
+from simulate.store import Store, code_version
+from simulate.train import RunOutput, train_group
+
+__all__ = ["SweepSummary", "sweep", "train_work"]
+
+
+@dataclass(frozen=True)
+class SweepSummary:
+    total: int
+    stored_before: int
+    trained: int
+    groups: int
+    wall_s: float
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """One batched group and the device to train it on (what an executor ships to a worker)."""
+
+    configs: tuple[RunConfig, ...]
+    device: str
+
+    def __str__(self) -> str:
+        c = self.configs[0]
+        return f"group[N={c.N}, members={len(self.configs)}, first={c.label()}]"
+
+
+def train_work(item: WorkItem) -> list[RunOutput]:
+    """Train one group (module level, so a dask worker can unpickle it)."""
+    return train_group(list(item.configs), device=item.device)
+
+
+def sweep(
+    configs: Sequence[RunConfig],
+    store: Store,
+    *,
+    scheduler: str | None = None,
+    device: str = "cpu",
+    max_members: int = 16,
+    show_progress: bool = True,
+) -> SweepSummary:
+    """Train every config not yet in ``store`` and write each run as its group finishes."""
+    start = time.perf_counter()
+    code = code_version()
+    keyed = {c.key(code): c for c in configs}
+    todo = [c for k, c in keyed.items() if not store.has(k)]
+    stored_before = len(keyed) - len(todo)
+    groups = group(todo, max_members=max_members)
+    items = [WorkItem(tuple(g), device) for g in groups]
+    # progress in member-iterations (each run's T_max budget), so groups of unequal size weigh right
+    weights = [float(sum(c.T_max for c in g)) for g in groups]
+
+    def on_result(item: WorkItem, outputs: list[RunOutput]) -> None:
+        for out in outputs:
+            store.put(out.config.key(code), out.config.as_dict(), out.result, out.trajectory, out.wall_s, code)
+
+    with Progress(total=sum(weights), enabled=show_progress, label=f"{len(todo)} runs") as bar:
+        if items and scheduler is None:
+            # in-process: the bar moves with every iteration, not only when a group finishes
+            for item in items:
+                on_result(item, train_group(list(item.configs), device=item.device, tick=bar.advance))
+        elif items:
+            run_all(items, train_work, on_result, scheduler=scheduler, weights=weights, progress=bar)
+    return SweepSummary(len(keyed), stored_before, len(todo), len(groups), time.perf_counter() - start)

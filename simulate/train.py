@@ -1,0 +1,343 @@
+"""Algorithm 1 — full-batch adversarial gradient descent — for a batch of grid members at once.
+
+For t = 0, 1, …: draw a fresh inner maximiser X̃_n^t ∈ B(X_n, τ) for every training example (the
+attack of the run's AttackSpec), evaluate the robust logistic loss L_S^rob(θ^t) = (1/N) Σ_n
+ℓ(y_n f(X̃_n^t; θ^t)), stop when it is below ε (or the clean loss, if ``stop_on="clean"``), else
+take θ^{t+1} = θ^t − η ∇_θ L with X̃ held fixed (Danskin), updating W_Q, W_K and W_V only.
+
+Members of a group share shapes (d, M, d_h, d_v, H) and code paths and differ in N, ‖µ‖, σ_p, τ,
+η, ε, T_max, the seed and the initial scales. Every tensor carries the leading member axis G;
+members with fewer examples are masked; members that stop are dropped from the batch, so they stop
+costing compute. A trajectory is logged every ``log_every`` iterations; at the end each member's
+clean and robust test error are measured on a fresh test set (attack: lower estimate; certified
+bound: upper estimate) and Lemma 5.6's bound is computed from its weights.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+
+from bounds.lemmas import lemma56_bound
+from simulate import attacks, certify
+from simulate.config import RunConfig
+from simulate.data import Signals, generator, held_out_chunks, make_signals, sample_group
+from simulate.model import Weights, attention, forward, init_weights
+
+__all__ = ["RunOutput", "Trained", "algorithm1", "evaluate", "train_group", "trajectory_row"]
+
+DTYPES = {"float32": torch.float32, "float64": torch.float64}
+# Lemma 5.3's attention ratio is estimated by an attack per (query, key) pair; it is costly, so the
+# trajectory estimates it on this many training examples with this many PGD steps.
+RATIO_EXAMPLES = 1
+RATIO_STEPS = 10
+
+
+@dataclass
+class RunOutput:
+    """What one member's run produced: the final result, its trajectory and its wall time."""
+
+    config: RunConfig
+    result: dict[str, object]
+    trajectory: list[dict[str, float]]
+    wall_s: float
+
+
+def _check_group(configs: list[RunConfig]) -> None:
+    if not configs:
+        raise ValueError("configs must be a non-empty list of RunConfig, got []")
+    for c in configs:
+        if not isinstance(c, RunConfig):
+            raise ValueError(f"configs must hold RunConfig objects, got {type(c).__name__}")
+    first = configs[0].group_key()
+    for c in configs[1:]:
+        if c.group_key() != first:
+            raise ValueError(f"configs do not share a group key: {configs[0].label()} vs {c.label()}")
+
+
+def _col(values: list[float], dtype: torch.dtype, device: torch.device) -> torch.Tensor:
+    return torch.tensor(values, dtype=dtype, device=device)
+
+
+def _entropy(alpha: torch.Tensor) -> torch.Tensor:
+    """Mean attention entropy −Σ_j α_j log α_j per member over heads, examples and queries: (G, B)."""
+    plogp = torch.where(alpha > 0, alpha * torch.log(alpha.clamp_min(torch.finfo(alpha.dtype).tiny)), 0.0)
+    return -plogp.sum(-1).mean(dim=(1, 3))
+
+
+def trajectory_row(
+    t: int,
+    w: Weights,
+    X: torch.Tensor,
+    X_adv: torch.Tensor,
+    y: torch.Tensor,
+    mask: torch.Tensor,
+    signals_plus: torch.Tensor,
+    signals_minus: torch.Tensor,
+    robust_loss: torch.Tensor,
+    clean_loss: torch.Tensor,
+) -> list[dict[str, float]]:
+    """One trajectory row per member at iteration t (the quantities of CLAIMS.md §0 and D5.1).
+
+    Attention statistics are on clean training inputs (the adversarial ones for the deviation
+    from uniform, Lemma 5.4, too). V± = µ±ᵀ W_V w_O summed over heads; the noise coefficient is
+    max_{n,i} |ξ_{n,i}ᵀ W_V w_O| over training noise tokens (Definition 5.1).
+    """
+    with torch.no_grad():
+        G, M = X.shape[0], X.shape[2]
+        n_real = mask.sum(1)
+        alpha = attention(w, X)  # (G, H, B, M, M)
+        alpha_adv = attention(w, X_adv)
+        ent = (_entropy(alpha) * mask).sum(1) / n_real
+        signal_mass = (alpha[..., 0].mean(dim=(1, 3)) * mask).sum(1) / n_real
+        m_mask = mask[:, None, :, None, None] > 0
+        dev_clean = torch.where(m_mask, (alpha - 1.0 / M).abs(), 0.0).amax(dim=(1, 2, 3, 4))
+        dev_adv = torch.where(m_mask, (alpha_adv - 1.0 / M).abs(), 0.0).amax(dim=(1, 2, 3, 4))
+        u = w.u()  # (G, H, d)
+        u_sum = u.sum(1)
+        v_plus = (u_sum * signals_plus).sum(-1)
+        v_minus = (u_sum * signals_minus).sum(-1)
+        noise_coef = torch.where(mask[:, :, None] > 0, (X[:, :, 1:, :] @ u_sum[:, None, :, None])[..., 0].abs(), 0.0)
+        rows = []
+        for g in range(G):
+            rows.append({
+                "t": float(t),
+                "robust_loss": float(robust_loss[g]),
+                "clean_loss": float(clean_loss[g]),
+                "entropy": float(ent[g]),
+                "entropy_rel": float(ent[g]) / math.log(M),
+                "signal_attention": float(signal_mass[g]),
+                "uniform_dev_clean": float(dev_clean[g]),
+                "uniform_dev_adv": float(dev_adv[g]),
+                "W_V_fro": float(w.W_V[g].norm()),
+                "u_norm": float(u_sum[g].norm()),
+                "V_plus": float(v_plus[g]),
+                "V_minus": float(v_minus[g]),
+                "noise_coef_max": float(noise_coef[g].amax()),
+            })
+        return rows
+
+
+def _losses(w: Weights, X: torch.Tensor, y: torch.Tensor, mask: torch.Tensor, n: torch.Tensor) -> torch.Tensor:
+    """Per-member mean logistic loss (1/N) Σ_n ℓ(y_n f(X_n)), padded rows masked: (G,)."""
+    return (F.softplus(-y * forward(w, X)) * mask).sum(1) / n
+
+
+# Appendix B.3's multi-norm threat: the union of per-token balls of radii 20τ (ℓ1), τ (ℓ2), τ/30 (ℓ∞).
+MULTI_NORM_RADII = (("1", 20.0), ("2", 1.0), ("inf", 1.0 / 30.0))
+
+
+def _certified(w: Weights, X: torch.Tensor, y: torch.Tensor, tau: torch.Tensor, norm: str) -> torch.Tensor:
+    """A certified lower bound on the worst margin over the threat set; for "multi" the min over its balls."""
+    if norm != "multi":
+        return certify.certified_margin(w, X, y, tau, norm=norm)
+    return torch.stack([certify.certified_margin(w, X, y, tau * r, norm=p) for p, r in MULTI_NORM_RADII]).amin(0)
+
+
+def evaluate(
+    configs: list[RunConfig],
+    w: Weights,
+    signals: list[Signals],
+    device: torch.device,
+    chunk: int = 250,
+) -> list[dict[str, object]]:
+    """Clean and robust test error of each member on a fresh test set of n_test points.
+
+    Counts: ``clean_errors`` (margin ≤ 0), ``robust_errors_attack`` (the test attack finds a point
+    of the ball with margin ≤ 0: a lower estimate of the robust error), ``robust_errors_certified``
+    (the certified lower bound on the margin is ≤ 0: an upper estimate), ``midpoint_errors`` (the
+    constructive attack of Theorem 4.3, signal token moved toward (µ₊+µ₋)/2 by τ), and the margin
+    drop of the attack relative to τ‖u‖ (Lemma 5.5; the paper predicts at most ≈ M).
+    """
+    cfg = configs[0]
+    dtype = DTYPES[cfg.dtype]
+    G = len(configs)
+    tau = _col([c.tau for c in configs], dtype, device)
+    gens = [generator(c.seed, "test-attack") for c in configs]
+    plus = torch.stack([s.plus for s in signals]).to(device=device, dtype=dtype)
+    minus = torch.stack([s.minus for s in signals]).to(device=device, dtype=dtype)
+    u_norm = w.u().sum(1).norm(dim=-1)
+    counts = {k: torch.zeros(G, dtype=torch.long) for k in ("clean", "attack", "certified", "midpoint", "violations")}
+    drop_sum = torch.zeros(G, dtype=torch.float64)
+    drop_max = torch.zeros(G, dtype=torch.float64)
+    for X, y in held_out_chunks(cfg.n_test, signals, [c.sigma_p for c in configs], [c.seed for c in configs],
+                            cfg.M, cfg.noise, dtype, chunk=chunk):
+        X, y = X.to(device), y.to(device)
+        with torch.no_grad():
+            clean = y * forward(w, X)
+        X_adv = attacks.attack(w, X, y, tau, cfg.test_attack, cfg.norm, gens, engine="direct", only_robust=True)
+        with torch.no_grad():
+            adv = torch.minimum(y * forward(w, X_adv), clean)
+            cert = _certified(w, X, y, tau, cfg.norm)
+            X_mid = attacks.theorem43_attack(X, y, plus, minus, tau, target="midpoint")
+            mid = y * forward(w, X_mid)
+        counts["clean"] += (clean <= 0).sum(1).cpu()
+        counts["attack"] += (adv <= 0).sum(1).cpu()
+        counts["certified"] += (torch.minimum(cert, adv) <= 0).sum(1).cpu()
+        # A certificate above a margin the attack reached would be a bug in one of the two; count it.
+        counts["violations"] += (cert > adv + 1e-4 * adv.abs().clamp_min(1.0)).sum(1).cpu()
+        counts["midpoint"] += (mid <= 0).sum(1).cpu()
+        drop = ((clean - adv) / (tau * u_norm).clamp_min(1e-300)[:, None]).double().cpu()
+        drop_sum += drop.sum(1)
+        drop_max = torch.maximum(drop_max, drop.amax(1))
+    out = []
+    for g, c in enumerate(configs):
+        out.append({
+            "n_test": c.n_test,
+            "clean_errors": int(counts["clean"][g]),
+            "robust_errors_attack": int(counts["attack"][g]),
+            "robust_errors_certified": int(counts["certified"][g]),
+            "midpoint_errors": int(counts["midpoint"][g]),
+            "certificate_violations": int(counts["violations"][g]),
+            "drop_over_tau_u_mean": float(drop_sum[g]) / c.n_test if c.tau > 0 else 0.0,
+            "drop_over_tau_u_max": float(drop_max[g]) if c.tau > 0 else 0.0,
+        })
+    return out
+
+
+@dataclass
+class Trained:
+    """Algorithm 1's outcome for a group: final weights (member order) and per-member facts."""
+
+    weights: Weights
+    signals: list[Signals]
+    iterations: list[int]
+    converged: list[bool]
+    final_loss: list[tuple[float, float]]  # (robust, clean) training loss at the final weights
+    trajectories: list[list[dict[str, float]]]
+    member_wall: list[float]
+
+
+def algorithm1(
+    configs: list[RunConfig],
+    device: str = "cpu",
+    tick: Callable[[int], None] | None = None,
+    log: bool = True,
+) -> Trained:
+    """Algorithm 1 for every member of one group, batched; see the module docstring.
+
+    ``tick(k)`` is called as work is done, k in member-iterations (a member that stops early
+    reports its remaining budget at once), so a progress bar's total is Σ T_max. ``log=False``
+    skips the trajectory (the benchmark times training alone).
+    """
+    _check_group(configs)
+    dev = torch.device(device)
+    if dev.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(f"device must be available, got {device!r} (torch sees no CUDA device)")
+    cfg = configs[0]
+    dtype = DTYPES[cfg.dtype]
+    start = time.perf_counter()
+    G = len(configs)
+    signals = [make_signals(c.d, c.mu, c.signal, c.seed, dtype) for c in configs]
+    X, y, mask = sample_group([c.N for c in configs], signals, [c.sigma_p for c in configs],
+                              [c.seed for c in configs], cfg.M, cfg.noise, dtype)
+    X, y, mask = X.to(dev), y.to(dev), mask.to(dev)
+    w = init_weights(cfg.d, cfg.dh, cfg.dv, cfg.H, [c.seed for c in configs], cfg.init,
+                     [c.sigma_h for c in configs], [c.sigma_V for c in configs],
+                     [c.w_O_norm for c in configs], cfg.w_O_dir, dtype)
+    w = Weights(*(t.to(dev) for t in (w.W_Q, w.W_K, w.W_V, w.w_O)))
+    plus = torch.stack([s.plus for s in signals]).to(device=dev, dtype=dtype)
+    minus = torch.stack([s.minus for s in signals]).to(device=dev, dtype=dtype)
+    n = _col([float(c.N) for c in configs], dtype, dev)
+    tau = _col([c.tau for c in configs], dtype, dev)
+    eta = _col([c.eta for c in configs], dtype, dev)
+    eps = [c.eps for c in configs]
+    gens = [generator(c.seed, "train-attack") for c in configs]
+
+    active = list(range(G))  # the member index of each row of the batched tensors
+    trajectories: list[list[dict[str, float]]] = [[] for _ in range(G)]
+    final_w: list[Weights | None] = [None] * G
+    iterations = [0] * G
+    converged = [False] * G
+    final_loss: list[tuple[float, float]] = [(math.nan, math.nan)] * G
+    member_wall = [0.0] * G
+    t = 0
+    while active:
+        w_det = w.detached()
+        X_adv = attacks.attack(w_det, X, y, tau, cfg.attack, cfg.norm, [gens[g] for g in active],
+                               engine=cfg.engine, only_robust=False)
+        for p in w.trainable():
+            p.requires_grad_(True)
+        robust = _losses(w, X_adv, y, mask, n)
+        with torch.no_grad():
+            clean = _losses(w_det, X, y, mask, n)
+        watched = robust if cfg.stop_on == "robust" else clean
+        stop = [bool(watched[i] < eps[g]) or t >= configs[g].T_max for i, g in enumerate(active)]
+        log_now = [log and (t % cfg.log_every == 0 or s) for s in stop]
+        if any(log_now):
+            rows = trajectory_row(t, w_det, X, X_adv, y, mask, plus, minus, robust.detach(), clean)
+            for i, g in enumerate(active):
+                if log_now[i]:
+                    trajectories[g].append(rows[i])
+        if any(stop):
+            keep = [i for i, s in enumerate(stop) if not s]
+            for i, g in enumerate(active):
+                if stop[i]:
+                    final_w[g] = w.select(torch.tensor([i], device=dev))
+                    iterations[g] = t
+                    converged[g] = bool(watched[i] < eps[g])
+                    final_loss[g] = (float(robust[i].detach()), float(clean[i]))
+                    member_wall[g] = time.perf_counter() - start
+                    if tick is not None:
+                        tick(max(configs[g].T_max - t, 0))
+            if not keep:
+                break
+            idx = torch.tensor(keep, device=dev)
+            active = [active[i] for i in keep]
+            w = w.select(idx)
+            X, y, mask, n, tau, eta = X[idx], y[idx], mask[idx], n[idx], tau[idx], eta[idx]
+            plus, minus = plus[idx], minus[idx]
+            for p in w.trainable():
+                p.requires_grad_(True)
+            robust = _losses(w, X_adv[idx], y, mask, n)
+        grads = torch.autograd.grad(robust.sum(), w.trainable())
+        with torch.no_grad():
+            step = eta[:, None, None, None]
+            w = Weights(w.W_Q - step * grads[0], w.W_K - step * grads[1], w.W_V - step * grads[2], w.w_O)
+        if tick is not None:
+            tick(len(active))
+        t += 1
+    stacked = Weights(*(torch.cat([getattr(fw, k) for fw in final_w if fw is not None])
+                        for k in ("W_Q", "W_K", "W_V", "w_O")))
+    return Trained(stacked, signals, iterations, converged, final_loss, trajectories, member_wall)
+
+
+def train_group(
+    configs: list[RunConfig],
+    device: str = "cpu",
+    tick: Callable[[int], None] | None = None,
+) -> list[RunOutput]:
+    """Train every member of one group with Algorithm 1 and evaluate it; one RunOutput per config."""
+    tr = algorithm1(configs, device, tick)
+    ev_start = time.perf_counter()
+    evals = evaluate(configs, tr.weights, tr.signals, torch.device(device))
+    eval_share = (time.perf_counter() - ev_start) / len(configs)
+    outputs = []
+    for g, c in enumerate(configs):
+        W_V = tr.weights.W_V[g]
+        u = torch.einsum("hde,e->d", W_V, tr.weights.w_O[g])
+        vp, vm = float(u @ tr.signals[g].plus.to(u)), float(u @ tr.signals[g].minus.to(u))
+        u_norm = float(u.norm())
+        result: dict[str, object] = {
+            "iterations": tr.iterations[g],
+            "converged": tr.converged[g],
+            "final_robust_loss": tr.final_loss[g][0],
+            "final_clean_loss": tr.final_loss[g][1],
+            "V_plus": vp,
+            "V_minus": vm,
+            "u_norm": u_norm,
+            "W_V_fro": float(W_V.norm()),
+        }
+        result.update(evals[g])
+        for variant in ("paper", "with_M", "per_class"):
+            result[f"lemma56_{variant}"] = (
+                lemma56_bound(vp, vm, u_norm, c.sigma_p, c.tau, variant=variant, M=c.M)  # type: ignore[arg-type]
+                if u_norm > 0 else 1.0
+            )
+        outputs.append(RunOutput(c, result, tr.trajectories[g], tr.member_wall[g] + eval_share))
+    return outputs

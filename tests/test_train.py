@@ -1,0 +1,177 @@
+"""Algorithm 1 (batched), its evaluation, the sweep into the store, and the sweep command."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import torch
+
+from simulate.bench import baseline_train
+from simulate.config import AttackSpec, RunConfig
+from simulate.store import Store, code_version
+from simulate.sweep import sweep
+from simulate.train import algorithm1, train_group
+
+ROOT = Path(__file__).resolve().parents[1]
+TINY = {"d": 32, "M": 4, "dh": 6, "dv": 6, "n_test": 200, "log_every": 5}
+
+
+@pytest.fixture(autouse=True)
+def _one_thread():
+    """Tiny tensors: one thread avoids OpenMP start-up costs on a loaded two-core machine."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
+def tiny(**kw: object) -> RunConfig:
+    return RunConfig(**{**TINY, "N": 6, "snr": 2.0, "T_max": 40, **kw})  # type: ignore[arg-type]
+
+
+def test_batched_engine_equals_the_plain_per_point_algorithm_in_float64() -> None:
+    c = tiny(T_max=6, eps=1e-12, dtype="float64", snr=3.0, tau_rel=0.1)
+    ours = algorithm1([c], log=False).weights
+    plain = baseline_train(c, 6, torch.float64)
+    for name in ("W_Q", "W_K", "W_V"):
+        a, b = getattr(ours, name), getattr(plain, name)
+        assert float((a - b).abs().max() / b.abs().max()) < 1e-12, name
+
+
+def test_subspace_engine_trains_the_same_weights_in_float64() -> None:
+    c = tiny(T_max=5, eps=1e-12, dtype="float64", snr=3.0, tau_rel=0.1)
+    direct = algorithm1([c], log=False).weights
+    sub = algorithm1([c.replace(engine="subspace")], log=False).weights
+    assert float((direct.W_V - sub.W_V).abs().max() / direct.W_V.abs().max()) < 1e-9
+
+
+def test_tau_zero_is_clean_training() -> None:
+    adv = algorithm1([tiny(tau_rel=0.0, T_max=8, eps=1e-12)], log=False)
+    clean = algorithm1([tiny(tau_rel=0.0, T_max=8, eps=1e-12, attack=AttackSpec(kind="none"))], log=False)
+    for name in ("W_Q", "W_K", "W_V"):
+        assert torch.equal(getattr(adv.weights, name), getattr(clean.weights, name))
+    assert adv.final_loss[0][0] == adv.final_loss[0][1]  # robust loss = clean loss
+
+
+def test_same_seed_gives_bit_identical_runs() -> None:
+    cs = [tiny(seed=3), tiny(seed=4, N=6, snr=0.5)]
+    a, b = train_group(cs), train_group(cs)
+    for x, y in zip(a, b, strict=True):
+        assert x.result == y.result
+        assert x.trajectory == y.trajectory
+
+
+def test_a_member_trains_the_same_alone_as_in_a_padded_group() -> None:
+    alone = algorithm1([tiny(N=3, seed=1, snr=4.0)], log=False)
+    group = algorithm1([tiny(N=7, seed=2, snr=1.0), tiny(N=3, seed=1, snr=4.0), tiny(N=5, seed=5)], log=False)
+    assert group.iterations[1] == alone.iterations[0]
+    diff = (group.weights.W_V[1] - alone.weights.W_V[0]).abs().max() / alone.weights.W_V.abs().max()
+    assert float(diff) < 1e-5
+
+
+def test_members_stop_at_the_rule_and_the_trajectory_is_logged() -> None:
+    cs = [tiny(snr=8.0, T_max=200, seed=0), tiny(snr=0.3, T_max=15, seed=1)]
+    out = train_group(cs)
+    fast, slow = out
+    assert fast.result["converged"] and fast.result["final_robust_loss"] < 0.01
+    assert fast.result["iterations"] < 200
+    assert not slow.result["converged"] and slow.result["iterations"] == 15
+    for o in out:
+        ts = [row["t"] for row in o.trajectory]
+        assert ts[0] == 0 and ts[-1] == o.result["iterations"]
+        assert all(t % 5 == 0 for t in ts[:-1])
+        assert o.trajectory[-1]["robust_loss"] == pytest.approx(o.result["final_robust_loss"])
+        for row in o.trajectory:
+            assert row["robust_loss"] >= row["clean_loss"] - 1e-6  # the attack never lowers the loss
+            assert 0 <= row["entropy_rel"] <= 1 + 1e-6
+            assert 0 <= row["signal_attention"] <= 1
+
+
+def test_results_bracket_the_robust_error() -> None:
+    for o in train_group([tiny(snr=s, seed=i, tau_rel=0.2) for i, s in enumerate((0.5, 2.0, 8.0))]):
+        r = o.result
+        assert r["clean_errors"] <= r["robust_errors_attack"] <= r["robust_errors_certified"] <= r["n_test"]
+        assert r["certificate_violations"] == 0
+        for v in ("paper", "with_M", "per_class"):
+            assert 0 <= r[f"lemma56_{v}"] <= 1
+
+
+def test_numerically_safe_at_high_snr_and_large_tau() -> None:
+    cs = [tiny(snr=100.0, tau_rel=2.0, T_max=10), tiny(snr=100.0, tau_rel=0.01, T_max=10, seed=1)]
+    for o in train_group(cs):
+        values = [v for v in o.result.values() if isinstance(v, float)]
+        values += [v for row in o.trajectory for v in row.values()]
+        assert all(math.isfinite(v) for v in values), o.result
+    # Theorem 4.3: at τ ≥ ‖µ‖/√2 the midpoint attack fools at least (about) half of the points
+    r = train_group([tiny(snr=8.0, tau_rel=0.75, T_max=5)])[0].result
+    assert r["midpoint_errors"] / r["n_test"] > 0.4
+
+
+def test_sweep_stores_every_run_once_and_skips_them_on_rerun(tmp_path: Path) -> None:
+    cs = [tiny(snr=s, seed=k, T_max=10) for s in (1.0, 4.0) for k in (0, 1)] + [tiny(N=3, T_max=10)]
+    with Store(tmp_path / "s.sqlite") as store:
+        first = sweep(cs, store, show_progress=False, max_members=3)
+        assert first.trained == 5 and first.stored_before == 0 and first.groups == 3
+        assert len(store) == 5
+        rec = store.get(cs[0].key(code_version()))
+        assert rec is not None and RunConfig.from_dict(rec.config) == cs[0]
+        assert rec.trajectory and rec.result["n_test"] == 200
+        again = sweep(cs, store, show_progress=False)
+        assert again.trained == 0 and again.stored_before == 5 and len(store) == 5
+
+
+def test_sweep_on_a_dask_local_cluster_matches_in_process(tmp_path: Path) -> None:
+    distributed = pytest.importorskip("distributed")
+    cs = [tiny(snr=s, T_max=8) for s in (1.0, 4.0)]
+    with Store(tmp_path / "a.sqlite") as a:
+        sweep(cs, a, show_progress=False)
+        local = {k: a.get(k).result for k in a.keys()}  # type: ignore[union-attr]
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, Store(tmp_path / "b.sqlite") as b:
+        sweep(cs, b, scheduler=cluster.scheduler_address, show_progress=False)
+        remote = {k: b.get(k).result for k in b.keys()}  # type: ignore[union-attr]
+    assert local.keys() == remote.keys()
+    for k in local:
+        assert local[k]["clean_errors"] == remote[k]["clean_errors"]
+        assert local[k]["iterations"] == remote[k]["iterations"]
+        assert local[k]["final_robust_loss"] == pytest.approx(remote[k]["final_robust_loss"], rel=1e-4)
+
+
+def _sweep_cmd(store: Path) -> list[str]:
+    return [sys.executable, "-m", "reports.cli", "sweep", "--axis", "snr=0.5,1,2,4,8,16", "--axis", "seed=0,1",
+            "--set", "d=32", "--set", "M=4", "--set", "dh=6", "--set", "dv=6", "--set", "N=6",
+            "--set", "T_max=60", "--set", "n_test=100", "--max-members", "1", "--store", str(store), "--json"]
+
+
+def test_a_sweep_killed_with_sigkill_resumes_without_loss_or_duplicates(tmp_path: Path) -> None:
+    store_path = tmp_path / "k.sqlite"
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    proc = subprocess.Popen(_sweep_cmd(store_path), cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:  # wait until some runs, not all, are stored
+        if store_path.exists():
+            with Store(store_path) as s:
+                if len(s) >= 2:
+                    break
+        time.sleep(0.2)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    with Store(store_path) as s:
+        partial = s.keys()
+        assert s.check() == []
+    assert 2 <= len(partial) < 12
+    done = subprocess.run(_sweep_cmd(store_path), cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout)
+    assert summary["stored_before"] == len(partial) and summary["trained"] == 12 - len(partial)
+    with Store(store_path) as s:
+        assert len(s) == 12 and partial <= s.keys()
