@@ -310,6 +310,48 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_bench_sim(args: argparse.Namespace) -> int:
+    from simulate.bench import ENGINES, bench
+
+    engines = tuple(e.strip() for e in args.engines.split(",") if e.strip())
+    for e in engines:
+        if e not in ENGINES:
+            raise ValueError(f"engines must be among {', '.join(ENGINES)}, got {e!r}")
+    if args.threads is not None:
+        import torch
+
+        if args.threads < 1:
+            raise ValueError(f"threads must be >= 1, got {args.threads}")
+        torch.set_num_threads(args.threads)
+    r = bench(iterations=args.iterations, n_test=args.n_test, engines=engines,
+              log=None if args.json else print)
+    if args.json:
+        print(json.dumps(r.as_json(), indent=2))
+        return EXIT_OK
+    print()
+    rows = [["baseline", f"{r.baseline.seconds:.2f}", "1.00", f"{r.baseline.flops / 1e9:.1f}",
+             f"{r.baseline.gflops:.1f}", f"{r.baseline.gflops / r.peak_fp32:.0%}", "yes", "-"]]
+    for e in r.engines:
+        peak = r.peak_bf16 if e.name == "bf16" else r.peak_fp32
+        rows.append([e.name, f"{e.seconds:.2f}", f"{r.speedup(e.name):.2f}", f"{e.flops / 1e9:.1f}",
+                     f"{e.gflops:.1f}", f"{e.gflops / peak:.0%}", "yes" if e.exact else "no",
+                     _g(r.max_weight_diff.get(e.name, float("nan")))])
+    print(_table(rows, ["engine", "seconds", "speed-up", "GFLOP", "GFLOP/s", "of peak", "exact", "max rel. W_V diff"]))
+    if r.strength:
+        print()
+        print("attack strength on the direct engine's trained weights "
+              f"(robust test error, {r.strength['direct'][0]['n']} points, 95% Clopper-Pearson):")
+        heads = ["point", *r.strength]
+        table = []
+        for i, c in enumerate(r.strength_points):
+            table.append([c] + [f"{r.strength[e][i]['rate']:.3f} [{r.strength[e][i]['lo']:.3f}, "
+                                f"{r.strength[e][i]['hi']:.3f}]" for e in r.strength])
+        print(_table(table, heads))
+        for e, ok in r.strength_ok.items():
+            print(f"{e}: {'within' if ok else 'OUTSIDE'} the direct attack's interval at every point")
+    return EXIT_OK
+
+
 def _build() -> argparse.ArgumentParser:
     parser = _Parser(prog="bovit", description="Verify 'Benign Overfitting in Adversarial Training for "
                                                "Vision Transformers': conditions, bounds and regimes.")
@@ -339,6 +381,14 @@ def _build() -> argparse.ArgumentParser:
     b.add_argument("--seed", type=int, default=0)
     b.add_argument("--json", action="store_true")
     b.set_defaults(run=_cmd_bench_bounds)
+
+    bs = sub.add_parser("bench-sim", help="time bovit's batched Algorithm 1 against a plain per-point baseline")
+    bs.add_argument("--iterations", type=int, default=10, help="iterations of Algorithm 1 per point (default 10)")
+    bs.add_argument("--n-test", type=int, default=1000, help="test points per grid point for the attack check")
+    bs.add_argument("--engines", default="direct,subspace,bf16", help="engines to time (default all three)")
+    bs.add_argument("--threads", type=int, help="torch threads (default: torch's choice)")
+    bs.add_argument("--json", action="store_true")
+    bs.set_defaults(run=_cmd_bench_sim)
 
     w = sub.add_parser("sweep", help="train Algorithm 1 over a grid (a preset or custom axes) into the store")
     w.add_argument("--preset", metavar="NAME", help="fig1, fig2, fig2n or fig3")

@@ -479,8 +479,11 @@ def _pgd_subspace(
     H, dh = maps.H, maps.dh
     BM = B * M
     basis = maps.basis
-    gram = basis.transpose(1, 2) @ basis  # (G, r, r)
-    P = torch.bmm(X.reshape(G, BM, d), basis)  # (G, BM, r): X·basis, fixed
+    low = maps.step_basis.dtype != basis.dtype  # engine "bf16": Gram and the step products in bfloat16
+    sb = maps.step_basis
+    gram = (sb.transpose(1, 2) @ sb).to(X.dtype) if low else basis.transpose(1, 2) @ basis  # (G, r, r)
+    gram_low = gram.to(sb.dtype) if low else gram
+    P = torch.bmm(X.reshape(G, BM, d), basis)  # (G, BM, r): X·basis, fixed (kept in X's dtype)
     d0 = delta0.reshape(G, BM, d)
     has_start = bool((d0 != 0).any())
     rad2 = (tau * tau).view(G, 1)
@@ -513,7 +516,7 @@ def _pgd_subspace(
             best_a = torch.where(tok, a, best_a)
         if it == steps:
             break
-        gG = torch.bmm(g, gram)
+        gG = torch.bmm(g.to(gram_low.dtype), gram_low).to(X.dtype) if low else torch.bmm(g, gram)
         gn = (g * gG).sum(dim=-1).clamp_min(0).sqrt()
         c = torch.where(gn > 0, 1 / gn.clamp_min(tiny), torch.zeros_like(gn))[..., None] * step
         z = z + c * g
@@ -528,6 +531,9 @@ def _pgd_subspace(
     delta = torch.bmm(best_z, basis.transpose(1, 2))
     if has_start:
         delta = delta + best_a[..., None] * d0
+    if low:  # rounding may leave δ slightly outside the ball, and the kept score is approximate: fix both
+        delta = project_l2(delta, tau.view(G, 1))
+        best_m = maps.margin(X + delta.reshape(G, B, M, d), y)
     return delta.reshape(G, B, M, d), best_m
 
 
@@ -578,7 +584,8 @@ def _with_restarts(
 def _inner_for(maps: _Maps, spec: AttackSpec, norm: str, engine: str) -> _Inner:
     if spec.kind == "apgd":
         return lambda X, y, tau, d0: _apgd(maps, X, y, tau, d0, norm, spec.steps)
-    if engine == "subspace":
+    if engine == "subspace" or (engine == "bf16" and norm == "2"):
+        # bf16 for ℓ2 PGD: the subspace iteration with its matmuls in bfloat16 (maps.step_basis)
         return lambda X, y, tau, d0: _pgd_subspace(maps, X, y, tau, d0, spec.steps, spec.step_rel)
     return lambda X, y, tau, d0: _pgd(maps, X, y, tau, d0, norm, spec.steps, spec.step_rel)
 
@@ -747,6 +754,7 @@ def attention_ratio(
     step_rel: float = 0.2,
     gens: Sequence[torch.Generator] | None = None,
     chunk: int = 1024,
+    log: bool = False,
 ) -> Tensor:
     """A lower estimate of Lemma 5.3's C = max_{X̃∈B} φ_{l,j}(X̃) / min_{X̃∈B} φ_{l,j}(X̃), maximised over every
     head h, query l, key j and example: (G,).
@@ -759,6 +767,7 @@ def attention_ratio(
     O(M·d·d_h) flops each, i.e. ≈ 6·H·B·M³·d·d_h·(steps + 1) flops per member (M² times one PGD attack on
     the queries and keys alone); measured ≈ 3 s per example and member at d = 1024, M = 16, d_h = 128, H = 1,
     20 steps, float32, one CPU core. Returns exp(max log φ − min log φ) ≥ 1; it is 1 exactly when W_Q W_Kᵀ = 0.
+    With ``log=True`` it returns max log φ − min log φ ≥ 0 instead, which stays finite at huge logits.
     """
     G, B, M, d = _check_data(X)
     w = _check_weights(w, X)
@@ -771,7 +780,7 @@ def attention_ratio(
     E = B * M * M
     e = torch.arange(E, device=X.device)
     b_idx, l_idx, j_idx = e // (M * M), (e // M) % M, e % M
-    ratio = torch.ones(G, dtype=X.dtype, device=X.device)
+    log_ratio = torch.zeros(G, dtype=X.dtype, device=X.device)
     for h in range(w.H):
         WQ, WK = w.W_Q[:, h], w.W_K[:, h]
         for start in range(0, E, chunk):
@@ -787,6 +796,7 @@ def attention_ratio(
                 hi_lo.append(_extremise_attention(Xc, WQ, WK, l_idx[sl], j_idx[sl], tau_t, steps, step_rel, sign,
                                                   delta0))
             log_max, neg_log_min = hi_lo
-            r = torch.exp((log_max + neg_log_min).amax(dim=1))  # log φ_max − log φ_min, worst (example, l, j)
-            ratio = torch.maximum(ratio, r)
-    return ratio
+            r = (log_max + neg_log_min).amax(dim=1)  # log φ_max − log φ_min, worst (example, l, j)
+            log_ratio = torch.maximum(log_ratio, r)
+    # large logits make the ratio overflow (e.g. e^{1e3}); its log is what stays finite
+    return log_ratio if log else torch.exp(log_ratio)

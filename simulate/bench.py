@@ -78,16 +78,19 @@ def _pgd_baseline(W: list[torch.Tensor], X: torch.Tensor, y: torch.Tensor, tau: 
 
 
 def baseline_train(c: RunConfig, iterations: int, dtype: torch.dtype = torch.float32) -> Weights:
-    """Algorithm 1 for one point, plainly: full-batch GD on the PGD robust loss, ``iterations`` steps."""
+    """Algorithm 1 for one point, plainly: full-batch GD on the PGD robust loss, at most ``iterations``
+    steps, stopping when the robust training loss at the current weights is below ε."""
     sig = make_signals(c.d, c.mu, c.signal, c.seed, dtype)
     X, y = sample(c.N, sig, c.sigma_p, c.M, c.noise, generator(c.seed, "train"), dtype)
     w0 = init_weights(c.d, c.dh, c.dv, 1, [c.seed], c.init, [c.sigma_h], [c.sigma_V], [c.w_O_norm],
                       c.w_O_dir, dtype)
     W = [w0.W_Q[0, 0].clone(), w0.W_K[0, 0].clone(), w0.W_V[0, 0].clone(), w0.w_O[0].clone()]
-    for _ in range(iterations):
+    for t in range(iterations + 1):
         X_adv = _pgd_baseline(W, X, y, c.tau, c.attack.steps, c.attack.step_rel * c.tau)
         params = [p.detach().requires_grad_(True) for p in W[:3]]
         loss = F.softplus(-y * _f_literal(*params, W[3], X_adv)).mean()
+        if t == iterations or float(loss) < c.eps:  # the stopping rule looks at L_S^rob(θ^t)
+            break
         grads = torch.autograd.grad(loss, params)
         with torch.no_grad():
             W = [p - c.eta * g for p, g in zip(params, grads, strict=True)] + [W[3]]
@@ -145,6 +148,8 @@ class BenchResult:
     baseline: EngineTiming
     engines: list[EngineTiming] = field(default_factory=list)
     strength: dict[str, list[dict[str, float]]] = field(default_factory=dict)
+    strength_points: list[str] = field(default_factory=list)
+    strength_ok: dict[str, bool] = field(default_factory=dict)
     max_weight_diff: dict[str, float] = field(default_factory=dict)
 
     def speedup(self, name: str) -> float:
@@ -191,9 +196,12 @@ def bench(iterations: int = 10, n_test: int = 1000, engines: tuple[str, ...] = E
     peak32, peak16 = matmul_peak(torch.float32), matmul_peak(torch.bfloat16)
     say(f"matmul peak: {peak32:.1f} GFLOP/s fp32, {peak16:.1f} GFLOP/s bf16 ({torch.get_num_threads()} threads)")
 
-    one = dataclasses.replace(points[-1], T_max=1)
-    base_flops_1 = _count_flops(lambda: baseline_train(one, 1))
-    base_flops = sum(base_flops_1 * (c.N / one.N) for c in points) * iterations
+    # FLOPs of T iterations = F(1) + (T − 1)·(F(2) − F(1)): counted, not modelled, for every engine
+    def total(count) -> float:
+        f1, f2 = count(1), count(2)
+        return f1 + (iterations - 1) * (f2 - f1)
+
+    base_flops = sum(total(lambda k, c=c: _count_flops(lambda: baseline_train(c, k))) for c in points)
     t = time.perf_counter()
     base_weights = [baseline_train(c, iterations) for c in points] if baseline else []
     base_s = time.perf_counter() - t
@@ -208,8 +216,8 @@ def bench(iterations: int = 10, n_test: int = 1000, engines: tuple[str, ...] = E
             groups.setdefault(c.N, []).append(c)
         flops = 0.0
         for members in groups.values():
-            flops += _count_flops(lambda m=members: algorithm1([c.replace(T_max=1) for c in m],
-                                                               log=False)) * iterations
+            flops += total(lambda k, m=members: _count_flops(lambda: algorithm1([c.replace(T_max=k) for c in m],
+                                                                                 log=False)))
         t = time.perf_counter()
         trained = {N: algorithm1(members, log=False) for N, members in groups.items()}
         secs = time.perf_counter() - t
@@ -230,4 +238,9 @@ def bench(iterations: int = 10, n_test: int = 1000, engines: tuple[str, ...] = E
         stacked = Weights(*(torch.cat([getattr(reference[N].weights, k) for N in sorted(reference)])
                             for k in ("W_Q", "W_K", "W_V", "w_O")))
         result.strength = _strength(members, stacked, n_test)
+        result.strength_points = [f"N={c.N}, SNR={c.snr:g}" for c in members]
+        ref = result.strength["direct"]
+        for e, rows in result.strength.items():
+            if e != "direct":
+                result.strength_ok[e] = all(r["lo"] <= x["rate"] <= r["hi"] for r, x in zip(ref, rows, strict=True))
     return result

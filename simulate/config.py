@@ -37,10 +37,12 @@ INITS = ("pytorch16", "theory")
 W_O_DIRS = ("ones", "random")
 STOP_ON = ("robust", "clean")
 DTYPES = ("float32", "float64")
-# How the ℓ2 PGD inner loop is computed. "direct" is the textbook computation on d-dimensional
-# tokens; "subspace" is the exact reformulation in span(W_Q, W_K, W_V w_O) (identical up to
-# rounding); "bf16" runs the attack's matmuls in bfloat16 (opt-in, not exact).
-ENGINES = ("direct", "subspace", "bf16")
+# How the training attack's inner loop is computed. "direct" is the textbook computation on
+# d-dimensional tokens; "subspace" is the exact reformulation of ℓ2 PGD in span(W_Q, W_K, W_V w_O)
+# (equal to "direct" up to rounding, tested to 1e-9 in float64); "auto" (the default) is
+# "subspace" where it applies (ℓ2 PGD) and "direct" elsewhere; "bf16" runs the attack's matmuls in
+# bfloat16 (opt-in, not exact; its benchmark checks the attack is as strong).
+ENGINES = ("auto", "direct", "subspace", "bf16")
 
 
 @dataclass(frozen=True)
@@ -108,8 +110,11 @@ class RunConfig:
     test_attack: AttackSpec = field(default_factory=lambda: AttackSpec(kind="pgd", steps=20, restarts=1))
     n_test: int = 2000
     log_every: int = 10
+    # Lemma 5.3's attention ratio (an attack per query/key pair, costly): estimated on one training
+    # example at t = 0, at the final iteration and, if ratio_every > 0, every ratio_every iterations
+    ratio_every: int = 0
     dtype: str = "float32"
-    engine: str = "direct"
+    engine: str = "auto"
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -117,6 +122,9 @@ class RunConfig:
         set_(self, "sigma_p", positive("sigma_p", self.sigma_p))
         for name in ("d", "M", "dh", "dv", "H", "T_max", "n_test", "log_every"):
             set_(self, name, positive_int(name, getattr(self, name)))
+        set_(self, "ratio_every", as_int("ratio_every", self.ratio_every))
+        if self.ratio_every < 0:
+            raise ValueError(f"ratio_every must be >= 0, got {self.ratio_every}")
         if self.d < 2:
             raise ValueError(f"d must be an integer >= 2 (µ₊ ⊥ µ₋ needs two dimensions), got {self.d}")
         if self.snr is None and self.mu is None:
@@ -161,8 +169,17 @@ class RunConfig:
                 raise ValueError(f"{name} must be an AttackSpec, got {getattr(self, name)!r}")
         choice("dtype", self.dtype, DTYPES)
         choice("engine", self.engine, ENGINES)
-        if self.engine != "direct" and self.norm != "2":
+        if self.engine in ("subspace", "bf16") and self.norm != "2":
             raise ValueError(f"engine={self.engine!r} applies to the ℓ2 attack only, got norm={self.norm!r}")
+        if self.engine == "subspace" and self.attack.kind != "pgd":
+            raise ValueError(f"engine='subspace' implements PGD only, got attack={self.attack.kind!r}")
+
+    @property
+    def attack_engine(self) -> str:
+        """The engine the training attack runs on ("auto" resolved)."""
+        if self.engine != "auto":
+            return self.engine
+        return "subspace" if self.norm == "2" and self.attack.kind == "pgd" else "direct"
 
     # ---- derived -------------------------------------------------------------------------
     @property

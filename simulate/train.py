@@ -260,7 +260,7 @@ def algorithm1(
     while active:
         w_det = w.detached()
         X_adv = attacks.attack(w_det, X, y, tau, cfg.attack, cfg.norm, [gens[g] for g in active],
-                               engine=cfg.engine, only_robust=False)
+                               engine=cfg.attack_engine, only_robust=False)
         for p in w.trainable():
             p.requires_grad_(True)
         robust = _losses(w, X_adv, y, mask, n)
@@ -271,6 +271,11 @@ def algorithm1(
         log_now = [log and (t % cfg.log_every == 0 or s) for s in stop]
         if any(log_now):
             rows = trajectory_row(t, w_det, X, X_adv, y, mask, plus, minus, robust.detach(), clean)
+            ratio_now = t == 0 or any(stop) or (cfg.ratio_every > 0 and t % cfg.ratio_every == 0)
+            if ratio_now:
+                log_ratio = attacks.attention_ratio(w_det, X[:, :RATIO_EXAMPLES], tau, steps=RATIO_STEPS, log=True)
+                for i, row in enumerate(rows):
+                    row["attention_log_ratio"] = float(log_ratio[i])  # compare with log(e/2) ≈ 0.307
             for i, g in enumerate(active):
                 if log_now[i]:
                     trajectories[g].append(rows[i])
@@ -339,5 +344,7 @@ def train_group(
                 lemma56_bound(vp, vm, u_norm, c.sigma_p, c.tau, variant=variant, M=c.M)  # type: ignore[arg-type]
                 if u_norm > 0 else 1.0
             )
+        ratios = [row["attention_log_ratio"] for row in tr.trajectories[g] if "attention_log_ratio" in row]
+        result["attention_log_ratio_final"] = ratios[-1] if ratios else math.nan
         outputs.append(RunOutput(c, result, tr.trajectories[g], tr.member_wall[g] + eval_share))
     return outputs
