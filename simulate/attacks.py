@@ -483,7 +483,8 @@ def _pgd_subspace(
     sb = maps.step_basis
     gram = (sb.transpose(1, 2) @ sb).to(X.dtype) if low else basis.transpose(1, 2) @ basis  # (G, r, r)
     gram_low = gram.to(sb.dtype) if low else gram
-    P = torch.bmm(X.reshape(G, BM, d), basis)  # (G, BM, r): X·basis, fixed (kept in X's dtype)
+    # (G, BM, r): X·basis, fixed, in X's dtype even for bf16: rounding the clean logits weakens the attack
+    P = torch.bmm(X.reshape(G, BM, d), basis)
     d0 = delta0.reshape(G, BM, d)
     has_start = bool((d0 != 0).any())
     rad2 = (tau * tau).view(G, 1)
@@ -528,7 +529,10 @@ def _pgd_subspace(
         scale = torch.where(n2 > rad2, torch.sqrt(rad2 / n2.clamp_min(tiny)), torch.ones_like(n2))
         z, zG, a = z * scale[..., None], zG * scale[..., None], a * scale
     assert best_m is not None
-    delta = torch.bmm(best_z, basis.transpose(1, 2))
+    if low:
+        delta = torch.bmm(best_z.to(sb.dtype), sb.transpose(1, 2)).to(X.dtype)
+    else:
+        delta = torch.bmm(best_z, basis.transpose(1, 2))
     if has_start:
         delta = delta + best_a[..., None] * d0
     if low:  # rounding may leave δ slightly outside the ball, and the kept score is approximate: fix both

@@ -20,6 +20,7 @@ import dataclasses
 import math
 import platform
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import torch
@@ -89,7 +90,7 @@ def baseline_train(c: RunConfig, iterations: int, dtype: torch.dtype = torch.flo
         X_adv = _pgd_baseline(W, X, y, c.tau, c.attack.steps, c.attack.step_rel * c.tau)
         params = [p.detach().requires_grad_(True) for p in W[:3]]
         loss = F.softplus(-y * _f_literal(*params, W[3], X_adv)).mean()
-        if t == iterations or float(loss) < c.eps:  # the stopping rule looks at L_S^rob(θ^t)
+        if t == iterations or float(loss.detach()) < c.eps:  # the stopping rule looks at L_S^rob(θ^t)
             break
         grads = torch.autograd.grad(loss, params)
         with torch.no_grad():
@@ -162,12 +163,13 @@ class BenchResult:
         return out
 
 
-def _strength(configs: list[RunConfig], weights: Weights, n_test: int) -> dict[str, list[dict[str, float]]]:
+def _strength(configs: list[RunConfig], weights: Weights, n_test: int,
+              engines: tuple[str, ...]) -> dict[str, list[dict[str, float]]]:
     """Robust test error of each attack engine on the same trained weights, with 95% intervals."""
     out: dict[str, list[dict[str, float]]] = {}
     signals = [make_signals(c.d, c.mu, c.signal, c.seed, torch.float32) for c in configs]
     tau = torch.tensor([c.tau for c in configs], dtype=torch.float32)
-    for engine in ENGINES:
+    for engine in ("direct", *(e for e in engines if e != "direct")):
         errors = torch.zeros(len(configs), dtype=torch.long)
         gens = [generator(c.seed, "bench-attack") for c in configs]
         for X, y in held_out_chunks(n_test, signals, [c.sigma_p for c in configs], [c.seed for c in configs],
@@ -184,7 +186,8 @@ def _strength(configs: list[RunConfig], weights: Weights, n_test: int) -> dict[s
 
 
 def bench(iterations: int = 10, n_test: int = 1000, engines: tuple[str, ...] = ENGINES,
-          baseline: bool = True, log: callable | None = print) -> BenchResult:  # type: ignore[valid-type]
+          strength_iterations: int = 100,
+          log: Callable[[str], object] | None = print) -> BenchResult:
     """Time the baseline and each engine on :func:`bench_points`; see the module docstring."""
     if iterations < 1:
         raise ValueError(f"iterations must be >= 1, got {iterations}")
@@ -203,7 +206,8 @@ def bench(iterations: int = 10, n_test: int = 1000, engines: tuple[str, ...] = E
 
     base_flops = sum(total(lambda k, c=c: _count_flops(lambda: baseline_train(c, k))) for c in points)
     t = time.perf_counter()
-    base_weights = [baseline_train(c, iterations) for c in points] if baseline else []
+    for c in points:
+        baseline_train(c, iterations)
     base_s = time.perf_counter() - t
     result = BenchResult(len(points), iterations, torch.get_num_threads(), platform.processor() or platform.machine(),
                          peak32, peak16, EngineTiming("baseline", base_s, base_flops, True))
@@ -219,28 +223,29 @@ def bench(iterations: int = 10, n_test: int = 1000, engines: tuple[str, ...] = E
             flops += total(lambda k, m=members: _count_flops(lambda: algorithm1([c.replace(T_max=k) for c in m],
                                                                                  log=False)))
         t = time.perf_counter()
-        trained = {N: algorithm1(members, log=False) for N, members in groups.items()}
+        for members in groups.values():
+            algorithm1(members, log=False)
         secs = time.perf_counter() - t
         result.engines.append(EngineTiming(engine, secs, flops, engine != "bf16"))
         say(f"bovit {engine}: {secs:.2f} s, {base_s / secs:.2f}x the baseline")
-        if baseline:
-            diffs = []
-            for i, c in enumerate(points):
-                tw = trained[c.N].weights
-                j = [m.snr for m in groups[c.N]].index(c.snr)
-                diffs.append(float((tw.W_V[j, 0] - base_weights[i].W_V[0, 0]).abs().max()
-                                   / base_weights[i].W_V.abs().max()))
-            result.max_weight_diff[engine] = max(diffs)
-        if engine == "direct":
-            reference = trained
-    if "direct" in engines:
-        members = [c for N in sorted(reference) for c in points if c.N == N]
-        stacked = Weights(*(torch.cat([getattr(reference[N].weights, k) for N in sorted(reference)])
-                            for k in ("W_Q", "W_K", "W_V", "w_O")))
-        result.strength = _strength(members, stacked, n_test)
-        result.strength_points = [f"N={c.N}, SNR={c.snr:g}" for c in members]
-        ref = result.strength["direct"]
-        for e, rows in result.strength.items():
-            if e != "direct":
-                result.strength_ok[e] = all(r["lo"] <= x["rate"] <= r["hi"] for r, x in zip(ref, rows, strict=True))
+        diffs = []  # exactness: the weights after one iteration, against the baseline's
+        for c in points:
+            ours = algorithm1([c.replace(engine=engine, T_max=1)], log=False).weights
+            theirs = baseline_train(c, 1)
+            diffs.append(float((ours.W_V - theirs.W_V).abs().max() / theirs.W_V.abs().max()))
+        result.max_weight_diff[engine] = max(diffs)
+    # attack strength, on models trained until the robust loss is below ε (or strength_iterations)
+    trained_cfgs = [c.replace(T_max=strength_iterations, eps=0.01, engine="auto") for c in points]
+    by_n: dict[int, list[RunConfig]] = {}
+    for c in trained_cfgs:
+        by_n.setdefault(c.N, []).append(c)
+    members = [c for N in sorted(by_n) for c in by_n[N]]
+    runs = [algorithm1(by_n[N], log=False).weights for N in sorted(by_n)]
+    stacked = Weights(*(torch.cat([getattr(w, k) for w in runs]) for k in ("W_Q", "W_K", "W_V", "w_O")))
+    result.strength = _strength(members, stacked, n_test, engines)
+    result.strength_points = [f"N={c.N}, SNR={c.snr:g}" for c in members]
+    ref = result.strength["direct"]
+    for e, rows in result.strength.items():
+        if e != "direct":
+            result.strength_ok[e] = all(r["lo"] <= x["rate"] <= r["hi"] for r, x in zip(ref, rows, strict=True))
     return result

@@ -264,12 +264,18 @@ def algorithm1(
         for p in w.trainable():
             p.requires_grad_(True)
         robust = _losses(w, X_adv, y, mask, n)
-        with torch.no_grad():
-            clean = _losses(w_det, X, y, mask, n)
-        watched = robust if cfg.stop_on == "robust" else clean
+        clean: torch.Tensor | None = None  # the clean loss costs a forward pass: only when it is used
+        if cfg.stop_on == "clean":
+            with torch.no_grad():
+                clean = _losses(w_det, X, y, mask, n)
+        watched = robust if clean is None else clean
         stop = [bool(watched[i] < eps[g]) or t >= configs[g].T_max for i, g in enumerate(active)]
         log_now = [log and (t % cfg.log_every == 0 or s) for s in stop]
+        if clean is None and (any(log_now) or any(stop)):
+            with torch.no_grad():
+                clean = _losses(w_det, X, y, mask, n)
         if any(log_now):
+            assert clean is not None
             rows = trajectory_row(t, w_det, X, X_adv, y, mask, plus, minus, robust.detach(), clean)
             ratio_now = t == 0 or any(stop) or (cfg.ratio_every > 0 and t % cfg.ratio_every == 0)
             if ratio_now:
@@ -286,6 +292,7 @@ def algorithm1(
                     final_w[g] = w.select(torch.tensor([i], device=dev))
                     iterations[g] = t
                     converged[g] = bool(watched[i] < eps[g])
+                    assert clean is not None
                     final_loss[g] = (float(robust[i].detach()), float(clean[i]))
                     member_wall[g] = time.perf_counter() - start
                     if tick is not None:
