@@ -332,7 +332,7 @@ def _cmd_bench_sim(args: argparse.Namespace) -> int:
     rows = [["baseline", f"{r.baseline.seconds:.2f}", "1.00", f"{r.baseline.flops / 1e9:.1f}",
              f"{r.baseline.gflops:.1f}", f"{r.baseline.gflops / r.peak_fp32:.0%}", "yes", "-"]]
     for e in r.engines:
-        peak = r.peak_bf16 if e.name == "bf16" else r.peak_fp32
+        peak = r.peak_bf16 if e.name.startswith("bf16") else r.peak_fp32
         rows.append([e.name, f"{e.seconds:.2f}", f"{r.speedup(e.name):.2f}", f"{e.flops / 1e9:.1f}",
                      f"{e.gflops:.1f}", f"{e.gflops / peak:.0%}", "yes" if e.exact else "no",
                      _g(r.max_weight_diff.get(e.name, float("nan")))])
@@ -348,8 +348,11 @@ def _cmd_bench_sim(args: argparse.Namespace) -> int:
             table.append([c] + [f"{r.strength[e][i]['rate']:.3f} [{r.strength[e][i]['lo']:.3f}, "
                                 f"{r.strength[e][i]['hi']:.3f}]" for e in r.strength])
         print(_table(table, heads))
+        ref = r.strength["direct"]
         for e, ok in r.strength_ok.items():
-            print(f"{e}: {'within' if ok else 'OUTSIDE'} the direct attack's interval at every point")
+            outside = sum(not (a["lo"] <= b["rate"] <= a["hi"]) for a, b in zip(ref, r.strength[e], strict=True))
+            verdict = "passes: within" if ok else f"FAILS: outside at {outside} of {len(ref)} points of"
+            print(f"{e}: {verdict} the direct attack's interval")
     return EXIT_OK
 
 
@@ -386,7 +389,8 @@ def _build() -> argparse.ArgumentParser:
     bs = sub.add_parser("bench-sim", help="time bovit's batched Algorithm 1 against a plain per-point baseline")
     bs.add_argument("--iterations", type=int, default=10, help="iterations of Algorithm 1 per point (default 10)")
     bs.add_argument("--n-test", type=int, default=1000, help="test points per grid point for the attack check")
-    bs.add_argument("--engines", default="direct,subspace,bf16", help="engines to time (default all three)")
+    bs.add_argument("--engines", default="direct,subspace,bf16,bf16-10",
+                    help="engines to time (default all: direct, subspace, bf16, bf16-10)")
     bs.add_argument("--strength-iterations", type=int, default=100,
                     help="training budget of the models the attack-strength check attacks (default 100)")
     bs.add_argument("--threads", type=int, help="torch threads (default: torch's choice)")
