@@ -266,12 +266,14 @@ def _default_store() -> str:
 
 
 def _cmd_sweep(args: argparse.Namespace) -> int:
+    from simulate.executor import parse_scheduler
     from simulate.grid import GridSpec, apply_settings, preset
     from simulate.store import Store, code_version
     from simulate.sweep import sweep
 
     if args.preset is None and not args.axis:
         raise ValueError("give --preset NAME or at least one --axis FIELD=V1,V2,...")
+    parse_scheduler(args.scheduler)  # bad addresses fail before anything starts
     spec = preset(args.preset, args.scale) if args.preset else GridSpec("custom")
     spec = apply_settings(spec, args.set or (), args.axis or ())
     configs = spec.configs()

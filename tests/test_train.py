@@ -175,3 +175,36 @@ def test_a_sweep_killed_with_sigkill_resumes_without_loss_or_duplicates(tmp_path
     assert summary["stored_before"] == len(partial) and summary["trained"] == 12 - len(partial)
     with Store(store_path) as s:
         assert len(s) == 12 and partial <= s.keys()
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["sweep"], "give --preset NAME or at least one --axis"),
+        (["sweep", "--preset", "fig9"], "preset must be one of"),
+        (["sweep", "--preset", "fig1", "--scale", "huge"], "scale must be one of"),
+        (["sweep", "--preset", "fig1", "--set", "colour=red"], "must be a RunConfig field"),
+        (["sweep", "--preset", "fig1", "--set", "N=two"], "N must be an integer"),
+        (["sweep", "--preset", "fig1", "--set", "tau_rel=-1"], "tau_rel must be >= 0"),
+        (["sweep", "--axis", "N=2", "--set", "snr=1", "--scheduler", "udp://x"], "scheduler"),
+        (["bench-sim", "--engines", "fp8"], "engines must be among"),
+    ],
+    ids=lambda v: " ".join(v) if isinstance(v, list) else None,
+)
+def test_sweep_and_bench_reject_bad_input_in_one_line(argv: list[str], message: str, tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    from reports.cli import main
+
+    assert main([*argv, *(["--store", str(tmp_path / "x.sqlite")] if argv[0] == "sweep" else [])]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err and err.count("\n") == 1
+
+
+def test_sweep_cuda_without_a_gpu_is_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from reports.cli import main
+
+    if torch.cuda.is_available():
+        pytest.skip("a GPU is present")
+    assert main(["sweep", "--axis", "N=2", "--set", "snr=1", "--device", "cuda",
+                 "--store", str(tmp_path / "x.sqlite")]) == 2
+    assert "no CUDA device" in capsys.readouterr().err
