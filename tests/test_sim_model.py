@@ -238,10 +238,10 @@ def test_grouping_keeps_shapes_and_N_together_and_loses_nothing() -> None:
 
 
 def test_settings_and_axes_override_a_preset() -> None:
-    spec = apply_settings(preset("fig1", "quick"), ["engine=subspace", "attack=apgd", "attack_steps=7"],
+    spec = apply_settings(preset("fig1", "quick"), ["engine=direct", "attack=apgd", "attack_steps=7"],
                           ["seed=0,1", "N=3"])
     cs = spec.configs()
-    assert {c.engine for c in cs} == {"subspace"}
+    assert {c.engine for c in cs} == {"direct"}
     assert {c.attack.kind for c in cs} == {"apgd"} and {c.attack.steps for c in cs} == {7}
     assert {c.seed for c in cs} == {0, 1} and {c.N for c in cs} == {3}
     with pytest.raises(ValueError, match="must be a RunConfig field"):
