@@ -43,6 +43,23 @@ class WorkItem:
         return f"group[N={c.N}, members={len(self.configs)}, first={c.label()}]"
 
 
+def _provenance(device: str) -> dict[str, str]:
+    """What produced a run besides its config: library versions, device, host and git revision."""
+    import platform
+    import subprocess
+    from pathlib import Path
+
+    import torch
+
+    try:
+        rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, timeout=5,
+                             cwd=Path(__file__).resolve().parent).stdout.strip() or "unknown"
+    except (OSError, subprocess.SubprocessError):
+        rev = "unknown"
+    return {"torch": torch.__version__, "python": platform.python_version(), "device": device,
+            "host": platform.node(), "git": rev}
+
+
 def train_work(item: WorkItem) -> list[RunOutput]:
     """Train one group (module level, so a dask worker can unpickle it)."""
     return train_group(list(item.configs), device=item.device)
@@ -68,9 +85,12 @@ def sweep(
     # progress in member-iterations (each run's T_max budget), so groups of unequal size weigh right
     weights = [float(sum(c.T_max for c in g)) for g in groups]
 
+    provenance = _provenance(device)
+
     def on_result(item: WorkItem, outputs: list[RunOutput]) -> None:
         for out in outputs:
-            store.put(out.config.key(code), out.config.as_dict(), out.result, out.trajectory, out.wall_s, code)
+            result = {**out.result, "provenance": provenance}
+            store.put(out.config.key(code), out.config.as_dict(), result, out.trajectory, out.wall_s, code)
 
     with Progress(total=sum(weights), enabled=show_progress, label=f"{len(todo)} runs") as bar:
         if items and scheduler is None:
