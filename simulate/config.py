@@ -109,6 +109,9 @@ class RunConfig:
     attack: AttackSpec = field(default_factory=AttackSpec)
     test_attack: AttackSpec = field(default_factory=lambda: AttackSpec(kind="pgd", steps=20, restarts=1))
     n_test: int = 2000
+    # extra radii τ/‖µ‖ at which the final model's robust test error is also measured (test attack
+    # and certified bound), e.g. to locate the uniform-attention threshold of IC-1
+    eval_tau_rels: tuple[float, ...] = ()
     log_every: int = 10
     # Lemma 5.3's attention ratio (an attack per query/key pair, costly): estimated on one training
     # example at t = 0, at the final iteration and, if ratio_every > 0, every ratio_every iterations
@@ -122,6 +125,9 @@ class RunConfig:
         set_(self, "sigma_p", positive("sigma_p", self.sigma_p))
         for name in ("d", "M", "dh", "dv", "H", "T_max", "n_test", "log_every"):
             set_(self, name, positive_int(name, getattr(self, name)))
+        if isinstance(self.eval_tau_rels, str) or not isinstance(self.eval_tau_rels, tuple | list):
+            raise ValueError(f"eval_tau_rels must be a tuple of numbers, got {self.eval_tau_rels!r}")
+        set_(self, "eval_tau_rels", tuple(nonnegative("eval_tau_rels", r) for r in self.eval_tau_rels))
         set_(self, "ratio_every", as_int("ratio_every", self.ratio_every))
         if self.ratio_every < 0:
             raise ValueError(f"ratio_every must be >= 0, got {self.ratio_every}")

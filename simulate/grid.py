@@ -154,6 +154,11 @@ def parse_value(name: str, text: str) -> object:
             return int(text)
         except ValueError:
             raise ValueError(f"{name} must be an integer, got {text!r}") from None
+    if name == "eval_tau_rels":
+        try:
+            return tuple(float(v) for v in text.split(",") if v.strip())
+        except ValueError:
+            raise ValueError(f"{name} must be comma-separated numbers, got {text!r}") from None
     if name in _FLOAT_FIELDS:
         try:
             return float(text)

@@ -139,6 +139,11 @@ def _certified(w: Weights, X: torch.Tensor, y: torch.Tensor, tau: torch.Tensor, 
     return torch.stack([certify.certified_margin(w, X, y, tau * r, norm=p) for p, r in MULTI_NORM_RADII]).amin(0)
 
 
+# Radii τ/‖µ‖ at which Theorem 4.3's midpoint attack is always evaluated (CLAIMS.md T4.3.sharp: the
+# midpoint is reachable from r = 1/√2 ≈ 0.7071 on, so 0.70 is just outside and 0.7072 just inside).
+MIDPOINT_RADII = (0.70, 0.7072, 0.75, 1.0)
+
+
 def evaluate(
     configs: list[RunConfig],
     w: Weights,
@@ -151,8 +156,9 @@ def evaluate(
     Counts: ``clean_errors`` (margin ≤ 0), ``robust_errors_attack`` (the test attack finds a point
     of the ball with margin ≤ 0: a lower estimate of the robust error), ``robust_errors_certified``
     (the certified lower bound on the margin is ≤ 0: an upper estimate), ``midpoint_errors`` (the
-    constructive attack of Theorem 4.3, signal token moved toward (µ₊+µ₋)/2 by τ), and the margin
-    drop of the attack relative to τ‖u‖ (Lemma 5.5; the paper predicts at most ≈ M).
+    constructive attack of Theorem 4.3, signal token moved toward (µ₊+µ₋)/2 by τ; also at the radii
+    MIDPOINT_RADII), the margin drop of the attack relative to τ‖u‖ (Lemma 5.5; the paper predicts at
+    most ≈ M), and the attack and certified counts at every extra radius of ``eval_tau_rels``.
     """
     cfg = configs[0]
     dtype = DTYPES[cfg.dtype]
@@ -163,6 +169,9 @@ def evaluate(
     minus = torch.stack([s.minus for s in signals]).to(device=device, dtype=dtype)
     u_norm = w.u().sum(1).norm(dim=-1)
     counts = {k: torch.zeros(G, dtype=torch.long) for k in ("clean", "attack", "certified", "midpoint", "violations")}
+    mu = _col([c.mu for c in configs], dtype, device)
+    extra = {r: {k: torch.zeros(G, dtype=torch.long) for k in ("attack", "certified")} for r in cfg.eval_tau_rels}
+    mid_at = {r: torch.zeros(G, dtype=torch.long) for r in MIDPOINT_RADII}
     drop_sum = torch.zeros(G, dtype=torch.float64)
     drop_max = torch.zeros(G, dtype=torch.float64)
     for X, y in held_out_chunks(cfg.n_test, signals, [c.sigma_p for c in configs], [c.seed for c in configs],
@@ -182,6 +191,17 @@ def evaluate(
         # A certificate above a margin the attack reached would be a bug in one of the two; count it.
         counts["violations"] += (cert > adv + 1e-4 * adv.abs().clamp_min(1.0)).sum(1).cpu()
         counts["midpoint"] += (mid <= 0).sum(1).cpu()
+        with torch.no_grad():
+            for r, slot in mid_at.items():
+                X_r = attacks.theorem43_attack(X, y, plus, minus, r * mu, target="midpoint")
+                slot += (y * forward(w, X_r) <= 0).sum(1).cpu()
+        for r, slots in extra.items():
+            X_r = attacks.attack(w, X, y, r * mu, cfg.test_attack, cfg.norm, gens, engine="direct", only_robust=True)
+            with torch.no_grad():
+                adv_r = torch.minimum(y * forward(w, X_r), clean)
+                cert_r = torch.minimum(_certified(w, X, y, r * mu, cfg.norm), adv_r)
+            slots["attack"] += (adv_r <= 0).sum(1).cpu()
+            slots["certified"] += (cert_r <= 0).sum(1).cpu()
         drop = ((clean - adv) / (tau * u_norm).clamp_min(1e-300)[:, None]).double().cpu()
         drop_sum += drop.sum(1)
         drop_max = torch.maximum(drop_max, drop.amax(1))
@@ -196,6 +216,9 @@ def evaluate(
             "certificate_violations": int(counts["violations"][g]),
             "drop_over_tau_u_mean": float(drop_sum[g]) / c.n_test if c.tau > 0 else 0.0,
             "drop_over_tau_u_max": float(drop_max[g]) if c.tau > 0 else 0.0,
+            "midpoint_errors_at": {f"{r:g}": int(v[g]) for r, v in mid_at.items()},
+            "at_tau_rel": {f"{r:g}": {"robust_errors_attack": int(v["attack"][g]),
+                                      "robust_errors_certified": int(v["certified"][g])} for r, v in extra.items()},
         })
     return out
 

@@ -208,3 +208,19 @@ def test_sweep_cuda_without_a_gpu_is_bad_input(tmp_path: Path, capsys: pytest.Ca
     assert main(["sweep", "--axis", "N=2", "--set", "snr=1", "--device", "cuda",
                  "--store", str(tmp_path / "x.sqlite")]) == 2
     assert "no CUDA device" in capsys.readouterr().err
+
+
+def test_extra_radii_and_midpoint_radii_are_evaluated() -> None:
+    r = train_group([tiny(eval_tau_rels=(0.0, 0.05, 0.3), T_max=20, snr=4.0)])[0].result
+    at = r["at_tau_rel"]
+    assert at["0"]["robust_errors_attack"] == r["clean_errors"]
+    assert at["0.05"]["robust_errors_attack"] == r["robust_errors_attack"]  # the run's own τ, same attack
+    certified = [at[k]["robust_errors_certified"] for k in ("0", "0.05", "0.3")]
+    assert certified == sorted(certified)  # a larger ball never certifies more points
+    for k in ("0", "0.05", "0.3"):
+        assert at[k]["robust_errors_attack"] <= at[k]["robust_errors_certified"]
+    # Theorem 4.3 sharpened: past r = 1/√2 the midpoint attack fools about half of any classifier's points
+    for key in ("0.7072", "0.75", "1"):
+        assert r["midpoint_errors_at"][key] / r["n_test"] > 0.4
+    with pytest.raises(ValueError, match="eval_tau_rels must be >= 0"):
+        tiny(eval_tau_rels=(-0.1,))
