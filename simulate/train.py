@@ -157,7 +157,8 @@ def evaluate(
     of the ball with margin ≤ 0: a lower estimate of the robust error), ``robust_errors_certified``
     (the certified lower bound on the margin is ≤ 0: an upper estimate), ``midpoint_errors`` (the
     constructive attack of Theorem 4.3, signal token moved toward (µ₊+µ₋)/2 by τ; also at the radii
-    MIDPOINT_RADII), the margin drop of the attack relative to τ‖u‖ (Lemma 5.5; the paper predicts at
+    MIDPOINT_RADII, with the number of coupled pairs (µ₊, ξ), (µ₋, ξ) that both survive it), the
+    margin drop of the attack relative to τ‖u‖ (Lemma 5.5; the paper predicts at
     most ≈ M), and the attack and certified counts at every extra radius of ``eval_tau_rels``.
     """
     cfg = configs[0]
@@ -172,6 +173,7 @@ def evaluate(
     mu = _col([c.mu for c in configs], dtype, device)
     extra = {r: {k: torch.zeros(G, dtype=torch.long) for k in ("attack", "certified")} for r in cfg.eval_tau_rels}
     mid_at = {r: torch.zeros(G, dtype=torch.long) for r in MIDPOINT_RADII}
+    pair_at = {r: torch.zeros(G, dtype=torch.long) for r in MIDPOINT_RADII}
     drop_sum = torch.zeros(G, dtype=torch.float64)
     drop_max = torch.zeros(G, dtype=torch.float64)
     for X, y in held_out_chunks(cfg.n_test, signals, [c.sigma_p for c in configs], [c.seed for c in configs],
@@ -195,6 +197,16 @@ def evaluate(
             for r, slot in mid_at.items():
                 X_r = attacks.theorem43_attack(X, y, plus, minus, r * mu, target="midpoint")
                 slot += (y * forward(w, X_r) <= 0).sum(1).cpu()
+                # the coupled pair of T4.3.sharp: the same noise with each signal, both moved toward the
+                # midpoint; the proof says at least one of the two is misclassified once r ≥ 1/√2
+                ones = torch.ones_like(y)
+                X_p = X.clone()
+                X_p[:, :, 0] = plus[:, None, :]
+                X_m = X.clone()
+                X_m[:, :, 0] = minus[:, None, :]
+                f_p = forward(w, attacks.theorem43_attack(X_p, ones, plus, minus, r * mu, target="midpoint"))
+                f_m = forward(w, attacks.theorem43_attack(X_m, -ones, plus, minus, r * mu, target="midpoint"))
+                pair_at[r] += ((f_p > 0) & (f_m < 0)).sum(1).cpu()
         for r, slots in extra.items():
             X_r = attacks.attack(w, X, y, r * mu, cfg.test_attack, cfg.norm, gens, engine="direct", only_robust=True)
             with torch.no_grad():
@@ -217,6 +229,7 @@ def evaluate(
             "drop_over_tau_u_mean": float(drop_sum[g]) / c.n_test if c.tau > 0 else 0.0,
             "drop_over_tau_u_max": float(drop_max[g]) if c.tau > 0 else 0.0,
             "midpoint_errors_at": {f"{r:g}": int(v[g]) for r, v in mid_at.items()},
+            "midpoint_pairs_both_correct_at": {f"{r:g}": int(v[g]) for r, v in pair_at.items()},
             "at_tau_rel": {f"{r:g}": {"robust_errors_attack": int(v["attack"][g]),
                                       "robust_errors_certified": int(v["certified"][g])} for r, v in extra.items()},
         })

@@ -1,0 +1,32 @@
+"""The verdicts bovit currently observes, as data (as scikit-learn's ``expected_failed_checks``).
+
+A claim whose observed verdict differs from the one recorded here fails the suite, in either
+direction, so `pytest checks` is green exactly when reality matches the recorded findings. A claim
+recorded as refuted shows as an xfail carrying the reason.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from checks.stats import Verdict
+
+EXPECTED: dict[str, tuple[Verdict, str]] = {
+    "T4.3": ("confirmed", "every trained model's robust error at τ = ‖µ‖ is at least 1/4 (about 1/2)"),
+    # At τ ≥ ‖µ‖/√2 both members of a pair reach the same input, so this can only fail if the constructive
+    # attack does not reach the midpoint; the informative half is the threshold claim below.
+    "T4.3.sharp": ("confirmed", "no coupled pair (µ₊, ξ), (µ₋, ξ) survives the midpoint attack at τ ≥ ‖µ‖/√2"),
+    "T4.3.sharp.threshold": ("confirmed", "below ‖µ‖/√2 (at 0.70‖µ‖) some coupled pairs survive: the threshold "
+                                          "is where the argument starts, not a loose constant"),
+}
+
+
+def settle(claim_id: str, verdict: Verdict, reason: str) -> None:
+    """Compare an observed verdict with the recorded one: fail on any change, xfail a recorded refutation."""
+    if claim_id not in EXPECTED:
+        pytest.fail(f"{claim_id}: observed {verdict} ({reason}), but no verdict is recorded in checks/expected.py")
+    want, why = EXPECTED[claim_id]
+    if verdict != want:
+        pytest.fail(f"{claim_id}: observed {verdict}, recorded {want} ({why}). Evidence: {reason}")
+    if verdict == "refuted":
+        pytest.xfail(f"{claim_id} refuted, as recorded: {why}. Evidence: {reason}")
