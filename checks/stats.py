@@ -16,6 +16,7 @@ Only numpy and scipy are used. Every public function validates its input through
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -176,6 +177,20 @@ def _bracket(
     return kl, ku, n_, b, _level(level)
 
 
+def _between(b: float, kl: int, ku: int, n: int, lo_iv: tuple[float, float], up_iv: tuple[float, float],
+             pct: str) -> str:
+    return (f"bound {_fmt(b)} lies between the lower limit {_fmt(lo_iv[0])} ({kl}/{n}) and "
+            f"the upper limit {_fmt(up_iv[1])} ({ku}/{n}) at {pct}")
+
+
+def _scoped(check: BoundCheck, in_scope: bool) -> BoundCheck:
+    """Out of the theorem's hypotheses, the verdict is out-of-scope; the reason keeps what the data said."""
+    if in_scope:
+        return check
+    reason = f"point outside the theorem's hypotheses; the data alone would say {check.verdict}: {check.reason}"
+    return dataclasses.replace(check, verdict="out-of-scope", reason=reason)
+
+
 def bound_verdict(
     k_lower: int,
     k_upper: int,
@@ -208,15 +223,8 @@ def bound_verdict(
         verdict = "confirmed"
         reason = f"upper {pct} limit {_fmt(up_iv[1])} of the upper estimate ({ku}/{n_}) is <= the bound {_fmt(b)}"
     else:
-        verdict = "inconclusive"
-        reason = (
-            f"bound {_fmt(b)} lies between the lower limit {_fmt(lo_iv[0])} ({kl}/{n_}) and "
-            f"the upper limit {_fmt(up_iv[1])} ({ku}/{n_}) at {pct}"
-        )
-    if not in_scope:
-        reason = f"point outside the theorem's hypotheses; the data alone would say {verdict}: {reason}"
-        verdict = "out-of-scope"
-    return BoundCheck(verdict, "upper", b, n_, kl, ku, lev, lo_iv, up_iv, reason)
+        verdict, reason = "inconclusive", _between(b, kl, ku, n_, lo_iv, up_iv, pct)
+    return _scoped(BoundCheck(verdict, "upper", b, n_, kl, ku, lev, lo_iv, up_iv, reason), in_scope)
 
 
 def lower_bound_verdict(
@@ -247,15 +255,8 @@ def lower_bound_verdict(
         verdict = "confirmed"
         reason = f"lower {pct} limit {_fmt(lo_iv[0])} of the lower estimate ({kl}/{n_}) is >= the bound {_fmt(b)}"
     else:
-        verdict = "inconclusive"
-        reason = (
-            f"bound {_fmt(b)} lies between the lower limit {_fmt(lo_iv[0])} ({kl}/{n_}) and "
-            f"the upper limit {_fmt(up_iv[1])} ({ku}/{n_}) at {pct}"
-        )
-    if not in_scope:
-        reason = f"point outside the theorem's hypotheses; the data alone would say {verdict}: {reason}"
-        verdict = "out-of-scope"
-    return BoundCheck(verdict, "lower", b, n_, kl, ku, lev, lo_iv, up_iv, reason)
+        verdict, reason = "inconclusive", _between(b, kl, ku, n_, lo_iv, up_iv, pct)
+    return _scoped(BoundCheck(verdict, "lower", b, n_, kl, ku, lev, lo_iv, up_iv, reason), in_scope)
 
 
 # -- multiplicity -------------------------------------------------------------------------------------
