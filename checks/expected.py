@@ -18,6 +18,8 @@ EXPECTED: dict[str, tuple[Verdict, str]] = {
     "T4.3.sharp": ("confirmed", "no coupled pair (µ₊, ξ), (µ₋, ξ) survives the midpoint attack at τ ≥ ‖µ‖/√2"),
     "T4.3.sharp.threshold": ("confirmed", "below ‖µ‖/√2 (at 0.70‖µ‖) some coupled pairs survive: the threshold "
                                           "is where the argument starts, not a loose constant"),
+    "IC-1": ("confirmed", "robust error is surely below 1/2 at half of τ = ‖µ‖/(√2·M) and surely above it at "
+                          "twice, for M = 2, 4, …, even where training made attention far from uniform"),
 }
 
 
