@@ -20,7 +20,31 @@ EXPECTED: dict[str, tuple[Verdict, str]] = {
                                           "is where the argument starts, not a loose constant"),
     "IC-1": ("confirmed", "robust error is surely below 1/2 at half of τ = ‖µ‖/(√2·M) and surely above it at "
                           "twice, for M = 2, 4, …, even where training made attention far from uniform"),
+    "L5.5": ("out-of-scope", "no simulated run meets Condition 4.1 (its dimension conditions need d ≥ ε⁻²N²d_h); "
+                             "the data alone confirm Δ ≤ M·τ‖u‖ at every point"),
+    "L5.5.frozen": ("refuted", "once attention concentrates on the signal token the attack lowers the margin by "
+                               "more than τ‖u‖ (up to about 2·τ‖u‖): attention adds to the worst case"),
 }
+
+
+# For claims out of scope, what the data alone say is recorded too, so a change there also fails the suite.
+EXPECTED_DATA: dict[str, Verdict] = {
+    "L5.5": "confirmed",
+}
+
+
+def settle_scoped(claim_id: str, in_scope: bool, why_not: str, verdict: Verdict, reason: str) -> None:
+    """:func:`settle` for a claim with hypotheses: out of scope, the data verdict is compared as well."""
+    if in_scope:
+        settle(claim_id, verdict, reason)
+        return
+    want = EXPECTED_DATA.get(claim_id)
+    if want is None:
+        pytest.fail(f"{claim_id}: out of scope and the data say {verdict} ({reason}), but no data verdict is "
+                    f"recorded in checks/expected.py")
+    if verdict != want:
+        pytest.fail(f"{claim_id}: out of scope; the data now say {verdict}, recorded {want}. Evidence: {reason}")
+    settle(claim_id, "out-of-scope", f"the data alone say {verdict} ({reason}); but {why_not}")
 
 
 def settle(claim_id: str, verdict: Verdict, reason: str) -> None:

@@ -176,6 +176,7 @@ def evaluate(
     pair_at = {r: torch.zeros(G, dtype=torch.long) for r in MIDPOINT_RADII}
     drop_sum = torch.zeros(G, dtype=torch.float64)
     drop_max = torch.zeros(G, dtype=torch.float64)
+    cert_drop_max = torch.zeros(G, dtype=torch.float64)
     for X, y in held_out_chunks(cfg.n_test, signals, [c.sigma_p for c in configs], [c.seed for c in configs],
                             cfg.M, cfg.noise, dtype, chunk=chunk):
         X, y = X.to(device), y.to(device)
@@ -217,6 +218,9 @@ def evaluate(
         drop = ((clean - adv) / (tau * u_norm).clamp_min(1e-300)[:, None]).double().cpu()
         drop_sum += drop.sum(1)
         drop_max = torch.maximum(drop_max, drop.amax(1))
+        # the certificate bounds the worst drop from above (Lemma 5.5's left side, an upper estimate)
+        cert_drop = ((clean - torch.minimum(cert, adv)) / (tau * u_norm).clamp_min(1e-300)[:, None]).double().cpu()
+        cert_drop_max = torch.maximum(cert_drop_max, cert_drop.amax(1))
     out = []
     for g, c in enumerate(configs):
         out.append({
@@ -228,6 +232,7 @@ def evaluate(
             "certificate_violations": int(counts["violations"][g]),
             "drop_over_tau_u_mean": float(drop_sum[g]) / c.n_test if c.tau > 0 else 0.0,
             "drop_over_tau_u_max": float(drop_max[g]) if c.tau > 0 else 0.0,
+            "cert_drop_over_tau_u_max": float(cert_drop_max[g]) if c.tau > 0 else 0.0,
             "midpoint_errors_at": {f"{r:g}": int(v[g]) for r, v in mid_at.items()},
             "midpoint_pairs_both_correct_at": {f"{r:g}": int(v[g]) for r, v in pair_at.items()},
             "at_tau_rel": {f"{r:g}": {"robust_errors_attack": int(v["attack"][g]),
