@@ -22,6 +22,8 @@ EXPECTED: dict[str, tuple[Verdict, str]] = {
                           "twice, for M = 2, 4, …, even where training made attention far from uniform"),
     "L5.5": ("out-of-scope", "no simulated run meets Condition 4.1 (its dimension conditions need d ≥ ε⁻²N²d_h); "
                              "the data alone confirm Δ ≤ M·τ‖u‖ at every point"),
+    "L5.3": ("out-of-scope", "no simulated run meets Condition 4.1; the data alone refute C ≤ e/2: once the "
+                             "model has learned, an attack moves single attention weights by factors of 10–20"),
     "L5.5.frozen": ("refuted", "once attention concentrates on the signal token the attack lowers the margin by "
                                "more than τ‖u‖ (up to about 2·τ‖u‖): attention adds to the worst case"),
 }
@@ -30,6 +32,7 @@ EXPECTED: dict[str, tuple[Verdict, str]] = {
 # For claims out of scope, what the data alone say is recorded too, so a change there also fails the suite.
 EXPECTED_DATA: dict[str, Verdict] = {
     "L5.5": "confirmed",
+    "L5.3": "refuted",
 }
 
 

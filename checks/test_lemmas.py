@@ -1,4 +1,5 @@
-"""Section 5's lemmas against trained models: Lemma 5.5 (L5.5) and its frozen-attention sharpening.
+"""Section 5's lemmas against trained models: Lemma 5.3 (L5.3), Lemma 5.5 (L5.5) and its frozen-attention
+sharpening.
 
 Δ = y·f(X) − min_{X̃∈B(X,τ)} y·f(X̃) is bracketed per test point: the test attack gives a lower
 estimate, the certified margin an upper one. Each run reports the largest ratio Δ/(τ‖W_V w_O‖) over
@@ -6,6 +7,8 @@ its test points for both estimates.
 """
 
 from __future__ import annotations
+
+import math
 
 import pytest
 
@@ -64,3 +67,31 @@ def test_worst_case_drop_with_frozen_attention_is_tau_u(claim: str, records) -> 
     'Δ ≤ τ‖u‖' ignores what attention adds once it is trained away from uniform."""
     verdict, reason = check_drop(records, "1")
     settle(claim, verdict, reason)  # type: ignore[arg-type]
+
+
+def check_attention_ratio(records: list[tuple[RunConfig, RunRecord]]) -> tuple[str, str]:
+    """max_{X̃} φ_{l,j} / min_{X̃} φ_{l,j} ≤ e/2 for every query/key pair, at the final weights.
+
+    The ratio comes from an attack that maximises and minimises each attention weight over the ball
+    (a lower estimate of the true ratio), so one value above e/2 refutes the lemma; there is no upper
+    estimate, so values below it leave the claim inconclusive rather than confirmed.
+    """
+    bound = math.log(math.e / 2)
+    ratios = [(c, rec.result["attention_log_ratio_final"]) for c, rec in records]
+    over = [(c, r) for c, r in ratios if r > bound]
+    if over:
+        c, r = max(over, key=lambda cr: cr[1])
+        return "refuted", (f"{len(over)} of {len(ratios)} runs exceed e/2 = 1.359; the largest is "
+                           f"{math.exp(r):.3g} at {c.label()} (log ratio {r:.3f} > {bound:.3f})")
+    top = max(r for _, r in ratios)
+    return "inconclusive", f"largest attacked ratio {math.exp(top):.4g} ≤ e/2, but no upper estimate exists"
+
+
+@pytest.mark.parametrize("claim", ["L5.3"])
+def test_attention_ratio_over_the_ball_is_at_most_e_over_2(claim: str, records) -> None:
+    """Lemma 5.3 (= G.7): under Condition 4.1 and τ ≤ O(‖µ‖/log d_h), for t past Ω(1/(η‖µ‖²w²Lδ)),
+    max/min of every softmax attention weight over B(X, τ) is at most C ≤ e/2."""
+    verdict, reason = check_attention_ratio(records)
+    scope = [meets_condition_4_1(c) for c, _ in records]
+    why_not = next((w for ok, w in scope if not ok), "")
+    settle_scoped(claim, not why_not, why_not, verdict, reason)  # type: ignore[arg-type]
