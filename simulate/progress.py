@@ -105,6 +105,7 @@ class Progress:
         self._next_pct = self.every_pct  # plain style: write when the percentage reaches this
         self._width = 0  # terminal style: length of the line on screen, to blank out leftovers
         self._stale = True  # the state changed since the last line written
+        self._finish_written = False  # plain style: the 100% line is written once, not on every later advance
         self._closed = False
 
     # ---- state -----------------------------------------------------------------------------------
@@ -157,7 +158,8 @@ class Progress:
             self.done += n
             if note:
                 self.note = note
-            self._stale = True
+            if n or note:  # nothing new to show after advance(0)
+                self._stale = True
             self._maybe_write()
 
     def _maybe_write(self) -> None:
@@ -171,7 +173,8 @@ class Progress:
                 self._write(now)
             return
         pct = 100 * self.fraction
-        if finished or pct + 1e-9 >= self._next_pct or since >= self.every_s:
+        if (finished and not self._finish_written) or pct + 1e-9 >= self._next_pct or since >= self.every_s:
+            self._finish_written = finished
             self._write(now)
             self._next_pct = (math.floor(pct / self.every_pct + 1e-9) + 1) * self.every_pct
 

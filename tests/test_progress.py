@@ -206,3 +206,13 @@ def test_bad_advance_names_the_parameter(n: object, note: object, name: str) -> 
 def test_bad_format_duration_input() -> None:
     with pytest.raises(ValueError, match="seconds"):
         format_duration("5")  # type: ignore[arg-type]
+
+
+def test_plain_style_writes_the_finished_line_once() -> None:
+    out = io.StringIO()
+    with Progress(100, stream=out, tty=False) as bar:
+        bar.advance(95)
+        bar.advance(5)
+        bar.advance(0)  # a run that stops early reports its remaining budget, possibly 0
+        bar.advance(0)
+    assert sum("100/100" in line for line in out.getvalue().splitlines()) == 1
