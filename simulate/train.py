@@ -144,6 +144,14 @@ def _certified(w: Weights, X: torch.Tensor, y: torch.Tensor, tau: torch.Tensor, 
 MIDPOINT_RADII = (0.70, 0.7072, 0.75, 1.0)
 
 
+def _violations(cert: torch.Tensor, adv: torch.Tensor) -> torch.Tensor:
+    """Points whose certified margin lies above a margin the attack reached: a bug in one of the two.
+
+    The certified counts use min(certificate, attack) so that the bracket holds by construction; this
+    count is what shows whether it held without that help. Per member, (G,)."""
+    return (cert > adv + 1e-4 * adv.abs().clamp_min(1.0)).sum(1).cpu()
+
+
 def evaluate(
     configs: list[RunConfig],
     w: Weights,
@@ -171,7 +179,8 @@ def evaluate(
     u_norm = w.u().sum(1).norm(dim=-1)
     counts = {k: torch.zeros(G, dtype=torch.long) for k in ("clean", "attack", "certified", "midpoint", "violations")}
     mu = _col([c.mu for c in configs], dtype, device)
-    extra = {r: {k: torch.zeros(G, dtype=torch.long) for k in ("attack", "certified")} for r in cfg.eval_tau_rels}
+    extra = {r: {k: torch.zeros(G, dtype=torch.long) for k in ("attack", "certified", "violations")}
+             for r in cfg.eval_tau_rels}
     mid_at = {r: torch.zeros(G, dtype=torch.long) for r in MIDPOINT_RADII}
     pair_at = {r: torch.zeros(G, dtype=torch.long) for r in MIDPOINT_RADII}
     drop_sum = torch.zeros(G, dtype=torch.float64)
@@ -191,20 +200,19 @@ def evaluate(
         counts["clean"] += (clean <= 0).sum(1).cpu()
         counts["attack"] += (adv <= 0).sum(1).cpu()
         counts["certified"] += (torch.minimum(cert, adv) <= 0).sum(1).cpu()
-        # A certificate above a margin the attack reached would be a bug in one of the two; count it.
-        counts["violations"] += (cert > adv + 1e-4 * adv.abs().clamp_min(1.0)).sum(1).cpu()
+        counts["violations"] += _violations(cert, adv)
         counts["midpoint"] += (mid <= 0).sum(1).cpu()
         with torch.no_grad():
+            # the coupled pair of T4.3.sharp: the same noise with each signal, both moved toward the
+            # midpoint; the proof says at least one of the two is misclassified once r ≥ 1/√2
+            ones = torch.ones_like(y)
+            X_p = X.clone()
+            X_p[:, :, 0] = plus[:, None, :]
+            X_m = X.clone()
+            X_m[:, :, 0] = minus[:, None, :]
             for r, slot in mid_at.items():
                 X_r = attacks.theorem43_attack(X, y, plus, minus, r * mu, target="midpoint")
                 slot += (y * forward(w, X_r) <= 0).sum(1).cpu()
-                # the coupled pair of T4.3.sharp: the same noise with each signal, both moved toward the
-                # midpoint; the proof says at least one of the two is misclassified once r ≥ 1/√2
-                ones = torch.ones_like(y)
-                X_p = X.clone()
-                X_p[:, :, 0] = plus[:, None, :]
-                X_m = X.clone()
-                X_m[:, :, 0] = minus[:, None, :]
                 f_p = forward(w, attacks.theorem43_attack(X_p, ones, plus, minus, r * mu, target="midpoint"))
                 f_m = forward(w, attacks.theorem43_attack(X_m, -ones, plus, minus, r * mu, target="midpoint"))
                 pair_at[r] += ((f_p > 0) & (f_m < 0)).sum(1).cpu()
@@ -212,9 +220,10 @@ def evaluate(
             X_r = attacks.attack(w, X, y, r * mu, cfg.test_attack, cfg.norm, gens, engine="direct", only_robust=True)
             with torch.no_grad():
                 adv_r = torch.minimum(y * forward(w, X_r), clean)
-                cert_r = torch.minimum(_certified(w, X, y, r * mu, cfg.norm), adv_r)
+                cert_r = _certified(w, X, y, r * mu, cfg.norm)
             slots["attack"] += (adv_r <= 0).sum(1).cpu()
-            slots["certified"] += (cert_r <= 0).sum(1).cpu()
+            slots["certified"] += (torch.minimum(cert_r, adv_r) <= 0).sum(1).cpu()
+            slots["violations"] += _violations(cert_r, adv_r)
         drop = ((clean - adv) / (tau * u_norm).clamp_min(1e-300)[:, None]).double().cpu()
         drop_sum += drop.sum(1)
         drop_max = torch.maximum(drop_max, drop.amax(1))
@@ -236,7 +245,8 @@ def evaluate(
             "midpoint_errors_at": {f"{r:g}": int(v[g]) for r, v in mid_at.items()},
             "midpoint_pairs_both_correct_at": {f"{r:g}": int(v[g]) for r, v in pair_at.items()},
             "at_tau_rel": {f"{r:g}": {"robust_errors_attack": int(v["attack"][g]),
-                                      "robust_errors_certified": int(v["certified"][g])} for r, v in extra.items()},
+                                      "robust_errors_certified": int(v["certified"][g]),
+                                      "certificate_violations": int(v["violations"][g])} for r, v in extra.items()},
         })
     return out
 
@@ -326,32 +336,31 @@ def algorithm1(
             for i, g in enumerate(active):
                 if log_now[i]:
                     trajectories[g].append(rows[i])
-        if any(stop):
-            keep = [i for i, s in enumerate(stop) if not s]
-            for i, g in enumerate(active):
-                if stop[i]:
-                    final_w[g] = w.select(torch.tensor([i], device=dev))
-                    iterations[g] = t
-                    converged[g] = bool(watched[i] < eps[g])
-                    assert clean is not None
-                    final_loss[g] = (float(robust[i].detach()), float(clean[i]))
-                    member_wall[g] = time.perf_counter() - start
-                    if tick is not None:
-                        tick(max(configs[g].T_max - t, 0))
-            if not keep:
-                break
+        keep = [i for i, s in enumerate(stop) if not s]
+        for i, g in enumerate(active):
+            if stop[i]:
+                final_w[g] = w.select(torch.tensor([i], device=dev))
+                iterations[g] = t
+                converged[g] = bool(watched[i] < eps[g])
+                assert clean is not None
+                final_loss[g] = (float(robust[i].detach()), float(clean[i]))
+                member_wall[g] = time.perf_counter() - start
+                if tick is not None:
+                    tick(max(configs[g].T_max - t, 0))
+        if not keep:
+            break
+        # members are independent, so the kept rows' loss gives their gradients (zero for the others)
+        # from the graph already built; the stopped members are dropped after the step
+        grads = torch.autograd.grad(robust[keep].sum(), w.trainable())
+        with torch.no_grad():
+            step = eta[:, None, None, None]
+            w = Weights(w.W_Q - step * grads[0], w.W_K - step * grads[1], w.W_V - step * grads[2], w.w_O)
+        if len(keep) < len(active):
             idx = torch.tensor(keep, device=dev)
             active = [active[i] for i in keep]
             w = w.select(idx)
             X, y, mask, n, tau, eta = X[idx], y[idx], mask[idx], n[idx], tau[idx], eta[idx]
             plus, minus = plus[idx], minus[idx]
-            for p in w.trainable():
-                p.requires_grad_(True)
-            robust = _losses(w, X_adv[idx], y, mask, n)
-        grads = torch.autograd.grad(robust.sum(), w.trainable())
-        with torch.no_grad():
-            step = eta[:, None, None, None]
-            w = Weights(w.W_Q - step * grads[0], w.W_K - step * grads[1], w.W_V - step * grads[2], w.w_O)
         if tick is not None:
             tick(len(active))
         t += 1
