@@ -98,6 +98,8 @@ def test_members_stop_at_the_rule_and_the_trajectory_is_logged() -> None:
 def test_results_bracket_the_robust_error() -> None:
     for o in train_group([tiny(snr=s, seed=i, tau_rel=0.2) for i, s in enumerate((0.5, 2.0, 8.0))]):
         r = o.result
+        # the ordering holds by construction (min with the clean and attacked margins); the violation
+        # count is what can fail: a certificate above an attacked margin
         assert r["clean_errors"] <= r["robust_errors_attack"] <= r["robust_errors_certified"] <= r["n_test"]
         assert r["certificate_violations"] == 0
         for v in ("paper", "with_M", "per_class"):
@@ -217,8 +219,8 @@ def test_extra_radii_and_midpoint_radii_are_evaluated() -> None:
     assert at["0.05"]["robust_errors_attack"] == r["robust_errors_attack"]  # the run's own τ, same attack
     certified = [at[k]["robust_errors_certified"] for k in ("0", "0.05", "0.3")]
     assert certified == sorted(certified)  # a larger ball never certifies more points
-    for k in ("0", "0.05", "0.3"):
-        assert at[k]["robust_errors_attack"] <= at[k]["robust_errors_certified"]
+    for k in ("0", "0.05", "0.3"):  # the certificate never claims more than an attack disproves
+        assert at[k]["certificate_violations"] == 0
     # Theorem 4.3 sharpened: past r = 1/√2 the midpoint attack fools about half of any classifier's points
     for key in ("0.7072", "0.75", "1"):
         assert r["midpoint_errors_at"][key] / r["n_test"] > 0.4
