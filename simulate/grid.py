@@ -196,11 +196,8 @@ def apply_settings(spec: GridSpec, settings: Sequence[str] = (), axes: Sequence[
         if split is not None:
             which, key = split
             val: object = value.strip()
-            if key in ("steps", "restarts"):
-                val = parse_value("N", str(val)) if str(val).lstrip("-").isdigit() else val
-            elif key == "step_rel":
-                val = parse_value("eta", str(val))
-            elif key == "random_start":
+            # steps, restarts and step_rel stay text: AttackSpec parses and validates them
+            if key == "random_start":
                 if str(val).lower() not in ("true", "false", "1", "0"):
                     raise ValueError(f"{name} must be true or false, got {value!r}")
                 val = str(val).lower() in ("true", "1")
