@@ -63,9 +63,14 @@ CREATE TABLE IF NOT EXISTS runs (
 """
 
 
-# The modules whose code decides a run's numbers. Editing the store, the executor, the progress
-# bar, the grid presets or the benchmark does not change any result, so it does not invalidate runs.
-RESULT_MODULES = ("config.py", "data.py", "model.py", "attacks.py", "certify.py", "train.py")
+# The modules whose code decides a run's numbers, relative to the repository root: the simulation
+# and bounds/lemmas.py (Lemma 5.6's bound is part of every result). Editing the store, the executor,
+# the progress bar, the grid presets or the benchmark does not change any result, so it does not
+# invalidate runs.
+RESULT_MODULES = (
+    "simulate/config.py", "simulate/data.py", "simulate/model.py", "simulate/attacks.py", "simulate/certify.py",
+    "simulate/train.py", "bounds/lemmas.py",
+)
 
 
 @functools.cache
@@ -75,11 +80,12 @@ def code_version() -> str:
     Part of every run's key, so that any edit to the simulation code makes earlier runs miss the
     cache instead of being silently reused. Computed once per process (see :func:`source_hash`).
     """
-    return source_hash(Path(__file__).resolve().parent, RESULT_MODULES)
+    return source_hash(Path(__file__).resolve().parent.parent, RESULT_MODULES)
 
 
 def source_hash(root: str | os.PathLike[str], only: tuple[str, ...] | None = None) -> str:
-    """A 16-hex-digit hash of the ``.py`` files under ``root``: their relative paths and contents.
+    """A 16-hex-digit hash of the ``.py`` files under ``root`` (or only the relative paths ``only``):
+    their relative paths and contents.
 
     Files are taken in sorted order of their path relative to ``root`` (``__pycache__`` skipped),
     so the hash does not depend on the file system's listing order or on ``root``'s location.
@@ -88,9 +94,10 @@ def source_hash(root: str | os.PathLike[str], only: tuple[str, ...] | None = Non
         raise ValueError(f"root must be a directory, got {root!r}")
     base = Path(root)
     digest = hashlib.sha256()
-    rels = sorted((p.relative_to(base) for p in base.rglob("*.py")), key=lambda r: r.as_posix())
-    if only is not None:
-        rels = [r for r in rels if r.as_posix() in only]
+    if only is not None:  # just these files (no walk of the tree, which may hold a virtualenv)
+        rels = sorted((Path(r) for r in only if (base / r).is_file()), key=lambda r: r.as_posix())
+    else:
+        rels = sorted((p.relative_to(base) for p in base.rglob("*.py")), key=lambda r: r.as_posix())
     for rel in (r for r in rels if "__pycache__" not in r.parts):
         data = (base / rel).read_bytes()
         digest.update(rel.as_posix().encode() + b"\0" + len(data).to_bytes(8, "little") + data)
