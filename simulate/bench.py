@@ -204,7 +204,7 @@ def bench(iterations: int = 10, n_test: int = 1000, engines: tuple[str, ...] = E
         raise ValueError(f"iterations must be >= 1, got {iterations}")
     for e in engines:
         if e not in ENGINES:
-            raise ValueError(f"engine must be one of {', '.join(ENGINES)}, got {e!r}")
+            raise ValueError(f"engines must be among {', '.join(ENGINES)}, got {e!r}")
     say = log or (lambda *_: None)
     points = bench_points(iterations)
     peak32, peak16 = matmul_peak(torch.float32), matmul_peak(torch.bfloat16)
