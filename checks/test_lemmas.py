@@ -31,17 +31,20 @@ def check_drop(records: list[tuple[RunConfig, RunRecord]], factor: str) -> tuple
     Pointwise and deterministic: one attacked point above the bound refutes it; every certified drop
     below it confirms it; otherwise inconclusive.
     """
-    over, unsure, worst = [], [], 0.0
+    over: list[tuple[float, str]] = []
+    unsure: list[str] = []
+    worst = 0.0
     for c, rec in records:
         k = c.M if factor == "M" else 1
         lo, hi = rec.result["drop_over_tau_u_max"], rec.result["cert_drop_over_tau_u_max"]
         worst = max(worst, lo / k)
         if lo > k:
-            over.append(f"{c.label()}: attacked drop {lo:.3f}·τ‖u‖ > {k}·τ‖u‖")
+            over.append((lo, f"{c.label()}: attacked drop {lo:.3f}·τ‖u‖ > {k}·τ‖u‖"))
         elif hi > k:
             unsure.append(f"{c.label()}: drop in [{lo:.3f}, {hi:.3f}]·τ‖u‖ around {k}")
     if over:
-        return "refuted", f"{len(over)} of {len(records)} runs: " + "; ".join(over[:2])
+        over.sort(reverse=True)  # the clearest counterexamples first
+        return "refuted", f"{len(over)} of {len(records)} runs: " + "; ".join(text for _, text in over[:2])
     if unsure:
         return "inconclusive", "; ".join(unsure[:2])
     return "confirmed", f"all {len(records)} runs: largest attacked drop {worst:.3f} of the bound, certified below it"
