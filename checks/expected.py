@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+from checks.claim import Finding
 from checks.stats import Verdict
 
 EXPECTED: dict[str, tuple[Verdict, str]] = {
@@ -36,26 +37,39 @@ EXPECTED_DATA: dict[str, Verdict] = {
 }
 
 
-def settle_scoped(claim_id: str, in_scope: bool, why_not: str, verdict: Verdict, reason: str) -> None:
-    """:func:`settle` for a claim with hypotheses: out of scope, the data verdict is compared as well."""
-    if in_scope:
-        settle(claim_id, verdict, reason)
-        return
-    want = EXPECTED_DATA.get(claim_id)
-    if want is None:
-        pytest.fail(f"{claim_id}: out of scope and the data say {verdict} ({reason}), but no data verdict is "
-                    f"recorded in checks/expected.py")
-    if verdict != want:
-        pytest.fail(f"{claim_id}: out of scope; the data now say {verdict}, recorded {want}. Evidence: {reason}")
-    settle(claim_id, "out-of-scope", f"the data alone say {verdict} ({reason}); but {why_not}")
+# (mutant ID, caught, observed verdict) for every mutant run in this session, for the catch-rate line
+CAUGHT = pytest.StashKey[list[tuple[str, bool, str]]]()
 
 
-def settle(claim_id: str, verdict: Verdict, reason: str) -> None:
-    """Compare an observed verdict with the recorded one: fail on any change, xfail a recorded refutation."""
-    if claim_id not in EXPECTED:
-        pytest.fail(f"{claim_id}: observed {verdict} ({reason}), but no verdict is recorded in checks/expected.py")
-    want, why = EXPECTED[claim_id]
-    if verdict != want:
-        pytest.fail(f"{claim_id}: observed {verdict}, recorded {want} ({why}). Evidence: {reason}")
-    if verdict == "refuted":
-        pytest.xfail(f"{claim_id} refuted, as recorded: {why}. Evidence: {reason}")
+def mismatch(f: Finding) -> str | None:
+    """Why the Finding differs from the recorded verdicts (including the data verdict of an out-of-scope
+    claim), or None when it matches."""
+    if f.claim not in EXPECTED:
+        return f"{f.claim}: observed {f.verdict} ({f.reason}), but no verdict is recorded in checks/expected.py"
+    want, why = EXPECTED[f.claim]
+    if f.verdict != want:
+        return f"{f.claim}: observed {f.verdict}, recorded {want} ({why}). Evidence: {f.reason}"
+    if f.verdict == "out-of-scope":
+        data = EXPECTED_DATA.get(f.claim)
+        if data is None:
+            return (f"{f.claim}: out of scope and the data say {f.data_verdict} ({f.reason}), but no data verdict "
+                    f"is recorded in checks/expected.py")
+        if f.data_verdict != data:
+            return f"{f.claim}: out of scope; the data now say {f.data_verdict}, recorded {data}. Evidence: {f.reason}"
+    return None
+
+
+def settle(f: Finding) -> None:
+    """Compare a Finding with the recorded verdict: fail on any change, xfail a recorded refutation."""
+    problem = mismatch(f)
+    if problem is not None:
+        pytest.fail(problem)
+    if f.verdict == "refuted":
+        pytest.xfail(f"{f.claim} refuted, as recorded: {EXPECTED[f.claim][1]}. Evidence: {f.reason}")
+
+
+def settle_mutant(f: Finding) -> None:
+    """A mutant (a deliberately false claim) must be refuted; anything else means the check let it through."""
+    if f.verdict != "refuted":
+        pytest.fail(f"mutant {f.claim} survived: observed {f.verdict}"
+                    + (f" (data: {f.data_verdict})" if f.data_verdict else "") + f". Evidence: {f.reason}")

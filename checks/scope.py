@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 from bounds.params import Params
 from bounds.regime import regime
@@ -27,3 +28,12 @@ def meets_condition_4_1(c: RunConfig) -> tuple[bool, str]:
     if r.regime in ("case1", "case2"):
         return True, ""
     return False, f"{c.label()}: {r.reason}"
+
+
+def scope_of(records: Sequence[tuple[RunConfig, object]]) -> tuple[bool, str]:
+    """Whether every run meets Condition 4.1 (unit constants): (True, "") or (False, the first failure)."""
+    for c, _ in records:
+        ok, why = meets_condition_4_1(c)
+        if not ok:
+            return False, why
+    return True, ""

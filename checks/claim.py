@@ -1,0 +1,159 @@
+"""The two nouns of the claim suite: a Claim (one checkable statement of CLAIMS.md) and its Finding.
+
+A claim names the runs it reads (``configs``, per profile) and a pure ``check`` that turns those runs
+into a Finding: confirmed / refuted / inconclusive / out-of-scope, with the evidence. The same claims
+drive `pytest checks` (one test per claim, the ID in the test id) and `bovit report` (one section per
+claim), so a verdict in the report is the verdict the suite records, derived from the same store.
+
+A mutant is a deliberately false variant of a claim (a wrong exponent, constant, factor or slope) run
+through the same machinery: the suite must refute it (`pytest checks --mutants`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from checks.profiles import Profile
+from checks.stats import VERDICTS, Verdict
+from simulate.config import RunConfig
+from simulate.store import RunRecord
+
+Records = Sequence[tuple[RunConfig, RunRecord]]
+GROUPS = ("conditions", "theorem42", "theorem43", "lemmas", "experiments", "derived")
+
+
+@dataclass(frozen=True)
+class Series:
+    """One curve, point set or bar set of a Plot: x, y and optional interval bounds (same length)."""
+
+    label: str
+    x: tuple[float, ...]
+    y: tuple[float, ...]
+    lo: tuple[float, ...] = ()
+    hi: tuple[float, ...] = ()
+    style: Literal["line", "points", "dashed"] = "line"
+
+    def __post_init__(self) -> None:
+        n = len(self.x)
+        if len(self.y) != n:
+            raise ValueError(f"series {self.label!r}: y must have len(x) = {n} values, got {len(self.y)}")
+        for name, values in (("lo", self.lo), ("hi", self.hi)):
+            if values and len(values) != n:
+                raise ValueError(f"series {self.label!r}: {name} must be empty or have {n} values, got {len(values)}")
+
+
+@dataclass(frozen=True)
+class Plot:
+    """A figure as data, which ``reports.figures`` renders to PNG (checks never import matplotlib).
+
+    ``kind``: ``lines`` (series over x, with error bars from lo/hi), ``heatmap`` (``grid[i][j]`` at
+    y = ``yticks[i]``, x = ``xticks[j]``, with series drawn on top in the same coordinates) or
+    ``histogram`` (each series' ``y`` values binned). ``hlines``/``vlines`` are reference lines
+    (value, label), e.g. a bound or a threshold.
+    """
+
+    name: str
+    title: str
+    kind: Literal["lines", "heatmap", "histogram"]
+    xlabel: str
+    ylabel: str
+    series: tuple[Series, ...] = ()
+    xlog: bool = False
+    ylog: bool = False
+    hlines: tuple[tuple[float, str], ...] = ()
+    vlines: tuple[tuple[float, str], ...] = ()
+    grid: tuple[tuple[float, ...], ...] = ()
+    xticks: tuple[float, ...] = ()
+    yticks: tuple[float, ...] = ()
+    zlabel: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.name or any(ch in self.name for ch in "/\\ "):
+            raise ValueError(f"plot name must be a file stem without spaces or slashes, got {self.name!r}")
+        if self.kind == "heatmap":
+            if len(self.grid) != len(self.yticks) or any(len(row) != len(self.xticks) for row in self.grid):
+                raise ValueError(f"plot {self.name!r}: a heatmap grid must be len(yticks) × len(xticks)")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A claim's verdict at one profile, with its evidence.
+
+    ``verdict`` is what the suite records. When the simulated points do not meet the claim's hypotheses
+    it is ``out-of-scope``, and ``data_verdict`` says what the data alone would say. ``key`` is the one
+    number a summary table shows; ``evidence`` is a table (header row first) the report prints.
+    """
+
+    claim: str
+    verdict: Verdict
+    reason: str
+    key: str = ""
+    data_verdict: Verdict | None = None
+    scope: str = ""
+    evidence: tuple[tuple[str, ...], ...] = ()
+    plots: tuple[Plot, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.verdict not in VERDICTS:
+            raise ValueError(f"verdict must be one of {', '.join(VERDICTS)}, got {self.verdict!r}")
+        if self.data_verdict is not None and self.data_verdict not in VERDICTS:
+            raise ValueError(f"data_verdict must be one of {', '.join(VERDICTS)}, got {self.data_verdict!r}")
+        if self.data_verdict is not None and self.verdict != "out-of-scope":
+            raise ValueError(f"data_verdict is only for out-of-scope findings, got verdict {self.verdict!r}")
+        widths = {len(row) for row in self.evidence}
+        if len(widths) > 1:
+            raise ValueError(f"evidence rows must all have the same length, got lengths {sorted(widths)}")
+
+    def as_dict(self) -> dict[str, object]:
+        return {"claim": self.claim, "verdict": self.verdict, "reason": self.reason, "key": self.key,
+                "data_verdict": self.data_verdict, "scope": self.scope,
+                "evidence": [list(row) for row in self.evidence]}
+
+
+def scoped(claim: str, in_scope: bool, scope: str, verdict: Verdict, reason: str, key: str = "",
+           evidence: tuple[tuple[str, ...], ...] = (), plots: tuple[Plot, ...] = ()) -> Finding:
+    """A Finding for a claim with hypotheses: out of scope unless they hold, keeping the data's verdict."""
+    if in_scope:
+        return Finding(claim, verdict, reason, key, None, scope, evidence, plots)
+    return Finding(claim, "out-of-scope", reason, key, verdict, scope, evidence, plots)
+
+
+def no_runs(profile: Profile) -> list[RunConfig]:
+    """The runs of a claim checked without simulation (symbolic claims): none."""
+    del profile
+    return []
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One checkable statement of CLAIMS.md: its ID, the paper's words, its source, and how bovit checks it.
+
+    ``configs(profile)`` lists the runs it reads; ``check(records, profile)`` derives the Finding from
+    them (it never trains); the Finding carries its figures as data (``Plot``).
+    ``mutant_of`` marks a deliberately false variant of another claim, which must come out refuted.
+    """
+
+    id: str
+    group: str
+    statement: str
+    source: str
+    how: str
+    configs: Callable[[Profile], list[RunConfig]]
+    check: Callable[[Records, Profile], Finding]
+    mutant_of: str | None = None
+    hypotheses: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.id or " " in self.id:
+            raise ValueError(f"id must be a non-empty claim ID without spaces, got {self.id!r}")
+        if self.group not in GROUPS:
+            raise ValueError(f"group must be one of {', '.join(GROUPS)}, got {self.group!r}")
+
+    def evaluate(self, records: Records, profile: Profile) -> Finding:
+        """The Finding, checked to be about this claim."""
+        finding = self.check(records, profile)
+        if finding.claim != self.id:
+            raise RuntimeError(f"the check of {self.id} returned a finding about {finding.claim}")
+        return finding

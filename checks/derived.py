@@ -1,0 +1,200 @@
+"""Statements derived in CLAIMS.md: Theorem 4.3 sharpened to τ ≥ ‖µ‖/√2 (T4.3.sharp), where the
+sharpening starts (T4.3.sharp.threshold), and the uniform-attention threshold τ = ‖µ‖/(√2·M) (IC-1).
+
+T4.3.sharp: at τ ≥ ‖µ‖/√2 the inputs X₊ = [µ₊, ξ] and X₋ = [µ₋, ξ] reach a common point (both signal
+tokens moved to (µ₊ + µ₋)/2), so one of each coupled pair is misclassified and L_D^rob ≥ 1/2.
+
+IC-1: with attention uniform, f = (1/M)·Σ_j x_jᵀu, and perturbing every token by τ along −y·u/‖u‖
+lowers the margin by τ‖u‖, while the signal contributes only y·µ_yᵀu/M ≤ ‖µ‖‖u‖/(√2·M) for u ∝ µ₊ − µ₋.
+So past τ = ‖µ‖/(√2·M) robust error should jump to at least about 1/2. The check trains high-SNR models
+(clean error near 0) for M ∈ {2, 4, the profile's M} and brackets the robust error at half and at twice
+the threshold: below, the certified upper estimate must be surely under 1/2; above, the attack's lower
+estimate must be surely over 1/2. The mutants put the threshold elsewhere (1/√2: the factor M dropped;
+1/M²: a wrong exponent); the same machinery must refute them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+from checks.claim import Claim, Finding, Records
+from checks.profiles import Profile
+from checks.stats import bonferroni_level, bound_verdict, lower_bound_verdict, upper_limit
+from checks.theorem43 import midpoint_configs
+from simulate.config import RunConfig
+
+LEVEL = 0.95
+FACTORS = (0.5, 2.0)  # radii, as multiples of the threshold, on either side of it
+CLEAN_FIT = 0.1  # IC-1 is about models that fit: above this clean error a run is out of its scope
+
+
+def coupled_survivors(records: Records, r: str) -> tuple[int, int]:
+    """Coupled pairs (µ₊, ξ), (µ₋, ξ) that both survive the midpoint attack at r, over all runs: (count, pairs)."""
+    k = sum(rec.result["midpoint_pairs_both_correct_at"][r] for _, rec in records)
+    n = sum(rec.result["n_test"] for _, rec in records)
+    return k, n
+
+
+def _pair_rows(records: Records) -> tuple[tuple[str, ...], ...]:
+    radii = ("0.7", "0.7072", "0.75", "1")
+    rows: list[tuple[str, ...]] = [("τ/‖µ‖", *radii)]
+    rows.append(("surviving pairs", *(f"{coupled_survivors(records, r)[0]} / {coupled_survivors(records, r)[1]}"
+                                      for r in radii)))
+    return tuple(rows)
+
+
+def check_sharp(records: Records, profile: Profile) -> Finding:
+    """Pointwise: one surviving pair at τ ≥ ‖µ‖/√2 refutes it; none among n pairs confirms it, with the
+    95% upper limit on the escape rate as evidence."""
+    found = [(r, *coupled_survivors(records, r)) for r in ("0.7072", "0.75", "1")]
+    rows = _pair_rows(records)
+    bad = [(r, k, n) for r, k, n in found if k > 0]
+    if bad:
+        r, k, n = bad[0]
+        return Finding("T4.3.sharp", "refuted", f"{k} of {n} coupled pairs both survive at τ/‖µ‖ = {r}",
+                       f"{k} of {n} pairs survive at {r}", evidence=rows)
+    n = found[0][2]
+    return Finding("T4.3.sharp", "confirmed", f"0 of {n} coupled pairs survive at τ/‖µ‖ ∈ {{0.7072, 0.75, 1}} "
+                                              f"(escape rate ≤ {upper_limit(0, n, LEVEL):.2g} at 95%)",
+                   f"0 of {n} pairs survive", evidence=rows)
+
+
+def check_sharp_threshold(records: Records, profile: Profile) -> Finding:
+    """Outside the regime the argument must fail: at τ = 0.70‖µ‖ < ‖µ‖/√2 the two classes cannot reach a
+    common point, and some coupled pair survives for at least one trained model. If none ever did, the
+    threshold would be a loose constant rather than where the argument starts."""
+    k_in, n = coupled_survivors(records, "0.7072")
+    k_out, _ = coupled_survivors(records, "0.7")
+    rows = _pair_rows(records)
+    key = f"{k_out} of {n} pairs survive at 0.70"
+    if k_in > 0:
+        return Finding("T4.3.sharp.threshold", "refuted", f"{k_in} of {n} pairs survive inside the regime (0.7072)",
+                       key, evidence=rows)
+    if k_out == 0:
+        return Finding("T4.3.sharp.threshold", "inconclusive",
+                       f"no pair survives at 0.70 either (0 of {n}); the threshold is not exhibited", key,
+                       evidence=rows)
+    return Finding("T4.3.sharp.threshold", "confirmed", f"{k_out} of {n} pairs survive at 0.70, none at 0.7072", key,
+                   evidence=rows)
+
+
+# ---- IC-1 ---------------------------------------------------------------------------------------------
+
+
+def ic1_threshold(M: int) -> float:
+    """IC-1's τ/‖µ‖ = 1/(√2·M)."""
+    return 1 / (math.sqrt(2) * M)
+
+
+def _radii(threshold: Callable[[int], float], M: int) -> tuple[float, float]:
+    return tuple(round(threshold(M) * f, 4) for f in FACTORS)  # type: ignore[return-value]
+
+
+def _ic1_Ms(profile: Profile) -> list[int]:
+    return sorted({2, 4, profile.dims["M"]})
+
+
+def threshold_configs(threshold: Callable[[int], float]) -> Callable[[Profile], list[RunConfig]]:
+    """High-SNR models for M ∈ {2, 4, the profile's M}, evaluated at half and twice ``threshold(M)``."""
+
+    def configs(profile: Profile) -> list[RunConfig]:
+        return [RunConfig(**{**profile.dims, "M": M}, N=profile.N, snr=max(profile.snrs), seed=seed,
+                          T_max=profile.T_max, n_test=profile.n_test, tau_rel=0.02,
+                          eval_tau_rels=_radii(threshold, M))
+                for M in _ic1_Ms(profile) for seed in profile.seeds]
+
+    return configs
+
+
+def check_threshold(claim: str, threshold: Callable[[int], float]) -> Callable[[Records, Profile], Finding]:
+    """Refuted if some model is surely non-robust at half the threshold or surely robust at twice it;
+    confirmed if every model is surely robust (certified) below and surely broken (attack) above. Runs
+    that do not fit the clean data (error > 10%) put the claim out of scope."""
+
+    def check(records: Records, profile: Profile) -> Finding:
+        level = bonferroni_level(LEVEL, 2 * len(records))
+        below, above = [], []
+        rows: list[tuple[str, ...]] = [("M", "seed", "τ/‖µ‖ below", "robust errors below", "τ/‖µ‖ above",
+                                        "robust errors above", "clean errors", "n", "entropy/log M")]
+        for c, rec in records:
+            res, n = rec.result, rec.result["n_test"]
+            lo_r, hi_r = (f"{r:g}" for r in _radii(threshold, c.M))
+            at = res["at_tau_rel"]
+            below.append((c, bound_verdict(at[lo_r]["robust_errors_attack"], at[lo_r]["robust_errors_certified"], n,
+                                           0.5, level)))
+            above.append((c, lower_bound_verdict(at[hi_r]["robust_errors_attack"],
+                                                 at[hi_r]["robust_errors_certified"], n, 0.5, level)))
+            rows.append((str(c.M), str(c.seed), lo_r,
+                         f"{at[lo_r]['robust_errors_attack']}–{at[lo_r]['robust_errors_certified']}",
+                         hi_r, f"{at[hi_r]['robust_errors_attack']}–{at[hi_r]['robust_errors_certified']}",
+                         str(res["clean_errors"]), str(n), f"{rec.trajectory[-1]['entropy_rel']:.2f}"))
+        unfit = [(c, rec) for c, rec in records if rec.result["clean_errors"] / rec.result["n_test"] > CLEAN_FIT]
+        scope = ""
+        if unfit:
+            c, rec = unfit[0]
+            scope = (f"{c.label()} (M={c.M}) has clean error {rec.result['clean_errors']}/{rec.result['n_test']} "
+                     f"> {CLEAN_FIT:g}: the threshold is about models that fit")
+        checks = below + above
+        Ms = ", ".join(str(M) for M in sorted({c.M for c, _ in records}))
+        key = f"M ∈ {{{Ms}}}: below {sum(v.verdict == 'confirmed' for _, v in below)}/{len(below)} surely robust, " \
+              f"above {sum(v.verdict == 'confirmed' for _, v in above)}/{len(above)} surely broken"
+        refuted = [f"{c.label()} (M={c.M}): {v.reason}" for c, v in checks if v.verdict == "refuted"]
+        if refuted:
+            verdict, reason = "refuted", "; ".join(refuted[:2])
+        elif all(v.verdict == "confirmed" for _, v in checks):
+            verdict, reason = "confirmed", (f"every model (M ∈ {{{Ms}}}, {len(records)} runs) is certified robust "
+                                            f"below and broken by the attack above the threshold")
+        else:
+            open_ = [f"{c.label()} (M={c.M}): {v.reason}" for c, v in checks if v.verdict != "confirmed"]
+            verdict, reason = "inconclusive", "; ".join(open_[:2])
+        if scope:
+            return Finding(claim, "out-of-scope", reason, key, verdict, scope, tuple(rows))  # type: ignore[arg-type]
+        return Finding(claim, verdict, reason, key, evidence=tuple(rows))  # type: ignore[arg-type]
+
+    return check
+
+
+def _root2(M: int) -> float:
+    return 1 / math.sqrt(2)
+
+
+def _m_squared(M: int) -> float:
+    return 1 / (math.sqrt(2) * M * M)
+
+
+CLAIMS = (
+    Claim("T4.3.sharp", "derived",
+          "For τ ≥ ‖µ‖/√2, one of X₊ = [µ₊, ξ], X₋ = [µ₋, ξ] is always misclassified, hence L_D^rob ≥ 1/2.",
+          "CLAIMS.md §4 T4.3.sharp (derived from the proof of Theorem 4.3, Appendix I)",
+          "Trained models; for every test noise ξ the coupled pair is attacked with the midpoint construction "
+          "at τ/‖µ‖ = 0.7072, 0.75, 1. One pair with both members correct refutes the statement.",
+          midpoint_configs, check_sharp),
+    Claim("T4.3.sharp.threshold", "derived",
+          "Below ‖µ‖/√2 the midpoint argument no longer applies: some coupled pairs survive.",
+          "CLAIMS.md §4 T4.3.sharp (the 'fails outside' half)",
+          "As T4.3.sharp at τ/‖µ‖ = 0.70, just below 1/√2: at least one surviving pair is required; none at "
+          "0.7072.",
+          midpoint_configs, check_sharp_threshold),
+    Claim("IC-1", "derived",
+          "With attention near uniform, robust error jumps to about 1/2 at τ = ‖µ‖/(√2·M), far below Theorem "
+          "4.2 Case 2's range.",
+          "CLAIMS.md §8 IC-1 and §10 item 2",
+          "High-SNR models (τ/‖µ‖ = 0.02 in training) for several M; the robust error is bracketed [attack, "
+          "certified] at half and at twice ‖µ‖/(√2·M), and must be surely < 1/2 below and surely > 1/2 above "
+          "(Clopper–Pearson, Bonferroni over 2 × runs).",
+          threshold_configs(ic1_threshold), check_threshold("IC-1", ic1_threshold)),
+)
+
+MUTANTS = (
+    Claim("IC-1.mutant.no-M", "derived",
+          "Mutant (a missing factor): the robust error jumps at τ = ‖µ‖/√2, independent of M.",
+          "IC-1 without its factor 1/M",
+          "As IC-1, with the threshold moved to ‖µ‖/√2.",
+          threshold_configs(_root2), check_threshold("IC-1.mutant.no-M", _root2), mutant_of="IC-1"),
+    Claim("IC-1.mutant.M-squared", "derived",
+          "Mutant (a wrong exponent): the robust error jumps at τ = ‖µ‖/(√2·M²).",
+          "IC-1 with M² in place of M",
+          "As IC-1, with the threshold moved to ‖µ‖/(√2·M²).",
+          threshold_configs(_m_squared), check_threshold("IC-1.mutant.M-squared", _m_squared), mutant_of="IC-1"),
+)
