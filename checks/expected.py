@@ -27,6 +27,14 @@ EXPECTED: dict[str, tuple[Verdict, str]] = {
                              "model has learned, an attack moves single attention weights by factors of 10–20"),
     "L5.5.frozen": ("refuted", "once attention concentrates on the signal token the attack lowers the margin by "
                                "more than τ‖u‖ (up to about 2·τ‖u‖): attention adds to the worst case"),
+    # ---- conditions (checks/conditions.py) ----
+    # ---- end conditions ----
+    # ---- theorem42 (checks/theorem42.py) ----
+    # ---- end theorem42 ----
+    # ---- lemmas, added (checks/lemmas.py) ----
+    # ---- end lemmas ----
+    # ---- experiments (checks/experiments.py) ----
+    # ---- end experiments ----
 }
 
 
@@ -34,6 +42,14 @@ EXPECTED: dict[str, tuple[Verdict, str]] = {
 EXPECTED_DATA: dict[str, Verdict] = {
     "L5.5": "confirmed",
     "L5.3": "refuted",
+    # ---- conditions ----
+    # ---- end conditions ----
+    # ---- theorem42 ----
+    # ---- end theorem42 ----
+    # ---- lemmas, added ----
+    # ---- end lemmas ----
+    # ---- experiments ----
+    # ---- end experiments ----
 }
 
 
