@@ -2,7 +2,8 @@
 
 It sits in ``reports`` (the last stage of bounds ← simulate ← checks ← reports) because it
 dispatches to every stage; each subcommand imports only what it needs, so ``bovit query``
-never imports torch. Exit codes: 0 ok, 1 infeasible (``solve``), 2 bad input.
+never imports torch. Exit codes: 0 ok, 1 infeasible (``solve``) or findings that differ from the
+recorded verdicts (``report``, ``check``), 2 bad input.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import NoReturn
 __all__ = ["main"]
 
 EXIT_OK, EXIT_INFEASIBLE, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_DIFFERS = 1  # report/check: some finding differs from checks/expected.py
 
 
 class _Parser(argparse.ArgumentParser):
@@ -355,6 +357,90 @@ def _cmd_bench_sim(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+_SCALE_HELP = "ci (= quick), default (the default), paper or thorough: the profile of checks/profiles.py"
+
+
+def _report_command(args: argparse.Namespace, scale: str, out: str) -> str:
+    """The command line that reproduces the report, with every default spelled out (shown in its header)."""
+    import shlex
+
+    parts = ["bovit", "report", "--scale", scale, "--store", args.store, "--out", out]
+    if args.claims:
+        parts += ["--claims", *args.claims]
+    if args.mutants:
+        parts.append("--mutants")
+    return shlex.join(parts)
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from checks.evaluate import MissingRuns
+    from reports.report import build, choose, profile_for
+    from simulate.store import Store
+
+    profile = profile_for(args.scale)
+    claims = choose(args.claims, mutants=args.mutants)
+    out = args.out or ("reports" if profile.name == "default" else str(Path("reports") / profile.name))
+    if args.render_only and args.store != ":memory:" and not Path(args.store).is_file():
+        raise ValueError(f"store must exist with --render-only (it never trains), got {args.store!r}")
+    with Store(args.store) as store:
+        try:
+            report = build(profile, store, out, claims, _report_command(args, profile.name, out),
+                           train=not args.render_only, show_progress=not args.no_progress)
+        except MissingRuns as exc:
+            raise ValueError(f"--render-only never trains: {exc}") from None
+    counts = ", ".join(f"{v} {n}" for v, n in report.counts().items() if n or v != "error")
+    print(f"report: {report.path} ({len(report.figures)} figures; {report.runs} runs read, {report.trained} trained)")
+    print(f"verdicts: {counts}")
+    mutants = [o for o in report.outcomes if o.is_mutant]
+    if mutants:
+        caught = sum(o.verdict == "refuted" for o in mutants)
+        print(f"mutants caught: {caught} of {len(mutants)}")
+    problems = report.problems()
+    if problems:
+        print(f"{len(problems)} finding(s) differ from checks/expected.py:")
+        for p in problems:
+            print(f"  {p}")
+        return EXIT_DIFFERS
+    return EXIT_OK
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from reports.report import choose, evaluate, profile_for
+    from simulate.store import Store
+
+    profile = profile_for(args.scale)
+    claims = choose(args.ids)
+    with Store(args.store) as store:
+        outcomes, _ = evaluate(claims, profile, store, show_progress=not args.no_progress)
+    problems = [p for o in outcomes if (p := o.problem) is not None]
+    if args.json:
+        items = [o.finding.as_dict() if o.finding is not None else {"claim": o.claim.id, "verdict": None,
+                                                                    "error": o.error} for o in outcomes]
+        print(json.dumps(items, indent=2, ensure_ascii=False))
+        return EXIT_DIFFERS if problems else EXIT_OK
+    for i, o in enumerate(outcomes):
+        if i:
+            print()
+        f = o.finding
+        if f is None:
+            print(f"{o.claim.id}  ERROR  {o.error}")
+            continue
+        data = f" (the data alone: {f.data_verdict})" if f.data_verdict is not None else ""
+        print(f"{f.claim}  {f.verdict}{data}" + (f"  {f.key}" if f.key else ""))
+        print(f"  reason: {f.reason}")
+        if f.scope:
+            print(f"  scope:  {f.scope}")
+        problem = o.problem
+        print("  recorded: " + ("matches checks/expected.py" if problem is None else f"DIFFERS: {problem}"))
+        if f.evidence:
+            print()
+            head, *body = f.evidence
+            print(_table([list(r) for r in body], list(head)))
+    return EXIT_DIFFERS if problems else EXIT_OK
+
+
 def _build() -> argparse.ArgumentParser:
     parser = _Parser(prog="bovit", description="Verify 'Benign Overfitting in Adversarial Training for "
                                                "Vision Transformers': conditions, bounds and regimes.")
@@ -412,6 +498,28 @@ def _build() -> argparse.ArgumentParser:
     w.add_argument("--no-progress", action="store_true", help="no progress bar")
     w.add_argument("--json", action="store_true")
     w.set_defaults(run=_cmd_sweep)
+
+    r = sub.add_parser("report", help="check the claims (training what is missing) and write REPORT.md with figures")
+    r.add_argument("--scale", default="default", metavar="SCALE", help=_SCALE_HELP)
+    r.add_argument("--store", default=_default_store(), metavar="PATH",
+                   help="the SQLite store (default $BOVIT_STORE or ./bovit.sqlite)")
+    r.add_argument("--out", metavar="DIR", help="output folder (default reports/, or reports/<profile>/ for "
+                                                "other scales)")
+    r.add_argument("--claims", nargs="+", metavar="ID", help="only these claim IDs (default: all)")
+    r.add_argument("--mutants", action="store_true", help="add the mutation suite (the chosen claims' mutants)")
+    r.add_argument("--no-progress", action="store_true", help="no progress bar")
+    r.add_argument("--render-only", action="store_true",
+                   help="never train: render from the store, failing (exit 2) if runs are missing")
+    r.set_defaults(run=_cmd_report)
+
+    c = sub.add_parser("check", help="evaluate claims by ID (training what is missing) and print their findings")
+    c.add_argument("ids", nargs="+", metavar="ID", help="claim or mutant IDs, e.g. T4.3 IC-1")
+    c.add_argument("--scale", default="default", metavar="SCALE", help=_SCALE_HELP)
+    c.add_argument("--store", default=_default_store(), metavar="PATH",
+                   help="the SQLite store (default $BOVIT_STORE or ./bovit.sqlite)")
+    c.add_argument("--no-progress", action="store_true", help="no progress bar")
+    c.add_argument("--json", action="store_true", help="print the findings as JSON (Finding.as_dict())")
+    c.set_defaults(run=_cmd_check)
     return parser
 
 

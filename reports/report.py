@@ -1,0 +1,379 @@
+"""The report: every claim's Finding at one profile, from one store, as markdown with PNG figures.
+
+``build`` trains whatever the claims need and the store lacks (one sweep over all their runs, with a
+progress bar), then evaluates each claim from the store without training (``train=False``: rendering
+never trains), and writes ``REPORT.md`` and ``figures/<plot>.png``. A claim whose check raises becomes
+an error row, not a failed report.
+
+The markdown is a pure function of the store, the claims' code and the environment: no clock, no
+rendering time (the wall time shown is the sum of the stored runs' own wall times), dict contents
+sorted, floats formatted explicitly. Building twice from the same store gives byte-identical files.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import platform
+import re
+import subprocess
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from checks.catalogue import CLAIMS, MUTANTS, select
+from checks.claim import Claim, Finding
+from checks.evaluate import MissingRuns, all_configs, finding
+from checks.expected import mismatch
+from checks.profiles import PROFILES, Profile
+from checks.stats import VERDICTS
+from simulate.progress import format_duration
+from simulate.store import RunRecord, Store, code_version, source_hash
+
+__all__ = ["SCALES", "Outcome", "Report", "build", "choose", "evaluate", "profile_for"]
+
+# the --scale names: the profiles, and `quick` for the ci profile (the sweep presets' name for it)
+SCALES: dict[str, str] = {"ci": "ci", "quick": "ci", "default": "default", "paper": "paper", "thorough": "thorough"}
+ERROR = "error"  # the verdict column of a claim whose check raised
+_ROOT = Path(__file__).resolve().parent.parent
+
+
+def profile_for(scale: str) -> Profile:
+    """The profile a ``--scale`` name stands for."""
+    if scale not in SCALES:
+        raise ValueError(f"scale must be one of {', '.join(SCALES)}, got {scale!r}")
+    return PROFILES[SCALES[scale]]
+
+
+def choose(ids: Sequence[str] | None, *, mutants: bool = False) -> tuple[Claim, ...]:
+    """The claims named (all when ``ids`` is None; unknown IDs raise ValueError listing the valid ones),
+    plus, with ``mutants``, the mutants of the chosen claims."""
+    if ids is not None:
+        known = {c.id for c in CLAIMS + MUTANTS}
+        unknown = [i for i in dict.fromkeys(ids) if i not in known]
+        if unknown:
+            raise ValueError(f"claim IDs must be in the catalogue, got unknown {', '.join(map(repr, unknown))}; "
+                             f"claims: {', '.join(c.id for c in CLAIMS)}; mutants: "
+                             f"{', '.join(m.id for m in MUTANTS) or 'none'}")
+    chosen = select(list(dict.fromkeys(ids)) if ids is not None else None)
+    if not mutants:
+        return chosen
+    named = {c.id for c in chosen}
+    return chosen + tuple(m for m in MUTANTS if m.mutant_of in named and m.id not in named)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One claim in a report: its Finding, or why its check raised; the figures written for it."""
+
+    claim: Claim
+    finding: Finding | None
+    error: str = ""
+    figures: tuple[tuple[str, str], ...] = ()  # (title, path relative to the report)
+    figure_errors: tuple[str, ...] = ()
+
+    @property
+    def verdict(self) -> str:
+        return self.finding.verdict if self.finding is not None else ERROR
+
+    @property
+    def is_mutant(self) -> bool:
+        return self.claim.mutant_of is not None
+
+    @property
+    def problem(self) -> str | None:
+        """Why this outcome differs from what the suite records (checks/expected.py; a mutant must be
+        refuted), or None when it matches."""
+        if self.finding is None:
+            return f"{self.claim.id}: the check raised {self.error}"
+        if self.is_mutant:
+            if self.finding.verdict == "refuted":
+                return None
+            return f"mutant {self.claim.id} survived: observed {self.finding.verdict}. Evidence: {self.finding.reason}"
+        return mismatch(self.finding)
+
+
+@dataclass(frozen=True)
+class Report:
+    """What ``build`` wrote: the markdown file, the profile, each claim's outcome and the runs read."""
+
+    path: Path
+    profile: Profile
+    outcomes: tuple[Outcome, ...]
+    runs: int
+    trained: int
+    figures: tuple[Path, ...] = field(default=())
+
+    def counts(self) -> dict[str, int]:
+        """Claims (not mutants) per verdict, in the order of VERDICTS, then errors."""
+        c = Counter(o.verdict for o in self.outcomes if not o.is_mutant)
+        return {v: c.get(v, 0) for v in (*VERDICTS, ERROR)}
+
+    def problems(self) -> list[str]:
+        """Every difference from the recorded verdicts (and every surviving mutant or failed check)."""
+        return [p for o in self.outcomes if (p := o.problem) is not None]
+
+
+def evaluate(claims: Sequence[Claim], profile: Profile, store: Store, *, train: bool = True,
+             show_progress: bool = True) -> tuple[list[Outcome], int]:
+    """Each claim's Outcome, and how many runs were trained for them.
+
+    With ``train``, every missing run of every claim is trained first in one sweep; without it, missing
+    runs raise ``MissingRuns`` before anything is evaluated. Checks then read the store only.
+    """
+    configs = all_configs(claims, profile)
+    code = code_version()
+    missing = [c for c in configs if not store.has(c.key(code))]
+    trained = 0
+    if train and missing:
+        from simulate.sweep import sweep
+
+        trained = sweep(missing, store, show_progress=show_progress).trained
+    elif missing:
+        raise MissingRuns(f"{len(missing)} of the {len(configs)} runs these claims read at profile "
+                          f"{profile.name!r} are not in the store {store.path} (e.g. {missing[0].label()}); "
+                          f"train them first (bovit report or pytest checks at this profile)")
+    outcomes = []
+    for claim in claims:
+        try:
+            outcomes.append(Outcome(claim, finding(claim, profile, store, train=False)))
+        except Exception as exc:  # one broken check is an error row, not a broken report
+            outcomes.append(Outcome(claim, None, error=f"{type(exc).__name__}: {exc}"))
+    return outcomes, trained
+
+
+# ---- rendering -----------------------------------------------------------------------------------
+
+
+def _figures(outcomes: list[Outcome], out_dir: Path) -> tuple[list[Outcome], list[Path]]:
+    """Render every plot to out_dir/figures/<name>.png (the claim ID is prefixed when a name repeats);
+    PNGs left there by an earlier report and not written now are removed."""
+    from reports.figures import render
+
+    fig_dir = out_dir / "figures"
+    written: list[Path] = []
+    used: set[str] = set()
+    done = []
+    for o in outcomes:
+        figures, errors = [], []
+        for plot in o.finding.plots if o.finding is not None else ():
+            stem = plot.name if plot.name not in used else f"{o.claim.id}-{plot.name}"
+            k = 2
+            while stem in used:  # one claim giving two plots the same name
+                stem, k = f"{o.claim.id}-{plot.name}-{k}", k + 1
+            used.add(stem)
+            path = fig_dir / f"{stem}.png"
+            try:
+                render(plot, path)
+            except Exception as exc:  # a figure that cannot be drawn is noted, the report goes on
+                errors.append(f"{plot.name}: {type(exc).__name__}: {exc}")
+                continue
+            written.append(path)
+            figures.append((plot.title, f"figures/{stem}.png"))
+        done.append(replace(o, figures=tuple(figures), figure_errors=tuple(errors)))
+    if fig_dir.is_dir():
+        keep = {p.name for p in written}
+        for stale in sorted(fig_dir.glob("*.png")):
+            if stale.name not in keep:
+                stale.unlink()
+    return done, written
+
+
+def _cell(text: object) -> str:
+    """Text for a markdown table cell: one line, pipes escaped."""
+    return re.sub(r"\s+", " ", str(text)).strip().replace("|", "\\|")
+
+
+def _one_line(text: str, limit: int = 110) -> str:
+    flat = re.sub(r"\s+", " ", text).strip()
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+def _table(rows: Sequence[Sequence[object]]) -> list[str]:
+    """A markdown table, the first row its header."""
+    if not rows:
+        return []
+    head, *body = rows
+    out = ["| " + " | ".join(_cell(h) for h in head) + " |", "|" + "---|" * len(head)]
+    out += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in body]
+    return out
+
+
+def _git_revision() -> str:
+    try:
+        rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, timeout=5,
+                             cwd=_ROOT).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        rev = ""
+    return rev or "unknown"
+
+
+def _version(dist: str) -> str:
+    try:
+        return importlib.metadata.version(dist)
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def _listed(values: Sequence[str] | set[str]) -> str:
+    items = sorted(set(values))
+    return ", ".join(items) if items else "none"
+
+
+def _provenance(records: list[RunRecord], profile: Profile, command: str) -> list[str]:
+    prov = [r.result.get("provenance", {}) for r in records]
+
+    def runs(name: str) -> str:
+        return _listed({str(p.get(name, "unknown")) for p in prov})
+
+    wall = sum(r.wall_s for r in records)
+    seeds = sorted({int(r.config["seed"]) for r in records if "seed" in r.config})
+    dims = ", ".join(f"{k}={v}" for k, v in sorted(profile.dims.items()))
+    rows = [
+        ("item", "value"),
+        ("bovit", f"{_version('bovit')} (git {_git_revision()}; claim checks {source_hash(_ROOT / 'checks')})"),
+        ("libraries", f"python {platform.python_version()}, torch {_version('torch')}, numpy {_version('numpy')}, "
+                      f"scipy {_version('scipy')}, sympy {_version('sympy')}, matplotlib {_version('matplotlib')}"),
+        ("runs made by", f"git {runs('git')}; python {runs('python')}; torch {runs('torch')}"),
+        ("device", runs("device")),
+        ("simulation code version", _listed({r.code for r in records})),
+        ("profile", f"{profile.name}: {dims}, N={profile.N}, SNR ∈ {{{', '.join(f'{s:g}' for s in profile.snrs)}}}, "
+                    f"T_max={profile.T_max}, n_test={profile.n_test}"),
+        ("seeds", f"profile {', '.join(str(s) for s in profile.seeds)}; in the runs "
+                  f"{', '.join(str(s) for s in seeds) if seeds else 'none'}"),
+        ("runs", str(len(records))),
+        ("simulated wall time", f"{format_duration(wall)} ({wall:.1f} s, the sum of the runs' own times)"),
+        ("command", f"`{command}`"),
+    ]
+    return _table(rows)
+
+
+def _verdict_text(o: Outcome) -> str:
+    if o.finding is None:
+        return ERROR
+    if o.finding.verdict == "out-of-scope" and o.finding.data_verdict is not None:
+        return f"out-of-scope (data: {o.finding.data_verdict})"
+    return o.finding.verdict
+
+
+def _matches(o: Outcome) -> str:
+    problem = o.problem
+    if problem is None:
+        return "yes"
+    if o.finding is None:
+        return "no (error)"
+    return "no"
+
+
+def _anchor(claim_id: str) -> str:
+    return "claim-" + re.sub(r"[^A-Za-z0-9-]", "-", claim_id)
+
+
+def _counts_line(counts: dict[str, int]) -> str:
+    return ", ".join(f"{v} {n}" for v, n in counts.items() if n or v != ERROR)
+
+
+def _section(o: Outcome, profile: Profile, store_path: str) -> list[str]:
+    c, f = o.claim, o.finding
+    lines = [f'<a id="{_anchor(c.id)}"></a>', "", f"## {c.id}: {_verdict_text(o)}", ""]
+    lines += [f"*{c.source}*", ""]
+    lines += ["> " + line if line else ">" for line in c.statement.strip().splitlines()]
+    lines += ["", f"**How bovit checks it.** {c.how.strip()}", ""]
+    out_of_scope = f is not None and f.verdict == "out-of-scope"
+    hyp = c.hypotheses or ("the conditions the check states" if out_of_scope else "none beyond the statement")
+    if f is None:
+        lines += [f"**Hypotheses.** {hyp}.", "", f"**Error.** The check raised `{_cell(o.error)}`; no verdict.", ""]
+    else:
+        if out_of_scope:
+            met = (f"not met by the simulated points, so the verdict is out-of-scope; the data alone say "
+                   f"**{f.data_verdict}**.")
+        elif c.hypotheses:
+            met = "met by the simulated points."
+        else:
+            met = ""
+        lines += [f"**Hypotheses.** {hyp}" + (f": {met}" if met else ".")]
+        if f.scope:
+            lines += ["", f"**Scope.** {f.scope.strip()}"]
+        lines += ["", f"**Verdict.** {f.verdict}" + (f" — {f.key}" if f.key else "") + ".",
+                  "", f"**Reason.** {f.reason.strip()}", ""]
+        problem = o.problem
+        if o.is_mutant:
+            lines += [f"**Mutation suite.** A deliberately false variant of {c.mutant_of}: "
+                      + ("caught (refuted)." if problem is None else "NOT caught."), ""]
+        elif problem is None:
+            lines += ["**Recorded verdict** (checks/expected.py): matches.", ""]
+        else:
+            lines += [f"**Recorded verdict** (checks/expected.py): DIFFERS. {problem}", ""]
+        if f.evidence:
+            lines += ["**Evidence.**", "", *_table(f.evidence), ""]
+    for title, path in o.figures:
+        alt = title.replace("[", "(").replace("]", ")")
+        lines += [f"![{alt}]({path})", ""]
+    for err in o.figure_errors:
+        lines += [f"*A figure could not be drawn: {_cell(err)}*", ""]
+    lines += ["**Reproduce.**", "", "```sh",
+              f"BOVIT_PROFILE={profile.name} BOVIT_STORE={store_path} python -m pytest checks -k '{c.id}'"
+              + (" --mutants" if o.is_mutant else ""),
+              f"bovit check {c.id} --scale {profile.name} --store {store_path}", "```", ""]
+    return lines
+
+
+def markdown(outcomes: Sequence[Outcome], profile: Profile, records: list[RunRecord], store_path: str,
+             command: str) -> str:
+    """REPORT.md's text (a pure function of its arguments)."""
+    claims = [o for o in outcomes if not o.is_mutant]
+    mutants = [o for o in outcomes if o.is_mutant]
+    lines = ["# bovit report: Benign Overfitting in Adversarial Training for Vision Transformers", "",
+             f"Profile `{profile.name}`, store `{store_path}`. Verdicts follow the protocol in DESIGN.md "
+             "(confirmed / refuted / inconclusive / out-of-scope); the recorded verdicts are checks/expected.py.",
+             "", "## Provenance", "", *_provenance(records, profile, command), "", "## Summary", ""]
+    rows: list[tuple[str, ...]] = [("claim", "statement", "source", "verdict", "key number", "matches recorded")]
+    rows += [(f"[{o.claim.id}](#{_anchor(o.claim.id)})", _one_line(o.claim.statement), _one_line(o.claim.source, 60),
+              _verdict_text(o), o.finding.key if o.finding is not None else _one_line(o.error, 80), _matches(o))
+             for o in claims]
+    counts = Counter(o.verdict for o in claims)
+    lines += [*_table(rows), "", "Verdicts: " + _counts_line({v: counts.get(v, 0) for v in (*VERDICTS, ERROR)})
+              + f" ({len(claims)} claims).", ""]
+    problems = [p for o in claims if (p := o.problem) is not None]
+    if problems:
+        lines += ["Differences from the recorded verdicts:", ""] + [f"- {_cell(p)}" for p in problems] + [""]
+    else:
+        lines += ["Every finding matches its recorded verdict.", ""]
+    for o in claims:
+        lines += _section(o, profile, store_path)
+    if mutants:
+        caught = sum(o.verdict == "refuted" for o in mutants)
+        lines += ["## Mutation suite", "",
+                  "Deliberately false variants of the claims (a wrong exponent, constant or factor), checked by the "
+                  "same machinery; each must come out refuted.", ""]
+        mrows: list[tuple[str, ...]] = [("mutant", "of", "statement", "verdict", "key number", "caught")]
+        mrows += [(f"[{o.claim.id}](#{_anchor(o.claim.id)})", o.claim.mutant_of or "", _one_line(o.claim.statement),
+                   _verdict_text(o), o.finding.key if o.finding is not None else _one_line(o.error, 80),
+                   "yes" if o.verdict == "refuted" else "NO") for o in mutants]
+        lines += [*_table(mrows), "",
+                  f"Caught {caught} of {len(mutants)} mutants ({100 * caught / len(mutants):.0f}%).", ""]
+        for o in mutants:
+            lines += _section(o, profile, store_path)
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def build(profile: Profile, store: Store, out_dir: str | Path, claims: Sequence[Claim], command: str,
+          train: bool = True, show_progress: bool = True) -> Report:
+    """Train what the claims need (unless ``train`` is false: then missing runs raise ``MissingRuns``),
+    evaluate every claim from the store, and write ``out_dir/REPORT.md`` with ``out_dir/figures/*.png``.
+
+    ``command`` is the command line shown in the provenance header (the one that reproduces the report).
+    """
+    if not claims:
+        raise ValueError("claims must name at least one claim, got none")
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"out_dir must be a directory, got the file {str(out)!r}")
+    outcomes, trained = evaluate(claims, profile, store, train=train, show_progress=show_progress)
+    code = code_version()
+    records = [r for c in all_configs(claims, profile) if (r := store.get(c.key(code))) is not None]
+    out.mkdir(parents=True, exist_ok=True)
+    outcomes, figures = _figures(outcomes, out)
+    path = out / "REPORT.md"
+    path.write_text(markdown(outcomes, profile, records, store.path, command), encoding="utf-8")
+    return Report(path, profile, tuple(outcomes), len(records), trained, tuple(figures))

@@ -1,0 +1,347 @@
+"""``bovit report`` and ``bovit check``, and the figures they draw (reports/report.py, reports/figures.py).
+
+Everything runs at the ``ci`` profile against a temporary store, with two cheap claims (T4.3, IC-1);
+the catalogue grows while other claims are added, so no test assumes its size. Figures are tested
+with synthetic Plots of every kind, and the report's layout with synthetic claims (no simulation).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import math
+import struct
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import pytest
+
+from checks import expected
+from checks.claim import Claim, Finding, Plot, Records, Series, no_runs
+from checks.profiles import PROFILES, Profile
+from reports.cli import main
+from reports.figures import DPI, SIZE, cell_edges, render
+from reports.report import build, choose, profile_for
+from simulate.store import Store
+
+CLAIMS = ("T4.3", "IC-1")
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def run_cli(argv: Sequence[str]) -> tuple[int, str, str]:
+    """``bovit argv`` in-process: exit code, stdout, stderr."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main(list(argv))
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+    return code, out.getvalue(), err.getvalue()
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """Width and height of a PNG, after checking its signature, its IHDR and its IEND."""
+    assert data[:8] == PNG_SIGNATURE
+    assert data[12:16] == b"IHDR"
+    assert data[-8:-4] == b"IEND"
+    return struct.unpack(">II", data[16:24])
+
+
+# ---- a report of two real claims at ci, shared by the CLI tests ----------------------------------
+
+
+@pytest.fixture(scope="module")
+def store_path(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return str(tmp_path_factory.mktemp("store") / "runs.sqlite")
+
+
+@pytest.fixture(scope="module")
+def first_report(store_path: str, tmp_path_factory: pytest.TempPathFactory) -> tuple[int, str, str, Path]:
+    out = tmp_path_factory.mktemp("report")
+    code, stdout, stderr = run_cli(["report", "--scale", "ci", "--store", store_path, "--out", str(out),
+                                    "--claims", *CLAIMS, "--no-progress"])
+    return code, stdout, stderr, out
+
+
+def test_report_writes_provenance_summary_and_a_section_per_claim(first_report: tuple[int, str, str, Path],
+                                                                  store_path: str) -> None:
+    code, stdout, stderr, out = first_report
+    assert code == 0, stdout + stderr
+    md = (out / "REPORT.md").read_text(encoding="utf-8")
+    assert f"report: {out / 'REPORT.md'}" in stdout
+    assert "verdicts: confirmed" in stdout
+    with Store(store_path) as store:
+        runs = len(store)
+    assert runs > 0
+    assert "## Provenance" in md and f"| runs | {runs} |" in md
+    assert "simulated wall time" in md and "| device | cpu |" in md
+    assert "M=4, d=32, dh=6, dv=6" in md  # the ci profile's dims
+    assert f"`bovit report --scale ci --store {store_path} --out {out} --claims T4.3 IC-1`" in md
+    assert "| claim | statement | source | verdict | key number | matches recorded |" in md
+    for claim_id in CLAIMS:
+        verdict = expected.EXPECTED[claim_id][0]
+        row = next(line for line in md.splitlines() if line.startswith(f"| [{claim_id}]"))
+        assert f"| {verdict} |" in row and row.endswith("| yes |")
+        assert f"## {claim_id}: {verdict}" in md
+        assert f"BOVIT_PROFILE=ci BOVIT_STORE={store_path} python -m pytest checks -k '{claim_id}'" in md
+        assert f"bovit check {claim_id} --scale ci --store {store_path}" in md
+    assert "**Evidence.**" in md and "**How bovit checks it.**" in md and "**Hypotheses.**" in md
+    assert "Every finding matches its recorded verdict." in md
+    assert "## Mutation suite" not in md
+
+
+def test_render_only_rerenders_byte_identically_without_training(first_report: tuple[int, str, str, Path],
+                                                                  store_path: str) -> None:
+    _, _, _, out = first_report
+    before = (out / "REPORT.md").read_bytes()
+    with Store(store_path) as store:
+        runs = len(store)
+    code, stdout, stderr = run_cli(["report", "--scale", "quick", "--store", store_path, "--out", str(out),
+                                    "--claims", *CLAIMS, "--render-only", "--no-progress"])
+    assert code == 0, stdout + stderr
+    assert "0 trained" in stdout
+    assert (out / "REPORT.md").read_bytes() == before  # `quick` is the ci profile: the same report
+    with Store(store_path) as store:
+        assert len(store) == runs
+
+
+def test_report_exits_1_and_names_the_claim_when_a_finding_differs(first_report: tuple[int, str, str, Path],
+                                                                   store_path: str, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(expected.EXPECTED, "T4.3", ("refuted", "a deliberately wrong record"))
+    code, stdout, _ = run_cli(["report", "--scale", "ci", "--store", store_path, "--out", str(tmp_path),
+                               "--claims", "T4.3", "--render-only"])
+    assert code == 1
+    assert "differ from checks/expected.py" in stdout and "T4.3: observed confirmed, recorded refuted" in stdout
+    md = (tmp_path / "REPORT.md").read_text(encoding="utf-8")
+    assert "Differences from the recorded verdicts:" in md and "| no |" in md
+
+
+def test_default_out_is_reports_slash_profile_for_other_scales(first_report: tuple[int, str, str, Path],
+                                                               store_path: str, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, stdout, stderr = run_cli(["report", "--scale", "quick", "--store", store_path, "--claims", "T4.3",
+                                    "--render-only"])
+    assert code == 0, stdout + stderr
+    assert (tmp_path / "reports" / "ci" / "REPORT.md").is_file()
+    assert not (tmp_path / "reports" / "REPORT.md").exists()  # the committed default report is left alone
+
+
+def test_render_only_on_an_empty_store_fails_and_trains_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "empty.sqlite"
+    with Store(path):
+        pass
+    out = tmp_path / "out"
+    code, _, stderr = run_cli(["report", "--scale", "ci", "--store", str(path), "--out", str(out),
+                                    "--claims", "T4.3", "--render-only"])
+    assert code == 2
+    assert "--render-only never trains" in stderr and "not in the store" in stderr and "Traceback" not in stderr
+    with Store(path) as store:
+        assert len(store) == 0
+    assert not (out / "REPORT.md").exists()
+    # a store that does not exist is not created
+    missing = tmp_path / "missing.sqlite"
+    code, _, stderr = run_cli(["report", "--scale", "ci", "--store", str(missing), "--out", str(out),
+                               "--claims", "T4.3", "--render-only"])
+    assert code == 2 and "store must exist" in stderr and not missing.exists()
+
+
+def test_check_prints_verdict_reason_and_evidence(first_report: tuple[int, str, str, Path], store_path: str) -> None:
+    code, stdout, stderr = run_cli(["check", "T4.3", "IC-1", "--scale", "ci", "--store", store_path,
+                                    "--no-progress"])
+    assert code == 0, stdout + stderr
+    assert stdout.startswith(f"T4.3  {expected.EXPECTED['T4.3'][0]}  smallest lower limit")
+    assert f"\nIC-1  {expected.EXPECTED['IC-1'][0]}" in stdout
+    assert "  reason: " in stdout and "recorded: matches checks/expected.py" in stdout
+    assert "errors (attack)" in stdout and "robust errors below" in stdout  # the two evidence tables
+
+
+def test_check_json_is_the_findings_as_dicts(first_report: tuple[int, str, str, Path], store_path: str) -> None:
+    code, stdout, stderr = run_cli(["check", "T4.3", "--scale", "ci", "--store", store_path, "--json",
+                                    "--no-progress"])
+    assert code == 0, stderr
+    items = json.loads(stdout)
+    assert [i["claim"] for i in items] == ["T4.3"]
+    item = items[0]
+    assert set(item) == {"claim", "verdict", "reason", "key", "data_verdict", "scope", "evidence"}
+    assert item["verdict"] == expected.EXPECTED["T4.3"][0]
+    assert item["evidence"][0][0] == "run" and len(item["evidence"]) == 5  # header + 4 runs at ci
+
+
+@pytest.mark.parametrize("argv", [
+    ["report", "--scale", "big", "--claims", "T4.3"],
+    ["check", "T4.3", "--scale", "big"],
+], ids=["report", "check"])
+def test_a_bad_scale_is_rejected_with_the_valid_ones(argv: list[str], tmp_path: Path) -> None:
+    store = tmp_path / "s.sqlite"
+    code, _, stderr = run_cli([*argv, "--store", str(store)])
+    assert code == 2
+    assert "scale must be one of ci, quick, default, paper, thorough, got 'big'" in stderr
+    assert not store.exists()
+
+
+@pytest.mark.parametrize("argv", [
+    ["report", "--scale", "ci", "--claims", "T4.3", "NOPE"],
+    ["check", "NOPE", "--scale", "ci"],
+], ids=["report", "check"])
+def test_an_unknown_claim_is_rejected_with_the_valid_ids(argv: list[str], tmp_path: Path) -> None:
+    store = tmp_path / "s.sqlite"
+    code, stdout, stderr = run_cli([*argv, "--store", str(store), "--no-progress"])
+    assert code == 2
+    assert "'NOPE'" in stderr and "T4.3" in stderr and "IC-1" in stderr and "mutants:" in stderr
+    assert not store.exists() and stdout == ""
+
+
+def test_quick_is_the_ci_profile_and_mutants_follow_their_claims() -> None:
+    assert profile_for("quick") is PROFILES["ci"]
+    chosen = choose(["IC-1"], mutants=True)
+    assert chosen[0].id == "IC-1"
+    assert all(m.mutant_of == "IC-1" for m in chosen[1:])
+    assert [c.id for c in choose(["IC-1"])] == ["IC-1"]
+
+
+# ---- the report's layout, from synthetic claims (no simulation) -----------------------------------
+
+
+def _plots() -> tuple[Plot, ...]:
+    nan = math.nan
+    return (
+        Plot("syn-lines", "Error against SNR", "lines", "SNR", "error",
+             (Series("attack", (0.5, 1.0, 2.0, 8.0), (0.4, 0.2, nan, 0.01), (0.3, 0.1, 0.0, 0.0),
+                     (0.5, 0.3, 0.1, 0.05), "points"),
+              Series("bound", (0.5, 1.0, 2.0, 8.0), (0.6, 0.4, 0.2, 0.02), style="dashed"),
+              Series("fit", (0.5, 8.0), (0.45, 0.02))),
+             xlog=True, ylog=True, hlines=((0.25, "1/4"),), vlines=((1.5, "threshold"),)),
+        Plot("syn-heatmap", "Robust error over (SNR, N)", "heatmap", "SNR", "N",
+             (Series("predicted boundary", (0.5, 2.0, 8.0), (12.0, 6.0, 2.0), style="dashed"),),
+             xlog=True, ylog=True, grid=((0.5, 0.4, nan), (0.3, 0.2, 0.1), (0.1, 0.05, 0.0)),
+             xticks=(8.0, 0.5, 2.0), yticks=(2.0, 6.0, 12.0), zlabel="robust error"),
+        Plot("syn-histogram", "Implied constants", "histogram", "Ĉ", "runs",
+             (Series("seed 0", (0.0,) * 6, (0.1, 0.2, 0.2, 0.3, math.inf, 0.9)),
+              Series("seed 1", (0.0,) * 3, (0.15, 0.25, 0.5))),
+             vlines=((math.e / 2, "e/2"),)),
+    )
+
+
+def _with_plots(records: Records, profile: Profile) -> Finding:
+    return Finding("SYN-1", "confirmed", "synthetic | with a pipe", "key 0.123",
+                   evidence=(("a", "b"), ("1", "x|y")), plots=_plots())
+
+
+def _broken(records: Records, profile: Profile) -> Finding:
+    raise ZeroDivisionError("a synthetic failure")
+
+
+def _mutant(records: Records, profile: Profile) -> Finding:
+    return Finding("SYN-1.mutant", "confirmed", "the mutant slipped through", "k")
+
+
+SYNTHETIC = (
+    Claim("SYN-1", "derived", "A synthetic claim\nover two lines.", "nowhere", "It returns a fixed Finding.",
+          no_runs, _with_plots),
+    Claim("SYN-ERR", "derived", "A claim whose check raises.", "nowhere", "It raises.", no_runs, _broken),
+    Claim("SYN-1.mutant", "derived", "A mutant that survives.", "nowhere", "As SYN-1.", no_runs, _mutant,
+          mutant_of="SYN-1"),
+)
+
+
+@pytest.fixture
+def memory_store() -> Iterator[Store]:
+    with Store(":memory:") as s:
+        yield s
+
+
+def test_build_twice_gives_byte_identical_reports_and_figures(tmp_path: Path, memory_store: Store,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(expected.EXPECTED, "SYN-1", ("confirmed", "synthetic"))
+    profile = PROFILES["ci"]
+    (tmp_path / "a" / "figures").mkdir(parents=True)
+    (tmp_path / "a" / "figures" / "stale.png").write_bytes(PNG_SIGNATURE)
+    reports = [build(profile, memory_store, tmp_path / d, SYNTHETIC, "bovit report --claims SYN-1",
+                     show_progress=False) for d in ("a", "b")]
+    a, b = (tmp_path / d for d in ("a", "b"))
+    assert (a / "REPORT.md").read_bytes() == (b / "REPORT.md").read_bytes()
+    names = sorted(p.name for p in (a / "figures").iterdir())
+    assert names == ["syn-heatmap.png", "syn-histogram.png", "syn-lines.png"]  # the stale one is gone
+    for name in names:
+        data = (a / "figures" / name).read_bytes()
+        assert data == (b / "figures" / name).read_bytes()
+        assert png_size(data) == (round(SIZE[0] * DPI), round(SIZE[1] * DPI))
+    report = reports[0]
+    assert report.runs == 0 and report.trained == 0
+    assert report.counts()["confirmed"] == 1 and report.counts()["error"] == 1  # the mutant is not counted
+    problems = report.problems()
+    assert any(p.startswith("SYN-ERR: the check raised ZeroDivisionError: a synthetic failure") for p in problems)
+    assert any(p.startswith("mutant SYN-1.mutant survived") for p in problems)
+
+
+def test_report_layout_error_rows_figures_and_mutants(tmp_path: Path, memory_store: Store,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(expected.EXPECTED, "SYN-1", ("confirmed", "synthetic"))
+    build(PROFILES["ci"], memory_store, tmp_path, SYNTHETIC, "cmd", show_progress=False)
+    md = (tmp_path / "REPORT.md").read_text(encoding="utf-8")
+    lines = md.splitlines()
+    syn = next(line for line in lines if line.startswith("| [SYN-1]("))
+    assert "| A synthetic claim over two lines. |" in syn and syn.endswith("| confirmed | key 0.123 | yes |")
+    err = next(line for line in lines if line.startswith("| [SYN-ERR]("))
+    assert "| error |" in err and "ZeroDivisionError" in err and err.endswith("| no (error) |")
+    assert "Verdicts: confirmed 1, refuted 0, inconclusive 0, out-of-scope 0, error 1 (2 claims)." in md
+    assert "> A synthetic claim\n> over two lines." in md  # the statement as given
+    assert "| 1 | x\\|y |" in md  # pipes in cells are escaped
+    for name in ("syn-lines", "syn-heatmap", "syn-histogram"):
+        assert f"(figures/{name}.png)" in md
+    assert "**Error.** The check raised `ZeroDivisionError: a synthetic failure`" in md
+    assert "## Mutation suite" in md and "Caught 0 of 1 mutants (0%)." in md
+    assert "python -m pytest checks -k 'SYN-1.mutant' --mutants" in md
+    assert "| runs | 0 |" in md and "| command | `cmd` |" in md
+
+
+def test_build_without_training_refuses_missing_runs(tmp_path: Path, memory_store: Store) -> None:
+    from checks.catalogue import claim
+    from checks.evaluate import MissingRuns
+
+    with pytest.raises(MissingRuns, match="not in the store"):
+        build(PROFILES["ci"], memory_store, tmp_path, (claim("T4.3"),), "cmd", train=False)
+    assert len(memory_store) == 0 and not (tmp_path / "REPORT.md").exists()
+
+
+# ---- figures -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("plot", _plots(), ids=lambda p: p.kind)
+def test_every_kind_renders_to_a_deterministic_png(plot: Plot, tmp_path: Path) -> None:
+    render(plot, tmp_path / "one" / "fig.png")
+    render(plot, tmp_path / "two.png")
+    data = (tmp_path / "one" / "fig.png").read_bytes()
+    assert png_size(data) == (round(SIZE[0] * DPI), round(SIZE[1] * DPI))
+    assert data == (tmp_path / "two.png").read_bytes()
+    assert b"Software" not in data and b"tIME" not in data
+
+
+def test_different_plots_give_different_pngs(tmp_path: Path) -> None:
+    base = _plots()[0]
+    other = Plot(base.name, base.title, base.kind, base.xlabel, base.ylabel, base.series[:1])
+    render(base, tmp_path / "a.png")
+    render(other, tmp_path / "b.png")
+    assert (tmp_path / "a.png").read_bytes() != (tmp_path / "b.png").read_bytes()
+
+
+def test_empty_plots_still_render(tmp_path: Path) -> None:
+    for kind in ("lines", "heatmap", "histogram"):
+        render(Plot(f"empty-{kind}", "nothing", kind, "x", "y"), tmp_path / f"{kind}.png")  # type: ignore[arg-type]
+        png_size((tmp_path / f"{kind}.png").read_bytes())
+
+
+def test_cell_edges_are_midpoints_arithmetic_or_geometric() -> None:
+    assert cell_edges([1.0, 2.0, 4.0]) == [0.5, 1.5, 3.0, 5.0]
+    assert cell_edges([1.0, 4.0, 16.0], log=True) == pytest.approx([0.5, 2.0, 8.0, 32.0])
+    assert cell_edges([3.0]) == [2.5, 3.5]
+    assert cell_edges([3.0], log=True) == [1.5, 6.0]
+    with pytest.raises(ValueError, match="strictly increasing"):
+        cell_edges([2.0, 1.0])
+    with pytest.raises(ValueError, match="log axis must be > 0"):
+        cell_edges([0.0, 1.0], log=True)
+    with pytest.raises(ValueError, match="must not be empty"):
+        cell_edges([])
