@@ -1,8 +1,280 @@
-"""Claims of the conditions group (see CLAIMS.md)."""
+"""Condition 4.1, item by item, at the paper's own experimental settings (CLAIMS.md §2 and IC-8).
+
+Each item is audited at every point of the Section 6 synthetic setting (``sec6-synthetic``: N 2–22,
+SNR 0.16–16) and of Appendix B.1 (``appB1``: τ/‖µ‖ ∈ {0.02, 0.1, 0.5}), with every hidden constant 1
+(``bounds.params.Constants()``; the polylogs of items (2), (3) and (6) as one factor of ln d). The
+verdict is about the paper's experiments: *confirmed* when the item holds at every setting, *refuted*
+when it fails at one (the slack ratio is cited), *inconclusive* when a quantity it needs is unknown.
+The requirements the proofs derive from an item (Lemma F.1's N ≥ 8·log(4/δ), the initial-logit bound,
+d ≥ 16N²M²·log(…)) are shown beside it but do not enter its verdict.
+
+Where the paper leaves a value out the presets assume one (IC-10): ‖w_O‖ = 1, δ = 0.01 and, for the
+"PyTorch default × 1/16" initialisation, σ_h = σ_V = 1/(16·√(3·1024)). Each finding also evaluates
+bovit's statement at the points whose numbers IC-8's table quotes, and says where they differ.
+"""
 
 from __future__ import annotations
 
-from checks.claim import Claim
+import dataclasses
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
 
-CLAIMS: tuple[Claim, ...] = ()
-MUTANTS: tuple[Claim, ...] = ()
+from bounds.condition41 import CONDITION_4_1, DERIVED
+from bounds.params import Constants, Params
+from bounds.presets import preset
+from bounds.symbolic import ItemResult, Statement, evaluate_many, point_values
+from checks.claim import Claim, Finding, Plot, Records, Series, no_runs
+from checks.profiles import Profile
+from checks.stats import Verdict
+
+SETTINGS = ("sec6-synthetic", "appB1")  # the paper's settings of the analysed model (eq. 1)
+SETTING_NAMES = {"sec6-synthetic": "Section 6", "appB1": "Appendix B.1"}
+IC8_REL_TOL = 0.15  # IC-8 quotes one or two significant figures: agreement within 15%
+
+_STATEMENTS: dict[str, Statement] = {s.id: s for s in CONDITION_4_1 + DERIVED}
+
+
+@dataclass(frozen=True)
+class Item:
+    """One Condition 4.1 item as CLAIMS.md names it: the statements that make it up (all must hold),
+    the derived requirements shown beside it, and IC-8's row."""
+
+    id: str
+    statement: str
+    parts: tuple[str, ...]
+    derived: tuple[str, ...]
+    ic8: str
+    reading: str = ""  # how bovit reads an asymptotic item at one finite point, where it matters
+    differs: str = ""  # where bovit's audit departs from IC-8's row in words (numbers come from the audit)
+
+
+# (item, statement id, N, SNR, side, the value IC-8 quotes) at the Section 6 setting
+IC8_POINTS: tuple[tuple[str, str, int, float, str, float], ...] = (
+    ("C4.1.1", "C4.1.1a", 2, 1.0, "rhs", 5.12e6),
+    ("C4.1.1", "C4.1.1a", 22, 1.0, "rhs", 6.2e8),
+    ("C4.1.1", "C4.1.1b", 2, 1.0, "rhs", 4e4),
+    ("C4.1.1", "C4.1.1b", 22, 1.0, "rhs", 4.8e6),
+    ("C4.1.4", "C4.1.4", 22, 1.0, "rhs", 2.2e-4),
+    ("C4.1.4", "C4.1.4", 22, 16.0, "rhs", 8.4e-7),
+    ("C4.1.5a", "C4.1.5a", 22, 1.0, "rhs", 4.6e-4),
+    ("C4.1.5a", "C4.1.5a", 22, 16.0, "rhs", 2.9e-5),
+    ("C4.1.5a", "C4.1.5a", 22, 1.0, "lhs", 1.13e-3),
+    ("C4.1.5b", "C4.1.5b", 22, 1.0, "rhs", 6.6e-7),
+    ("C4.1.5b", "C4.1.5c", 22, 1.0, "rhs", 2.8e-6),
+    ("C4.1.5b", "C4.1.5b", 22, 16.0, "rhs", 2.6e-9),
+    ("C4.1.5b", "C4.1.5c", 22, 16.0, "rhs", 1.1e-8),
+    ("C4.1.5b", "C4.1.5c", 22, 1.0, "lhs", 1.27e-6),
+)
+
+ITEMS: tuple[Item, ...] = (
+    Item("C4.1.1", "d = Ω̃(ε⁻²N²d_h) and d_h = Ω̃(max{SNR⁴, SNR⁻⁴}·N²·ε⁻²).",
+         ("C4.1.1a", "C4.1.1b"), ("C4.1.ii",),
+         "d violated by 5e3–6e5×; d_h violated (needs ≥ 4e4 at N = 2, SNR = 1)",
+         "Ω̃ read as ≥ with constant 1 and no log factor"),
+    Item("C4.1.2", "N = Ω(polylog(d)).", ("C4.1.2",), ("C4.1.F1",),
+         "Lemma F.1's N ≥ 8·log(4/δ) fails at N = 2 (item (2) itself is not tabulated)",
+         "polylog(d) read as ln d (constant 1, power 1)",
+         "bovit audits item (2) itself, which fails at Section 6's smallest N (Lemma F.1 is shown beside it)"),
+    Item("C4.1.3", "M = Θ(1) and ‖w_O‖ = Θ(1).", ("C4.1.3a", "C4.1.3b", "C4.1.3c"), (),
+         "M = 16 'nominal' (a constant), not counted as a violation",
+         "M = Θ(1) read as M ≤ ln d (constant 1); ‖w_O‖ = 1 assumed, as the paper does not report it (IC-10)",
+         "bovit's reading counts M = 16 as a miss; the ‖w_O‖ parts hold only by assumption"),
+    Item("C4.1.4", "η ≲ Õ(min{‖µ‖⁻², (σ_p²d)⁻¹}·d_h^(-1/2)).", ("C4.1.4",), (),
+         "η violated by ≈ 460–1.2e5×"),
+    Item("C4.1.5a", "σ_V ≤ Õ(‖w_O‖⁻¹·min{‖µ‖⁻¹, (σ_p√d)⁻¹}·d_h^(-1/4)·d^(-1/2)).", ("C4.1.5a",), (),
+         "σ_V ≈ 1.13e-3 violates σ_V ≤ 4.6e-4/w (SNR ≤ 1), 2.9e-5/w (SNR = 16) unless w is small"),
+    Item("C4.1.5b", "min{‖µ‖⁻², (σ_p²d)⁻¹}·d_h^(-1/2)·Lδ⁻² ≤ σ_h² ≤ min{‖µ‖⁻², (σ_p²d)⁻¹}·d_h^(-1/2)·Lδ^(-3/2), "
+                    "Lδ = log(6N²M²/δ).",
+         ("C4.1.5b", "C4.1.5c"), ("C4.1.i",),
+         "σ_h² ≈ 1.27e-6 inside the window at SNR ≤ 1, too large at SNR = 16"),
+    Item("C4.1.6", "ε ≤ O(1/polylog(d)).", ("C4.1.6",), (), "not in IC-8's table",
+         "polylog(d) read as ln d (constant 1, power 1)"),
+)
+
+
+def _points(name: str) -> list[Params]:
+    return preset(name).points()
+
+
+def _setting(p: Params, name: str) -> str:
+    where = f"N={p.N}, SNR={p.snr:.3g}"
+    if name == "appB1":
+        where += f", τ/‖µ‖={p.tau_rel:g}"
+    return f"{SETTING_NAMES[name]}: {where}"
+
+
+def _evaluate(statements: tuple[Statement, ...], p: Params, consts: Constants) -> list[ItemResult]:
+    return evaluate_many(statements, point_values(p, consts))
+
+
+def _miss(r: ItemResult) -> str:
+    """"violated by 460×" / "holds with 14.4× to spare" / "unknown (needs w_O)"."""
+    if r.holds is None or r.margin is None:
+        return f"unknown (needs {', '.join(r.missing)})"
+    if r.holds:
+        return f"holds with {r.margin:.3g}× to spare"
+    return f"violated by {1 / r.margin:.3g}×" if r.margin > 0 else "violated (slack 0)"
+
+
+def _fmt(x: float | None) -> str:
+    return "?" if x is None else f"{x:.3g}"
+
+
+def _row(r: ItemResult, setting: str, note: str) -> tuple[str, ...]:
+    holds = {True: "yes", False: "no", None: "unknown"}[r.holds]
+    return (r.id, setting, _fmt(r.lhs), _fmt(r.rhs), _fmt(r.margin), holds, note)
+
+
+def _ic8_rows(item: Item, consts: Constants) -> tuple[list[tuple[str, ...]], list[str]]:
+    """Bovit's value at each point IC-8 quotes for this item: evidence rows and the disagreements."""
+    base = preset("sec6-synthetic").fixed
+    rows, differ = [], []
+    for item_id, sid, N, snr, side, quoted in IC8_POINTS:
+        if item_id != item.id:
+            continue
+        p = Params.from_inputs(**{**base, "N": N, "snr": snr})
+        (r,) = _evaluate((_STATEMENTS[sid],), p, consts)
+        ours = r.rhs if side == "rhs" else r.lhs
+        agrees = ours is not None and abs(ours / quoted - 1) <= IC8_REL_TOL
+        word = "agrees" if agrees else "differs"
+        rows.append(_row(r, f"IC-8 point N={N}, SNR={snr:g}", f"IC-8 quotes {side} {quoted:.3g}: {word}"))
+        if not agrees:
+            differ.append(f"{sid} {side} at N={N}, SNR={snr:g}: bovit {_fmt(ours)}, IC-8 {quoted:.3g}")
+    return rows, differ
+
+
+# The quantity on the left of each statement, for reasons that read "η = 0.1 vs bound 2.2e-4".
+LHS_NAME: dict[str, str] = {
+    "C4.1.1a": "d", "C4.1.1b": "d_h", "C4.1.2": "N", "C4.1.3a": "M", "C4.1.3b": "‖w_O‖", "C4.1.3c": "‖w_O‖",
+    "C4.1.4": "η", "C4.1.5a": "σ_V", "C4.1.5b": "σ_h²", "C4.1.5c": "σ_h²", "C4.1.6": "ε", "C4.1.F1": "N",
+    "C4.1.i": "the initial-logit scale", "C4.1.ii": "d", "C4.1.6.reversed": "ε",
+}
+
+
+def _where(p: Params, name: str) -> str:
+    return _setting(p, name).split(": ", 1)[1]
+
+
+def audit_item(item: Item, consts: Constants, claim_id: str | None = None) -> Finding:
+    """The item at every point of :data:`SETTINGS`: refuted if any part fails somewhere, confirmed if
+    every part holds everywhere, inconclusive if a part cannot be decided and none fails."""
+    claim_id = claim_id or item.id
+    parts = tuple(_STATEMENTS[s] for s in item.parts)
+    derived = tuple(_STATEMENTS[s] for s in item.derived)
+    rows: list[tuple[str, ...]] = [("item", "setting", "lhs", "rhs", "slack ratio", "holds", "note")]
+    # per stated part: [(setting, points, points holding, worst (result, point), mildest failure or None)]
+    tally: dict[str, list[tuple[str, int, int, tuple[ItemResult, Params], tuple[ItemResult, Params] | None]]] = {}
+    unknown: list[str] = []
+    plot_series: list[Series] = []
+    for name in SETTINGS:
+        points = _points(name)
+        per_point = [_evaluate(parts + derived, p, consts) for p in points]
+        for k, st in enumerate(parts + derived):
+            column = [(res[k], p) for res, p in zip(per_point, points, strict=True)]
+            decided = [(r, p) for r, p in column if r.margin is not None]
+            n_hold = sum(r.holds is True for r, _ in column)
+            if len(decided) < len(column) and not st.derived:
+                unknown.append(f"{st.id} at {len(column) - len(decided)} {SETTING_NAMES[name]} settings "
+                               f"({_miss(next(r for r, _ in column if r.margin is None))})")
+            if not decided:
+                rows.append(_row(column[0][0], SETTING_NAMES[name], f"0 of {len(column)} decidable"))
+                continue
+            worst = min(decided, key=lambda rp: rp[0].margin)  # type: ignore[arg-type, return-value]
+            best = max(decided, key=lambda rp: rp[0].margin)  # type: ignore[arg-type, return-value]
+            rows.append(_row(worst[0], _setting(worst[1], name),
+                             f"worst of {len(column)}; holds at {n_hold} of {len(column)}"
+                             + ("; derived, not counted" if st.derived else "")))
+            if best[0].margin != worst[0].margin:
+                rows.append(_row(best[0], _setting(best[1], name), f"best of {len(column)}"))
+            label = f"{st.id}{' (derived)' if st.derived else ''}, {SETTING_NAMES[name]}"
+            plot_series.append(Series(label, tuple(float(p.snr) for _, p in decided),  # type: ignore[arg-type]
+                                      tuple(math.log10(r.margin) if r.margin > 0 else -300.0  # type: ignore[operator]
+                                            for r, _ in decided), style="points"))
+            mild = max(((r, p) for r, p in decided if r.holds is False),
+                       key=lambda rp: rp[0].margin, default=None)  # type: ignore[arg-type, return-value]
+            if not st.derived:
+                tally.setdefault(st.id, []).append((name, len(column), n_hold, worst, mild))
+    ic8_rows, differ = _ic8_rows(item, consts)
+    rows += ic8_rows
+    if ic8_rows and not differ:
+        ic8 = f"IC-8: {item.ic8}; bovit's values at IC-8's quoted points agree within {IC8_REL_TOL:.0%}"
+    elif differ:
+        ic8 = f"IC-8: {item.ic8}; bovit differs: " + "; ".join(differ)
+    else:
+        ic8 = f"IC-8: {item.ic8}"
+    if item.differs:
+        ic8 += f"; {item.differs}"
+    reading = f" ({item.reading})" if item.reading else ""
+
+    failing: list[tuple[float, str]] = []
+    smallest: tuple[float, str] = (math.inf, "")
+    for sid, per_setting in tally.items():
+        r, p = min(((w[0], (w[1], name)) for name, _, _, w, _ in per_setting),
+                   key=lambda rp: rp[0].margin)  # type: ignore[arg-type, return-value]
+        margin = float(r.margin)  # type: ignore[arg-type]
+        smallest = min(smallest, (margin, sid))
+        if r.holds is not False:
+            continue
+        counts = ", ".join(f"{n - k} of {n} {SETTING_NAMES[name]}" for name, n, k, _, _ in per_setting if n > k)
+        mildest = max((m[0] for _, _, _, _, m in per_setting if m is not None),
+                      key=lambda r_: r_.margin)  # type: ignore[arg-type, return-value]
+        text = (f"{sid} fails at {counts} settings: {LHS_NAME.get(sid, 'lhs')} = {_fmt(r.lhs)} vs bound "
+                f"{_fmt(r.rhs)}, {_miss(r)} at worst ({_where(p[0], p[1])})")
+        if mildest.margin != r.margin:
+            text += f", {_miss(mildest)} at the mildest failing point"
+        failing.append((margin, text))
+    verdict: Verdict
+    if failing:
+        failing.sort()
+        verdict, reason = "refuted", "; ".join(t for _, t in failing) + f"{reading}. {ic8}"
+    elif unknown:
+        verdict, reason = "inconclusive", "cannot be decided: " + "; ".join(unknown[:3]) + f". {ic8}"
+    else:
+        total = ", ".join(f"{sid} at {sum(k for _, _, k, _, _ in ps)} of {sum(n for _, n, _, _, _ in ps)}"
+                          for sid, ps in tally.items())
+        verdict, reason = "confirmed", (f"holds at every setting ({total}); smallest slack {smallest[0]:.3g}× "
+                                        f"({smallest[1]}){reading}. {ic8}")
+    margin, sid = smallest
+    key = ("undecided" if not math.isfinite(margin) else
+           f"{sid} misses by {1 / margin:.3g}×" if margin < 1 else f"smallest slack {margin:.3g}× ({sid})")
+    plot = Plot(f"{claim_id.replace('.', '_')}_slack",
+                f"{claim_id}: log10 slack ratio at the paper's settings (≥ 0: holds; unit constants)",
+                "lines", "SNR", "log10(slack ratio)", tuple(plot_series), xlog=True,
+                hlines=((0.0, "holds above"),))
+    return Finding(claim_id, verdict, reason, key, evidence=tuple(rows), plots=(plot,))
+
+
+def _checker(item: Item, consts: Constants, claim_id: str | None = None) -> Callable[[Records, Profile], Finding]:
+    def check(records: Records, profile: Profile) -> Finding:
+        del records, profile  # symbolic: the same at every profile
+        return audit_item(item, consts, claim_id)
+
+    return check
+
+
+def _claim(item: Item) -> Claim:
+    return Claim(item.id, "conditions", item.statement, "Condition 4.1 (L456–541); CLAIMS.md §2, IC-8",
+                 f"Audited with unit constants at every point of the Section 6 grid (N 2–22 × 9 SNRs 0.16–16) "
+                 f"and the three Appendix B.1 settings, assuming ‖w_O‖ = 1, δ = 0.01 and σ_h = σ_V = "
+                 f"1/(16√(3·1024)) (IC-10). Parts: {', '.join(item.parts)}"
+                 + (f"; shown beside it, not counted: {', '.join(item.derived)}" if item.derived else "") + ".",
+                 no_runs, _checker(item, Constants()))
+
+
+CLAIMS: tuple[Claim, ...] = tuple(_claim(item) for item in ITEMS)
+
+# Mutant: Condition 4.1(6) with its inequality reversed (ε ≥ 1/log d). The paper's ε = 0.01 satisfies the
+# real item with 14× to spare, so the audit must flip and refute the reversed one.
+_C416 = _STATEMENTS["C4.1.6"]
+_REVERSED = dataclasses.replace(_C416, id="C4.1.6.reversed", text="ε ≥ c_6/(log d)^k_6", op=">=")
+_STATEMENTS[_REVERSED.id] = _REVERSED
+_MUTANT_ITEM = Item("C4.1.6", "Mutant (a reversed inequality): ε ≥ Ω(1/polylog(d)).", (_REVERSED.id,), (),
+                    "not in IC-8's table")
+
+MUTANTS: tuple[Claim, ...] = (
+    Claim("C4.1.6.mutant.reversed", "conditions", _MUTANT_ITEM.statement,
+          "Condition 4.1(6) with ≤ turned into ≥",
+          "As C4.1.6, with the relation reversed.",
+          no_runs, _checker(_MUTANT_ITEM, Constants(), "C4.1.6.mutant.reversed"), mutant_of="C4.1.6"),
+)

@@ -132,4 +132,4 @@ SEARCHES: dict[str, tuple[Callable[[Profile], st.SearchStrategy[RunConfig]], Cal
 @pytest.mark.parametrize("claim", list(SEARCHES))
 def test_search(claim: str, profile: Profile, store: Store) -> None:
     points, judge, scoped = SEARCHES[claim]
-    settle(summarise(claim, search(profile, store, points(profile), judge), scoped=scoped))
+    settle(summarise(claim, search(profile, store, points(profile), judge), scoped=scoped), profile.name)

@@ -14,4 +14,4 @@ from simulate.store import Store
 
 @pytest.mark.parametrize("claim", theorem42.CLAIMS, ids=lambda c: c.id)
 def test_claim(claim: Claim, profile: Profile, store: Store) -> None:
-    settle(finding(claim, profile, store))
+    settle(finding(claim, profile, store), profile.name)

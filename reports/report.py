@@ -71,6 +71,7 @@ class Outcome:
     error: str = ""
     figures: tuple[tuple[str, str], ...] = ()  # (title, path relative to the report)
     figure_errors: tuple[str, ...] = ()
+    profile: str = "ci"
 
     @property
     def verdict(self) -> str:
@@ -90,7 +91,7 @@ class Outcome:
             if self.finding.verdict == "refuted":
                 return None
             return f"mutant {self.claim.id} survived: observed {self.finding.verdict}. Evidence: {self.finding.reason}"
-        return mismatch(self.finding)
+        return mismatch(self.finding, self.profile)
 
 
 @dataclass(frozen=True)
@@ -136,9 +137,9 @@ def evaluate(claims: Sequence[Claim], profile: Profile, store: Store, *, train: 
     outcomes = []
     for claim in claims:
         try:
-            outcomes.append(Outcome(claim, finding(claim, profile, store, train=False)))
+            outcomes.append(Outcome(claim, finding(claim, profile, store, train=False), profile=profile.name))
         except Exception as exc:  # one broken check is an error row, not a broken report
-            outcomes.append(Outcome(claim, None, error=f"{type(exc).__name__}: {exc}"))
+            outcomes.append(Outcome(claim, None, error=f"{type(exc).__name__}: {exc}", profile=profile.name))
     return outcomes, trained
 
 

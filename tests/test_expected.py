@@ -81,3 +81,13 @@ def test_a_malformed_plot_is_rejected() -> None:
         Plot("p", "t", "heatmap", "x", "y", grid=((1.0,),), xticks=(1.0, 2.0), yticks=(1.0,))
     with pytest.raises(ValueError, match="file stem"):
         Plot("a/b", "t", "lines", "x", "y")
+
+
+def test_a_profile_record_overrides_the_base_one_and_paper_falls_back_to_default(
+        recorded: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(expected, "AT_PROFILE", {"default": {"A": ("refuted", None, "at scale")}})
+    settle(Finding("A", "confirmed", "ok"), "ci")
+    with pytest.raises(pytest.fail.Exception, match="observed confirmed at profile default, recorded refuted"):
+        settle(Finding("A", "confirmed", "ok"), "default")
+    with pytest.raises(pytest.xfail.Exception, match="A refuted, as recorded: at scale"):
+        settle(Finding("A", "refuted", "evidence"), "paper")
