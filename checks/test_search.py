@@ -125,7 +125,7 @@ SEARCHES: dict[str, tuple[Callable[[Profile], st.SearchStrategy[RunConfig]], Cal
     "T4.3": (_past_mu, _judge_t43, False),
     "T4.3.sharp": (lambda p: trained_point(p), _judge_sharp, False),
     "L5.5": (lambda p: trained_point(p, tau_rels=(0.02, 0.05, 0.1, 0.2)), _judge_l55, True),
-    "IC-1": (_ic1_point, _judge_ic1, False),
+    "IC-1.jump": (_ic1_point, _judge_ic1, False),
 }
 
 

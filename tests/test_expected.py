@@ -91,3 +91,17 @@ def test_a_profile_record_overrides_the_base_one_and_paper_falls_back_to_default
         settle(Finding("A", "confirmed", "ok"), "default")
     with pytest.raises(pytest.xfail.Exception, match="A refuted, as recorded: at scale"):
         settle(Finding("A", "refuted", "evidence"), "paper")
+
+
+def test_every_profile_record_is_well_formed() -> None:
+    from checks.catalogue import CLAIMS
+    from checks.profiles import PROFILES
+    from checks.stats import VERDICTS
+
+    ids = {c.id for c in CLAIMS}
+    for profile, table in expected.AT_PROFILE.items():
+        assert profile in PROFILES
+        for claim, entry in table.items():
+            assert claim in ids and len(entry) == 3, (profile, claim)
+            verdict, data, _ = entry
+            assert verdict in VERDICTS and (data is None) == (verdict != "out-of-scope"), (profile, claim)
