@@ -159,6 +159,9 @@ AT_PROFILE: dict[str, dict[str, tuple[Verdict, Verdict | None, str]]] = {
         "S.monotone-tau": ("inconclusive", None,
                            "no model's robust error surely decreases in τ, but the certificate is loose at large ‖µ‖ "
                            "and 2 of 9 models show no sure rise over the radii"),
+        "L5.5.frozen": ("refuted", None,
+                        "once attention concentrates the attack lowers the margin by more than τ‖u‖ at every run, "
+                        "by up to about 14·τ‖u‖ at SNR 8, where gradient descent at η = 0.1 diverges at this size"),
         "IC-1.jump": ("refuted", None,
                       "at SNR 8 the M = 2 model of seed 0, whose attention concentrated (entropy/log M 0.51), is "
                       "broken at half the threshold (2000 of 2000): once attention leaves uniform the jump comes "

@@ -175,9 +175,11 @@ def check_t421(records: Records, profile: Profile) -> Finding:
             failed.append((c, res))
         else:
             open_.append(c)
-    worst = {k: max((x for c, x in done if ("2" if is_case2(c) else "1") == k), default=math.nan) for k in "12"}
-    key = (f"{len(done)}/{len(records)} reach ε; largest iterations/T: Case 1 {worst['1']:.3g}, "
-           f"Case 2 {worst['2']:.3g}")
+    def _worst(case: str) -> str:
+        ratios = [x for c, x in done if ("2" if is_case2(c) else "1") == case]
+        return f"{max(ratios):.3g}" if ratios else "none reach ε"
+
+    key = f"{len(done)}/{len(records)} reach ε; largest iterations/T: Case 1 {_worst('1')}, Case 2 {_worst('2')}"
     verdict: Verdict
     if failed:
         c, res = failed[0]
