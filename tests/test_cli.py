@@ -7,8 +7,6 @@ through the library (``bounds.regime.regime``) at the solved value and just past
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import math
 import subprocess
@@ -17,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+from clirun import run_cli
 from hypothesis import given
 from hypothesis import strategies as st
 from strategies import log_uniform
@@ -26,7 +25,6 @@ from bounds.presets import PRESETS
 from bounds.regime import regime
 from bounds.solve import solve
 from bounds.symbolic import ItemResult
-from reports.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -41,17 +39,6 @@ REGIMES = {"case1", "case2", "thm4.3", "gap", "unmet"}
 SEC6 = ["--d", "1024", "--N", "22", "--M", "16", "--dh", "128", "--snr", "2", "--tau-rel", "0.05",
         "--eps", "0.01", "--eta", "0.1"]
 SEC6_MU = 2 * math.sqrt(0.4) * math.sqrt(1024)  # ‖µ‖ = SNR·σ_p·√d
-
-
-def run_cli(argv: Sequence[str]) -> tuple[int, str, str]:
-    """``bovit argv`` in-process: exit code, stdout, stderr."""
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            code = main(list(argv))
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 1
-    return code, out.getvalue(), err.getvalue()
 
 
 def run_json(argv: Sequence[str], expect: int = 0) -> object:

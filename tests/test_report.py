@@ -7,37 +7,24 @@ with synthetic Plots of every kind, and the report's layout with synthetic claim
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import math
 import struct
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from clirun import run_cli
 
 from checks import expected
 from checks.claim import Claim, Finding, Plot, Records, Series, no_runs
 from checks.profiles import PROFILES, Profile
-from reports.cli import main
 from reports.figures import DPI, SIZE, cell_edges, render
 from reports.report import build, choose, profile_for
 from simulate.store import Store
 
 CLAIMS = ("T4.3", "IC-1")
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-
-def run_cli(argv: Sequence[str]) -> tuple[int, str, str]:
-    """``bovit argv`` in-process: exit code, stdout, stderr."""
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            code = main(list(argv))
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 1
-    return code, out.getvalue(), err.getvalue()
 
 
 def png_size(data: bytes) -> tuple[int, int]:
