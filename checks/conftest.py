@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from checks.expected import CAUGHT
 from checks.profiles import PROFILES, Profile
+from checks.settle import CAUGHT
 from simulate.store import Store
 
 

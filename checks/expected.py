@@ -2,12 +2,11 @@
 
 A claim whose observed verdict differs from the one recorded here fails the suite, in either
 direction, so `pytest checks` is green exactly when reality matches the recorded findings. A claim
-recorded as refuted shows as an xfail carrying the reason.
+recorded as refuted shows as an xfail carrying the reason (``checks.settle``). This module is plain
+data and needs no pytest, so the report can read it.
 """
 
 from __future__ import annotations
-
-import pytest
 
 from checks.claim import Finding
 from checks.stats import Verdict
@@ -125,10 +124,6 @@ EXPECTED_DATA: dict[str, Verdict] = {
 }
 
 
-# (mutant ID, caught, observed verdict) for every mutant run in this session, for the catch-rate line
-CAUGHT = pytest.StashKey[list[tuple[str, bool, str]]]()
-
-
 # Where a larger profile observes otherwise (the scale matters), its record overrides the one above:
 # profile → claim → (verdict, data verdict for out-of-scope or None, why). `paper` and `thorough` read the
 # `default` record where they have none of their own.
@@ -201,20 +196,3 @@ def mismatch(f: Finding, profile: str = "ci") -> str | None:
             return (f"{f.claim}: out of scope; the data now say {f.data_verdict}{at}, recorded {data}. "
                     f"Evidence: {f.reason}")
     return None
-
-
-def settle(f: Finding, profile: str = "ci") -> None:
-    """Compare a Finding with the recorded verdict: fail on any change, xfail a recorded refutation."""
-    problem = mismatch(f, profile)
-    if problem is not None:
-        pytest.fail(problem)
-    if f.verdict == "refuted":
-        pytest.xfail(f"{f.claim} refuted, as recorded: {recorded(f.claim, profile)[2]}. "  # type: ignore[index]
-                     f"Evidence: {f.reason}")
-
-
-def settle_mutant(f: Finding) -> None:
-    """A mutant (a deliberately false claim) must be refuted; anything else means the check let it through."""
-    if f.verdict != "refuted":
-        pytest.fail(f"mutant {f.claim} survived: observed {f.verdict}"
-                    + (f" (data: {f.data_verdict})" if f.data_verdict else "") + f". Evidence: {f.reason}")

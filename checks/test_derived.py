@@ -7,8 +7,8 @@ import pytest
 from checks import derived
 from checks.claim import Claim
 from checks.evaluate import finding
-from checks.expected import settle
 from checks.profiles import Profile
+from checks.settle import settle
 from simulate.store import Store
 
 

@@ -9,8 +9,8 @@ import pytest
 from checks.catalogue import MUTANTS
 from checks.claim import Claim
 from checks.evaluate import finding
-from checks.expected import CAUGHT, settle_mutant
 from checks.profiles import Profile
+from checks.settle import CAUGHT, settle_mutant
 from simulate.store import Store
 
 

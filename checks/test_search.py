@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 from checks.claim import Finding
 from checks.derived import CLEAN_FIT, FACTORS, ic1_threshold
 from checks.evaluate import records
-from checks.expected import settle
 from checks.profiles import Profile
 from checks.scope import scope_of
+from checks.settle import settle
 from checks.stats import bonferroni_level, bound_verdict, lower_bound_verdict
 from checks.strategies import radii, trained_point
 from simulate.config import RunConfig

@@ -6,7 +6,7 @@ import pytest
 
 from checks import expected
 from checks.claim import Finding, Plot, Series
-from checks.expected import settle, settle_mutant
+from checks.settle import settle, settle_mutant
 
 
 @pytest.fixture

@@ -332,3 +332,15 @@ def test_cell_edges_are_midpoints_arithmetic_or_geometric() -> None:
         cell_edges([0.0, 1.0], log=True)
     with pytest.raises(ValueError, match="must not be empty"):
         cell_edges([])
+
+
+def test_the_report_needs_no_test_dependencies() -> None:
+    """The main job installs bovit without its test extras: the report must not import pytest or hypothesis."""
+    import subprocess
+    import sys
+
+    code = ("import sys, reports.cli, reports.report, checks.catalogue, checks.expected; "
+            "bad = sorted(m for m in ('pytest', 'hypothesis', '_pytest') if m in sys.modules); "
+            "sys.exit(', '.join(bad) or None)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, f"the report imports {done.stderr.strip()}"
