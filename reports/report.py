@@ -13,6 +13,7 @@ sorted, floats formatted explicitly. Building twice from the same store gives by
 from __future__ import annotations
 
 import importlib.metadata
+import json
 import platform
 import re
 import subprocess
@@ -312,11 +313,33 @@ def _section(o: Outcome, profile: Profile, store_path: str) -> list[str]:
         lines += [f"![{alt}]({path})", ""]
     for err in o.figure_errors:
         lines += [f"*A figure could not be drawn: {_cell(err)}*", ""]
-    lines += ["**Reproduce.**", "", "```sh",
-              f"BOVIT_PROFILE={profile.name} BOVIT_STORE={store_path} python -m pytest checks -k '{c.id}'"
-              + (" --mutants" if o.is_mutant else ""),
-              f"bovit check {c.id} --scale {profile.name} --store {store_path}", "```", ""]
+    lines += ["**Reproduce.**", "", "```sh", *reproduce(o, profile, store_path), "```", ""]
     return lines
+
+
+def reproduce(o: Outcome, profile: Profile, store_path: str) -> list[str]:
+    """The commands that reproduce an outcome's numbers: the suite's test, and `bovit check`."""
+    c = o.claim
+    return [f"BOVIT_PROFILE={profile.name} BOVIT_STORE={store_path} python -m pytest checks -k '{c.id}'"
+            + (" --mutants" if o.is_mutant else ""),
+            f"bovit check {c.id} --scale {profile.name} --store {store_path}"]
+
+
+def verdicts_json(outcomes: Sequence[Outcome], profile: Profile, store_path: str) -> str:
+    """Every verdict as JSON, with its evidence, whether it matches the record, and the commands that
+    reproduce it (deterministic: the same store gives the same text)."""
+    items = []
+    for o in outcomes:
+        item: dict[str, object] = {"claim": o.claim.id, "mutant_of": o.claim.mutant_of, "profile": profile.name,
+                                   "source": o.claim.source, "statement": o.claim.statement}
+        if o.finding is None:
+            item.update({"verdict": ERROR, "error": o.error})
+        else:
+            item.update(o.finding.as_dict())
+        item["matches_recorded"] = o.problem is None
+        item["reproduce"] = reproduce(o, profile, store_path)
+        items.append(item)
+    return json.dumps(items, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
 def markdown(outcomes: Sequence[Outcome], profile: Profile, records: list[RunRecord], store_path: str,
@@ -361,7 +384,8 @@ def markdown(outcomes: Sequence[Outcome], profile: Profile, records: list[RunRec
 def build(profile: Profile, store: Store, out_dir: str | Path, claims: Sequence[Claim], command: str,
           train: bool = True, show_progress: bool = True) -> Report:
     """Train what the claims need (unless ``train`` is false: then missing runs raise ``MissingRuns``),
-    evaluate every claim from the store, and write ``out_dir/REPORT.md`` with ``out_dir/figures/*.png``.
+    evaluate every claim from the store, and write ``out_dir/REPORT.md`` with ``out_dir/figures/*.png``
+    and every verdict, its evidence and the commands that reproduce it in ``out_dir/verdicts.json``.
 
     ``command`` is the command line shown in the provenance header (the one that reproduces the report).
     """
@@ -377,4 +401,5 @@ def build(profile: Profile, store: Store, out_dir: str | Path, claims: Sequence[
     outcomes, figures = _figures(outcomes, out)
     path = out / "REPORT.md"
     path.write_text(markdown(outcomes, profile, records, store.path, command), encoding="utf-8")
+    (out / "verdicts.json").write_text(verdicts_json(outcomes, profile, store.path), encoding="utf-8")
     return Report(path, profile, tuple(outcomes), len(records), trained, tuple(figures))

@@ -250,6 +250,10 @@ def test_build_twice_gives_byte_identical_reports_and_figures(tmp_path: Path, me
                      show_progress=False) for d in ("a", "b")]
     a, b = (tmp_path / d for d in ("a", "b"))
     assert (a / "REPORT.md").read_bytes() == (b / "REPORT.md").read_bytes()
+    assert (a / "verdicts.json").read_bytes() == (b / "verdicts.json").read_bytes()
+    items = {item["claim"]: item for item in json.loads((a / "verdicts.json").read_text(encoding="utf-8"))}
+    assert items["SYN-1"]["verdict"] == "confirmed" and items["SYN-1"]["matches_recorded"] is True
+    assert any("bovit check SYN-1 --scale ci" in cmd for cmd in items["SYN-1"]["reproduce"])
     names = sorted(p.name for p in (a / "figures").iterdir())
     assert names == ["syn-heatmap.png", "syn-histogram.png", "syn-lines.png"]  # the stale one is gone
     for name in names:
