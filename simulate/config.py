@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from bounds.validate import as_int, choice, nonnegative, positive, positive_int
+from simulate import images
 
 __all__ = [
     "ATTACKS",
@@ -37,6 +38,13 @@ INITS = ("pytorch16", "theory")
 W_O_DIRS = ("ones", "random")
 STOP_ON = ("robust", "clean")
 DTYPES = ("float32", "float64")
+# "synthetic" is Definition 3.1's data; the others are real images (simulate/images.py, E6.real).
+DATASET_CHOICES: tuple[str, ...] = ("synthetic", *images.DATASETS)
+# Section 6 scales every image to this ℓ2 norm: for an image run ‖µ‖ is this signal norm.
+IMAGE_SIGNAL_NORM = 5.0
+_DEFAULT_SIGMA_P = math.sqrt(0.4)
+# fields whose synthetic defaults are left out of the store key, so keys of synthetic runs stay as they were
+_IMAGE_FIELDS = {"dataset": "synthetic", "data_root": "", "classes": (0, 1)}
 # How the training attack's inner loop is computed. "direct" is the textbook computation on
 # d-dimensional tokens; "subspace" is the exact reformulation of ℓ2 PGD in span(W_Q, W_K, W_V w_O)
 # (equal to "direct" up to rounding, tested to 1e-9 in float64); "auto" (the default) is
@@ -118,9 +126,19 @@ class RunConfig:
     ratio_every: int = 0
     dtype: str = "float32"
     engine: str = "auto"
+    # the data: "synthetic" (Definition 3.1) or real images (one of images.DATASETS, Section 6 / E6.real).
+    # For images, snr is required (not mu), ‖µ‖ is the image norm 5 (so τ = tau_rel·5), sigma_p is derived:
+    # it is the pixel noise σ = 5/(snr·√(M·d)) (M·d = C·H·W), and d must be C·H·W/M; the binary task is
+    # ``classes`` = (positive, negative) class index; ``data_root`` is the folder of mnist/cifar10/tiny-imagenet
+    dataset: str = "synthetic"
+    data_root: str = ""
+    classes: tuple[int, int] = (0, 1)
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
+        self._check_dataset()
+        if self.dataset != "synthetic":
+            self._set_image_scales()
         set_(self, "N", positive_int("N", self.N))
         set_(self, "sigma_p", positive("sigma_p", self.sigma_p))
         for name in ("d", "M", "dh", "dv", "H", "T_max", "n_test", "log_every"):
@@ -133,9 +151,11 @@ class RunConfig:
             raise ValueError(f"ratio_every must be >= 0, got {self.ratio_every}")
         if self.d < 2:
             raise ValueError(f"d must be an integer >= 2 (µ₊ ⊥ µ₋ needs two dimensions), got {self.d}")
-        if self.snr is None and self.mu is None:
+        if self.dataset != "synthetic":
+            pass  # snr, mu and sigma_p were set by _set_image_scales
+        elif self.snr is None and self.mu is None:
             raise ValueError("give snr or mu")
-        if self.snr is not None and self.mu is not None:
+        elif self.snr is not None and self.mu is not None:
             snr, mu = positive("snr", self.snr), positive("mu", self.mu)
             # both are accepted only when they agree (as in a stored config); then µ is the one used
             if not math.isclose(mu, snr * self.sigma_p * math.sqrt(self.d), rel_tol=1e-9):
@@ -180,6 +200,58 @@ class RunConfig:
         if self.engine == "subspace" and self.attack.kind != "pgd":
             raise ValueError(f"engine='subspace' implements PGD only, got attack={self.attack.kind!r}")
 
+    def _check_dataset(self) -> None:
+        choice("dataset", self.dataset, DATASET_CHOICES)
+        if not isinstance(self.data_root, str):
+            raise ValueError(f"data_root must be a string (a folder, or '' for none), got {self.data_root!r}")
+        classes = self.classes
+        if isinstance(classes, str) or not isinstance(classes, tuple | list) or len(classes) != 2:
+            raise ValueError(f"classes must be a pair (positive, negative) of class indices, got {classes!r}")
+        pair = tuple(as_int("classes", k) for k in classes)
+        if min(pair) < 0 or pair[0] == pair[1]:
+            raise ValueError(f"classes must be two distinct class indices >= 0, got {classes!r}")
+        if self.dataset in ("digits", "mnist", "cifar10") and max(pair) > 9:
+            raise ValueError(f"classes must be class indices in [0, 10) for {self.dataset}, got {classes!r}")
+        object.__setattr__(self, "classes", pair)
+        if self.dataset == "synthetic":
+            if self.data_root or pair != (0, 1):
+                raise ValueError(f"data_root and classes apply to image datasets only, got dataset='synthetic' "
+                                 f"with data_root={self.data_root!r}, classes={pair!r}")
+            return
+        if self.dataset != "digits" and not self.data_root:
+            raise ValueError(f"data_root must name the folder holding the {self.dataset} files, got ''")
+        for name, default in (("noise", "isotropic"), ("signal", "basis")):
+            if getattr(self, name) != default:
+                raise ValueError(f"{name} does not apply to image datasets (the data are the images), "
+                                 f"got {name}={getattr(self, name)!r} for dataset={self.dataset!r}")
+
+    def _set_image_scales(self) -> None:
+        """snr → (‖µ‖ = 5, σ_p = 5/(snr·√(M·d))) for an image run, after checking d = C·H·W/M."""
+        set_ = object.__setattr__
+        M = positive_int("M", self.M)
+        d = positive_int("d", self.d)
+        try:
+            want = images.image_dims(self.dataset, M, self.data_root or None)
+        except FileNotFoundError as exc:
+            raise ValueError(f"data_root must hold the {self.dataset} files, got {self.data_root!r} ({exc})") from None
+        if d != want:
+            raise ValueError(f"d must be C·H·W/M = {want} for {self.dataset} with M = {M}, got {d}")
+        if self.snr is None:
+            raise ValueError(f"an image run needs snr (not mu: ‖µ‖ is the image norm {IMAGE_SIGNAL_NORM:g}), "
+                             f"got snr=None, mu={self.mu!r}")
+        snr = positive("snr", self.snr)
+        if self.mu is not None and not math.isclose(positive("mu", self.mu), IMAGE_SIGNAL_NORM, rel_tol=1e-12):
+            raise ValueError(f"mu is the image norm {IMAGE_SIGNAL_NORM:g} for an image run; give snr only, "
+                             f"got mu={self.mu!r}")
+        sigma = IMAGE_SIGNAL_NORM / (snr * math.sqrt(M * d))
+        sp = self.sigma_p
+        if sp != _DEFAULT_SIGMA_P and not (isinstance(sp, int | float) and math.isclose(sp, sigma, rel_tol=1e-9)):
+            raise ValueError(f"sigma_p is derived for an image run (5/(snr·√(M·d)) = {sigma:.6g}); "
+                             f"give snr only, got sigma_p={sp!r}")
+        set_(self, "snr", snr)
+        set_(self, "mu", IMAGE_SIGNAL_NORM)
+        set_(self, "sigma_p", sigma)
+
     @property
     def attack_engine(self) -> str:
         """The engine the training attack runs on ("auto" resolved)."""
@@ -198,6 +270,8 @@ class RunConfig:
         """A copy with ``changes``; SNR stays fixed (and ‖µ‖ follows) unless ``mu`` is changed."""
         data = self.as_dict()
         data.pop("snr" if "mu" in changes else "mu")
+        if "sigma_p" not in changes and (changes.get("dataset", self.dataset) != "synthetic"):
+            data.pop("sigma_p")  # derived from snr, M and d for images
         data.update(changes)
         return RunConfig.from_dict(data)
 
@@ -207,6 +281,10 @@ class RunConfig:
     @classmethod
     def from_dict(cls, data: dict[str, object]) -> RunConfig:
         data = dict(data)
+        if isinstance(data.get("classes"), list):
+            data["classes"] = tuple(data["classes"])  # JSON has no tuples
+        if isinstance(data.get("eval_tau_rels"), list):
+            data["eval_tau_rels"] = tuple(data["eval_tau_rels"])
         for name in ("attack", "test_attack"):
             if isinstance(data.get(name), dict):
                 data[name] = AttackSpec(**data[name])  # type: ignore[arg-type]
@@ -214,7 +292,12 @@ class RunConfig:
 
     def key(self, code_version: str) -> str:
         """A stable hash of the full configuration and the code version (the store's key)."""
-        payload = json.dumps({"config": self.as_dict(), "code": code_version}, sort_keys=True, default=str)
+        config = self.as_dict()
+        if self.dataset == "synthetic":  # a synthetic run keeps the key it had before images existed
+            for name, default in _IMAGE_FIELDS.items():
+                if config[name] == default:
+                    del config[name]
+        payload = json.dumps({"config": config, "code": code_version}, sort_keys=True, default=str)
         return hashlib.sha256(payload.encode()).hexdigest()[:24]
 
     def group_key(self) -> tuple[object, ...]:
@@ -223,7 +306,8 @@ class RunConfig:
 
     def label(self) -> str:
         """A short stable id, ``run[N=…,snr=…,…]``, for progress lines and test ids."""
-        return f"run[N={self.N},snr={self.snr:.4g},tau_rel={self.tau_rel:g},seed={self.seed}]"
+        data = "" if self.dataset == "synthetic" else f"{self.dataset}{self.classes[0]}v{self.classes[1]},"
+        return f"run[{data}N={self.N},snr={self.snr:.4g},tau_rel={self.tau_rel:g},seed={self.seed}]"
 
 
 # Fields that may differ inside one batched group (one scalar per member) ...

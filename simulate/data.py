@@ -10,21 +10,28 @@ so a member's data do not depend on which other members share its batch.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import numpy as np
 import torch
 
 from bounds.validate import choice, positive, positive_int
+from simulate import images
 
 __all__ = [
+    "ImagePools",
     "Signals",
     "generator",
     "held_out_chunks",
+    "image_held_out_chunks",
+    "image_pools",
     "make_signals",
     "sample",
     "sample_group",
+    "sample_images_group",
 ]
 
 
@@ -141,4 +148,130 @@ def held_out_chunks(
         b = min(chunk, n_test - done)
         parts = [sample(b, sig, sp, M, noise, g, dtype) for sig, sp, g in zip(signals, sigma_ps, gens, strict=True)]
         yield torch.stack([p[0] for p in parts]), torch.stack([p[1] for p in parts])
+        done += b
+
+
+# ---------------------------------------------------------------------------------------------------- real images
+
+DIGITS_TRAIN_SHARE = 2 / 3  # digits has one split: a fixed permutation, 2/3 train and 1/3 test
+
+
+@dataclass(frozen=True)
+class ImagePools:
+    """A binary image task split once into a train and a test pool: images (n, C, H, W), y ∈ {±1} (n,)."""
+
+    train_images: np.ndarray
+    train_y: np.ndarray
+    test_images: np.ndarray
+    test_y: np.ndarray
+
+
+def _frozen(a: np.ndarray) -> np.ndarray:
+    a = np.ascontiguousarray(a)
+    a.setflags(write=False)  # the pools are cached and shared: nobody may change them
+    return a
+
+
+@functools.lru_cache(maxsize=8)
+def _image_pools_cached(dataset: str, root: str, classes: tuple[int, int]) -> ImagePools:
+    pos, neg = classes
+    path = root or None
+    if dataset == "digits":
+        images_, y = images.binary_task(images.load_images("digits", keep_classes=classes), pos, neg)
+        perm = torch.randperm(len(y), generator=generator(0, "digits-split")).numpy()
+        n_train = int(len(y) * DIGITS_TRAIN_SHARE)
+        tr, te = perm[:n_train], perm[n_train:]
+        return ImagePools(_frozen(images_[tr]), _frozen(y[tr]), _frozen(images_[te]), _frozen(y[te]))
+    tr_images, tr_y = images.binary_task(images.load_images(dataset, path, "train", keep_classes=classes), pos, neg)
+    te_images, te_y = images.binary_task(images.load_images(dataset, path, "test", keep_classes=classes), pos, neg)
+    return ImagePools(_frozen(tr_images), _frozen(tr_y), _frozen(te_images), _frozen(te_y))
+
+
+def image_pools(dataset: str, root: str = "", classes: tuple[int, int] = (0, 1)) -> ImagePools:
+    """The train and test pools of the binary task ``classes`` = (positive, negative) of an image data set.
+
+    The split is fixed, independent of any run's seed: digits (one split) by a permutation from
+    ``generator(0, "digits-split")``, its first 2/3 train, the rest test; mnist, cifar10 and tiny-imagenet
+    by their own train/test splits. Cached per (dataset, root, classes), so a group loads a data set once.
+    """
+    choice("dataset", dataset, images.DATASETS)
+    if not isinstance(root, str):
+        raise ValueError(f"root must be a string, got {root!r}")
+    if not isinstance(classes, tuple | list) or len(classes) != 2:
+        raise ValueError(f"classes must be a pair (positive, negative), got {classes!r}")
+    return _image_pools_cached(dataset, root, (int(classes[0]), int(classes[1])))
+
+
+def sample_images_group(
+    ns: list[int],
+    snrs: list[float],
+    seeds: list[int],
+    M: int,
+    pools: ImagePools,
+    dtype: torch.dtype,
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Image training sets for G members, padded like :func:`sample_group`: X (G, n_max, M, d), y, mask.
+
+    A member's N images are drawn without replacement from the train pool with ``generator(seed,
+    "train-images")``; their pixel noise (Section 6: norm-5 images + N(0, σ²), σ from the SNR) with
+    ``generator(seed, "train")``.
+    """
+    if not (len(ns) == len(snrs) == len(seeds)) or not ns:
+        raise ValueError(f"sample_images_group needs equally long non-empty lists, got {len(ns)}, {len(snrs)}, "
+                         f"{len(seeds)}")
+    pool = len(pools.train_y)
+    n_max = max(ns)
+    Xs, ys, masks = [], [], []
+    for n, snr, seed in zip(ns, snrs, seeds, strict=True):
+        n = positive_int("n", n)
+        if n > pool:
+            raise ValueError(f"N must be at most the train pool's {pool} images, got {n}")
+        idx = torch.randperm(pool, generator=generator(seed, "train-images"))[:n].numpy()
+        X, y, _ = images.section6_tokens(pools.train_images[idx], pools.train_y[idx], M, snr,
+                                         generator(seed, "train"), dtype=torch.float64)
+        X, y = X.to(dtype), y.to(dtype)
+        pad = n_max - n
+        if pad:
+            rep = torch.arange(pad) % n
+            X = torch.cat([X, X[rep]])
+            y = torch.cat([y, y[rep]])
+        mask = torch.zeros(n_max, dtype=dtype)
+        mask[:n] = 1
+        Xs.append(X)
+        ys.append(y)
+        masks.append(mask)
+    return torch.stack(Xs), torch.stack(ys), torch.stack(masks)
+
+
+def image_held_out_chunks(
+    n_test: int,
+    snrs: list[float],
+    seeds: list[int],
+    M: int,
+    pools: ImagePools,
+    dtype: torch.dtype,
+    chunk: int = 500,
+) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+    """n_test test points per member, chunk by chunk like :func:`held_out_chunks`: images drawn with
+    replacement from the test pool (``generator(seed, "test-images")``), fresh noise (``generator(seed, "test")``).
+
+    Yields X (G, b, M, d) and y (G, b); a member's draw depends only on its seed, SNR and the chunk size.
+    """
+    n_test = positive_int("n_test", n_test)
+    chunk = positive_int("chunk", chunk)
+    if len(snrs) != len(seeds) or not seeds:
+        raise ValueError(f"snrs and seeds must be equally long non-empty lists, got {len(snrs)}, {len(seeds)}")
+    pool = len(pools.test_y)
+    gens = [(generator(seed, "test-images"), generator(seed, "test")) for seed in seeds]
+    done = 0
+    while done < n_test:
+        b = min(chunk, n_test - done)
+        Xs, ys = [], []
+        for snr, (g_img, g_noise) in zip(snrs, gens, strict=True):
+            idx = torch.randint(0, pool, (b,), generator=g_img).numpy()
+            X, y, _ = images.section6_tokens(pools.test_images[idx], pools.test_y[idx], M, snr, g_noise,
+                                             dtype=torch.float64)
+            Xs.append(X.to(dtype))
+            ys.append(y.to(dtype))
+        yield torch.stack(Xs), torch.stack(ys)
         done += b

@@ -5,7 +5,8 @@ runs. ``scale`` picks the size: ``paper`` is the paper's own setting (Section 6:
 d_h = d_v = 128, N ∈ [2, 22], SNR ∈ [0.16, 16]; Appendix B.1 for Figure 3), ``default`` the same
 dimensions on a coarser grid with three seeds, ``quick`` a miniature (d = 256, M = 8, d_h = d_v = 32)
 that runs on two CPU cores in minutes. Every preset point keeps the paper's η = 0.1, ε = 0.01,
-τ/‖µ‖ and the PyTorch-default × 1/16 initialisation.
+τ/‖µ‖ and the PyTorch-default × 1/16 initialisation. ``digits-fig1c`` and ``mnist-fig1c`` are Figure 1c on
+real images (``dataset``; mnist needs ``--set data_root=PATH``; ``--set classes=3,8`` picks the task).
 """
 
 from __future__ import annotations
@@ -113,7 +114,39 @@ def _fig3(scale: str) -> GridSpec:
                     "Figure 3 / Appendix B.1: dynamics at tau/|mu| = 0.02, 0.1, 0.5")
 
 
-PRESETS: dict[str, Callable[[str], GridSpec]] = {"fig1": _fig1, "fig2": _fig2, "fig2n": _fig2n, "fig3": _fig3}
+# Figure 1c on real images (E6.real, E6.5): robust accuracy over N × SNR, N ∈ [2, 22], SNR ∈ [0.16, 16], the
+# classes (positive, negative) = (0, 1), τ/‖µ‖ = 0.05 (the paper's MNIST radius, CLAIMS.md EB.2: τ/m = 0.05;
+# ‖µ‖ = 5 is the image norm). digits (8×8) is cut into M = 4 tokens of d = 16, mnist (28×28) into the
+# paper's M = 16 tokens of d = 49. The digits train pool of classes 0/1 holds 240 images, so N ≤ 22 fits.
+_FIG1C_AXES: dict[str, dict[str, tuple[object, ...]]] = {
+    "quick": {"N": (2, 6, 12, 22), "snr": _logspace(0.16, 16, 6), "seed": (0, 1)},
+    "default": {"N": (2, 4, 8, 14, 22), "snr": _logspace(0.16, 16, 7), "seed": (0, 1, 2)},
+    "paper": {"N": tuple(range(2, 23, 2)), "snr": _logspace(0.16, 16, 11), "seed": (0, 1, 2, 3, 4)},
+}
+
+
+def _image_fig1c(dataset: str, M: int, d: int, scale: str) -> GridSpec:
+    dims = {**_SCALE_DIMS[scale], "M": M, "d": d}
+    base = {**dims, "dataset": dataset, "classes": (0, 1), "tau_rel": 0.05}
+    root = " (set data_root=PATH)" if dataset != "digits" else ""
+    return GridSpec(f"{dataset}-fig1c", base, _FIG1C_AXES[scale],
+                    f"Figure 1c on {dataset}{root}: robust accuracy over N x SNR, classes 0 vs 1, tau/|mu| = 0.05")
+
+
+def _digits_fig1c(scale: str) -> GridSpec:
+    """Figure 1c read on scikit-learn's 8×8 digits (offline): M = 4, d = 16."""
+    return _image_fig1c("digits", 4, 16, scale)
+
+
+def _mnist_fig1c(scale: str) -> GridSpec:
+    """Figure 1c on MNIST (``--set data_root=PATH``): M = 16, d = 49."""
+    return _image_fig1c("mnist", 16, 49, scale)
+
+
+PRESETS: dict[str, Callable[[str], GridSpec]] = {
+    "fig1": _fig1, "fig2": _fig2, "fig2n": _fig2n, "fig3": _fig3,
+    "digits-fig1c": _digits_fig1c, "mnist-fig1c": _mnist_fig1c,
+}
 
 
 def preset(name: str, scale: str = "default") -> GridSpec:
@@ -148,12 +181,23 @@ _ATTACK_KEYS = {"": "kind", "_steps": "steps", "_step_rel": "step_rel", "_random
 
 
 def parse_value(name: str, text: str) -> object:
-    """A RunConfig field's value from its command-line text (``"22"``, ``"0.05"``, ``"projected"``)."""
+    """A RunConfig field's value from its command-line text (``"22"``, ``"0.05"``, ``"projected"``, ``"3,8"``)."""
+    if not isinstance(name, str) or not isinstance(text, str):
+        raise ValueError(f"name and text must be strings, got name={name!r}, text={text!r}")
     if name in _INT_FIELDS:
         try:
             return int(text)
         except ValueError:
             raise ValueError(f"{name} must be an integer, got {text!r}") from None
+    if name == "classes":
+        parts = [v.strip() for v in text.split(",")]
+        try:
+            pair = tuple(int(v) for v in parts)
+        except ValueError:
+            raise ValueError(f"classes must be two comma-separated class indices like 3,8, got {text!r}") from None
+        if len(pair) != 2:
+            raise ValueError(f"classes must be two comma-separated class indices like 3,8, got {text!r}")
+        return pair
     if name == "eval_tau_rels":
         try:
             return tuple(float(v) for v in text.split(",") if v.strip())
@@ -212,7 +256,7 @@ def apply_settings(spec: GridSpec, settings: Sequence[str] = (), axes: Sequence[
         name = name.strip().replace("-", "_")
         if not sep or not values.strip():
             raise ValueError(f"--axis must look like FIELD=V1,V2,..., got {text!r}")
-        if name not in _CONFIG_FIELDS or _split_attack_key(name) is not None:
+        if name not in _CONFIG_FIELDS or _split_attack_key(name) is not None or name == "classes":
             raise ValueError(f"--axis field must be a scalar RunConfig field, got {name!r}")
         base.pop(name, None)
         new_axes[name] = tuple(parse_value(name, v.strip()) for v in values.split(",") if v.strip())

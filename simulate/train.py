@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import torch
@@ -26,7 +26,16 @@ import torch.nn.functional as F
 from bounds.lemmas import lemma56_bound
 from simulate import attacks, certify
 from simulate.config import RunConfig
-from simulate.data import Signals, generator, held_out_chunks, make_signals, sample_group
+from simulate.data import (
+    Signals,
+    generator,
+    held_out_chunks,
+    image_held_out_chunks,
+    image_pools,
+    make_signals,
+    sample_group,
+    sample_images_group,
+)
 from simulate.model import Weights, attention, forward, init_weights
 
 __all__ = ["RunOutput", "Trained", "algorithm1", "evaluate", "train_group", "trajectory_row"]
@@ -77,8 +86,8 @@ def trajectory_row(
     X_adv: torch.Tensor,
     y: torch.Tensor,
     mask: torch.Tensor,
-    signals_plus: torch.Tensor,
-    signals_minus: torch.Tensor,
+    signals_plus: torch.Tensor | None,
+    signals_minus: torch.Tensor | None,
     robust_loss: torch.Tensor,
     clean_loss: torch.Tensor,
 ) -> list[dict[str, float]]:
@@ -86,7 +95,8 @@ def trajectory_row(
 
     Attention statistics are on clean training inputs (the adversarial ones for the deviation
     from uniform, Lemma 5.4, too). V± = µ±ᵀ W_V w_O summed over heads; the noise coefficient is
-    max_{n,i} |ξ_{n,i}ᵀ W_V w_O| over training noise tokens (Definition 5.1).
+    max_{n,i} |ξ_{n,i}ᵀ W_V w_O| over training noise tokens (Definition 5.1). Without signal vectors
+    (``signals_plus is None``: a real-image run) V± are left out of the rows.
     """
     with torch.no_grad():
         G, M = X.shape[0], X.shape[2]
@@ -100,12 +110,14 @@ def trajectory_row(
         dev_adv = torch.where(m_mask, (alpha_adv - 1.0 / M).abs(), 0.0).amax(dim=(1, 2, 3, 4))
         u = w.u()  # (G, H, d)
         u_sum = u.sum(1)
-        v_plus = (u_sum * signals_plus).sum(-1)
-        v_minus = (u_sum * signals_minus).sum(-1)
+        has_signals = signals_plus is not None and signals_minus is not None
+        if has_signals:
+            v_plus = (u_sum * signals_plus).sum(-1)
+            v_minus = (u_sum * signals_minus).sum(-1)
         noise_coef = torch.where(mask[:, :, None] > 0, (X[:, :, 1:, :] @ u_sum[:, None, :, None])[..., 0].abs(), 0.0)
         rows = []
         for g in range(G):
-            rows.append({
+            row = {
                 "t": float(t),
                 "robust_loss": float(robust_loss[g]),
                 "clean_loss": float(clean_loss[g]),
@@ -116,10 +128,14 @@ def trajectory_row(
                 "uniform_dev_adv": float(dev_adv[g]),
                 "W_V_fro": float(w.W_V[g].norm()),
                 "u_norm": float(u_sum[g].norm()),
-                "V_plus": float(v_plus[g]),
-                "V_minus": float(v_minus[g]),
                 "noise_coef_max": float(noise_coef[g].amax()),
-            })
+            }
+            if has_signals:
+                row["V_plus"], row["V_minus"] = float(v_plus[g]), float(v_minus[g])
+            else:
+                # on images no token is "the signal" and none is pure noise: these read token 0 as µ
+                del row["signal_attention"], row["noise_coef_max"]
+            rows.append(row)
         return rows
 
 
@@ -152,10 +168,26 @@ def _violations(cert: torch.Tensor, adv: torch.Tensor) -> torch.Tensor:
     return (cert > adv + 1e-4 * adv.abs().clamp_min(1.0)).sum(1).cpu()
 
 
+def _is_image(cfg: RunConfig) -> bool:
+    return cfg.dataset != "synthetic"
+
+
+def _test_chunks(configs: list[RunConfig], signals: list[Signals] | None, dtype: torch.dtype,
+                 chunk: int) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+    cfg = configs[0]
+    if _is_image(cfg):
+        pools = image_pools(cfg.dataset, cfg.data_root, cfg.classes)
+        return image_held_out_chunks(cfg.n_test, [float(c.snr or 0.0) for c in configs], [c.seed for c in configs],
+                                     cfg.M, pools, dtype, chunk=chunk)
+    assert signals is not None
+    return held_out_chunks(cfg.n_test, signals, [c.sigma_p for c in configs], [c.seed for c in configs],
+                           cfg.M, cfg.noise, dtype, chunk=chunk)
+
+
 def evaluate(
     configs: list[RunConfig],
     w: Weights,
-    signals: list[Signals],
+    signals: list[Signals] | None,
     device: torch.device,
     chunk: int = 250,
 ) -> list[dict[str, object]]:
@@ -168,14 +200,24 @@ def evaluate(
     MIDPOINT_RADII, with the number of coupled pairs (µ₊, ξ), (µ₋, ξ) that both survive it), the
     margin drop of the attack relative to τ‖u‖ (Lemma 5.5; the paper predicts at
     most ≈ M), and the attack and certified counts at every extra radius of ``eval_tau_rels``.
+
+    For a real-image run (``dataset != "synthetic"``, ``signals`` None) there are no signal vectors µ±:
+    the test points are drawn from the image test pool and the midpoint attack and coupled pairs
+    (``midpoint_*``) are left out of the result.
     """
+    _check_group(configs)
     cfg = configs[0]
+    image = _is_image(cfg)
+    if not image and (signals is None or len(signals) != len(configs)):
+        raise ValueError(f"signals must list one Signals per config for a synthetic run, got {signals!r}")
     dtype = DTYPES[cfg.dtype]
     G = len(configs)
     tau = _col([c.tau for c in configs], dtype, device)
     gens = [generator(c.seed, "test-attack") for c in configs]
-    plus = torch.stack([s.plus for s in signals]).to(device=device, dtype=dtype)
-    minus = torch.stack([s.minus for s in signals]).to(device=device, dtype=dtype)
+    if not image:
+        assert signals is not None
+        plus = torch.stack([s.plus for s in signals]).to(device=device, dtype=dtype)
+        minus = torch.stack([s.minus for s in signals]).to(device=device, dtype=dtype)
     u_norm = w.u().sum(1).norm(dim=-1)
     counts = {k: torch.zeros(G, dtype=torch.long) for k in ("clean", "attack", "certified", "midpoint", "violations")}
     mu = _col([c.mu for c in configs], dtype, device)
@@ -186,8 +228,7 @@ def evaluate(
     drop_sum = torch.zeros(G, dtype=torch.float64)
     drop_max = torch.zeros(G, dtype=torch.float64)
     cert_drop_max = torch.zeros(G, dtype=torch.float64)
-    for X, y in held_out_chunks(cfg.n_test, signals, [c.sigma_p for c in configs], [c.seed for c in configs],
-                            cfg.M, cfg.noise, dtype, chunk=chunk):
+    for X, y in _test_chunks(configs, signals, dtype, chunk):
         X, y = X.to(device), y.to(device)
         with torch.no_grad():
             clean = y * forward(w, X)
@@ -195,22 +236,25 @@ def evaluate(
         with torch.no_grad():
             adv = torch.minimum(y * forward(w, X_adv), clean)
             cert = _certified(w, X, y, tau, cfg.norm)
-            X_mid = attacks.theorem43_attack(X, y, plus, minus, tau, target="midpoint")
-            mid = y * forward(w, X_mid)
         counts["clean"] += (clean <= 0).sum(1).cpu()
         counts["attack"] += (adv <= 0).sum(1).cpu()
         counts["certified"] += (torch.minimum(cert, adv) <= 0).sum(1).cpu()
         counts["violations"] += _violations(cert, adv)
-        counts["midpoint"] += (mid <= 0).sum(1).cpu()
         with torch.no_grad():
+            if image:  # no µ±: no midpoint attack, no coupled pairs
+                pass
+            else:
+                X_mid = attacks.theorem43_attack(X, y, plus, minus, tau, target="midpoint")
+                counts["midpoint"] += (y * forward(w, X_mid) <= 0).sum(1).cpu()
             # the coupled pair of T4.3.sharp: the same noise with each signal, both moved toward the
             # midpoint; the proof says at least one of the two is misclassified once r ≥ 1/√2
             ones = torch.ones_like(y)
-            X_p = X.clone()
-            X_p[:, :, 0] = plus[:, None, :]
-            X_m = X.clone()
-            X_m[:, :, 0] = minus[:, None, :]
-            for r, slot in mid_at.items():
+            if not image:
+                X_p = X.clone()
+                X_p[:, :, 0] = plus[:, None, :]
+                X_m = X.clone()
+                X_m[:, :, 0] = minus[:, None, :]
+            for r, slot in ({} if image else mid_at).items():
                 X_r = attacks.theorem43_attack(X, y, plus, minus, r * mu, target="midpoint")
                 slot += (y * forward(w, X_r) <= 0).sum(1).cpu()
                 f_p = forward(w, attacks.theorem43_attack(X_p, ones, plus, minus, r * mu, target="midpoint"))
@@ -232,7 +276,7 @@ def evaluate(
         cert_drop_max = torch.maximum(cert_drop_max, cert_drop.amax(1))
     out = []
     for g, c in enumerate(configs):
-        out.append({
+        row: dict[str, object] = {
             "n_test": c.n_test,
             "clean_errors": int(counts["clean"][g]),
             "robust_errors_attack": int(counts["attack"][g]),
@@ -247,7 +291,11 @@ def evaluate(
             "at_tau_rel": {f"{r:g}": {"robust_errors_attack": int(v["attack"][g]),
                                       "robust_errors_certified": int(v["certified"][g]),
                                       "certificate_violations": int(v["violations"][g])} for r, v in extra.items()},
-        })
+        }
+        if image:
+            for key in ("midpoint_errors", "midpoint_errors_at", "midpoint_pairs_both_correct_at"):
+                del row[key]
+        out.append(row)
     return out
 
 
@@ -256,7 +304,7 @@ class Trained:
     """Algorithm 1's outcome for a group: final weights (member order) and per-member facts."""
 
     weights: Weights
-    signals: list[Signals]
+    signals: list[Signals] | None  # None for a real-image run (no µ±)
     iterations: list[int]
     converged: list[bool]
     final_loss: list[tuple[float, float]]  # (robust, clean) training loss at the final weights
@@ -284,16 +332,26 @@ def algorithm1(
     dtype = DTYPES[cfg.dtype]
     start = time.perf_counter()
     G = len(configs)
-    signals = [make_signals(c.d, c.mu, c.signal, c.seed, dtype) for c in configs]
-    X, y, mask = sample_group([c.N for c in configs], signals, [c.sigma_p for c in configs],
-                              [c.seed for c in configs], cfg.M, cfg.noise, dtype)
+    signals: list[Signals] | None
+    if _is_image(cfg):
+        signals = None
+        pools = image_pools(cfg.dataset, cfg.data_root, cfg.classes)
+        X, y, mask = sample_images_group([c.N for c in configs], [float(c.snr or 0.0) for c in configs],
+                                         [c.seed for c in configs], cfg.M, pools, dtype)
+    else:
+        signals = [make_signals(c.d, c.mu, c.signal, c.seed, dtype) for c in configs]
+        X, y, mask = sample_group([c.N for c in configs], signals, [c.sigma_p for c in configs],
+                                  [c.seed for c in configs], cfg.M, cfg.noise, dtype)
     X, y, mask = X.to(dev), y.to(dev), mask.to(dev)
     w = init_weights(cfg.d, cfg.dh, cfg.dv, cfg.H, [c.seed for c in configs], cfg.init,
                      [c.sigma_h for c in configs], [c.sigma_V for c in configs],
                      [c.w_O_norm for c in configs], cfg.w_O_dir, dtype)
     w = Weights(*(t.to(dev) for t in (w.W_Q, w.W_K, w.W_V, w.w_O)))
-    plus = torch.stack([s.plus for s in signals]).to(device=dev, dtype=dtype)
-    minus = torch.stack([s.minus for s in signals]).to(device=dev, dtype=dtype)
+    plus: torch.Tensor | None = None
+    minus: torch.Tensor | None = None
+    if signals is not None:
+        plus = torch.stack([s.plus for s in signals]).to(device=dev, dtype=dtype)
+        minus = torch.stack([s.minus for s in signals]).to(device=dev, dtype=dtype)
     n = _col([float(c.N) for c in configs], dtype, dev)
     tau = _col([c.tau for c in configs], dtype, dev)
     eta = _col([c.eta for c in configs], dtype, dev)
@@ -360,7 +418,8 @@ def algorithm1(
             active = [active[i] for i in keep]
             w = w.select(idx)
             X, y, mask, n, tau, eta = X[idx], y[idx], mask[idx], n[idx], tau[idx], eta[idx]
-            plus, minus = plus[idx], minus[idx]
+            if plus is not None and minus is not None:
+                plus, minus = plus[idx], minus[idx]
         if tick is not None:
             tick(len(active))
         t += 1
@@ -383,20 +442,20 @@ def train_group(
     for g, c in enumerate(configs):
         W_V = tr.weights.W_V[g]
         u = torch.einsum("hde,e->d", W_V, tr.weights.w_O[g])
-        vp, vm = float(u @ tr.signals[g].plus.to(u)), float(u @ tr.signals[g].minus.to(u))
         u_norm = float(u.norm())
         result: dict[str, object] = {
             "iterations": tr.iterations[g],
             "converged": tr.converged[g],
             "final_robust_loss": tr.final_loss[g][0],
             "final_clean_loss": tr.final_loss[g][1],
-            "V_plus": vp,
-            "V_minus": vm,
-            "u_norm": u_norm,
-            "W_V_fro": float(W_V.norm()),
         }
+        if tr.signals is not None:  # V± and Lemma 5.6 need µ±: synthetic runs only
+            vp, vm = float(u @ tr.signals[g].plus.to(u)), float(u @ tr.signals[g].minus.to(u))
+            result["V_plus"], result["V_minus"] = vp, vm
+        result["u_norm"] = u_norm
+        result["W_V_fro"] = float(W_V.norm())
         result.update(evals[g])
-        for variant in ("paper", "with_M", "per_class"):
+        for variant in ("paper", "with_M", "per_class") if tr.signals is not None else ():
             result[f"lemma56_{variant}"] = (
                 lemma56_bound(vp, vm, u_norm, c.sigma_p, c.tau, variant=variant, M=c.M)  # type: ignore[arg-type]
                 if u_norm > 0 else 1.0
