@@ -77,6 +77,15 @@ EXPECTED: dict[str, tuple[Verdict, str]] = {
                                        "the per-class margin the bound at low SNR falls inside the robust error's "
                                        "interval, and at high SNR no error is seen"),
     # ---- end lemmas ----
+    # ---- real images (checks/real.py) ----
+    "E6.real.boundary": ("inconclusive", "on the digits the fitted slopes of log SNR* on log N (clean and robust) are "
+                                         "near 0 with intervals that contain both −1/2 and 0: at this scale the "
+                                         "model barely fits the images within T_max, so accuracy hardly depends on N"),
+    "E6.real.robust-ge-clean": ("confirmed", "no digits run has fewer robust than clean errors"),
+    "E6.real.monotone-snr": ("inconclusive", "no error surely rises with SNR, but none surely falls over the range "
+                                             "either: the images' ‖µ‖ is 5 at every SNR, so a higher SNR only removes "
+                                             "noise, and within T_max the robust loss stays high at every SNR"),
+    # ---- end real images ----
     # ---- experiments (checks/experiments.py) ----
     # Recorded at the ci profile (d = 32, M = 4, 60 iterations, 2 seeds). At N = 2 a training set can hold one
     # class only, and such seeds end near chance at every SNR: their curves never cross and their errors do not
@@ -154,6 +163,9 @@ AT_PROFILE: dict[str, dict[str, tuple[Verdict, Verdict | None, str]]] = {
         "S.monotone-tau": ("inconclusive", None,
                            "no model's robust error surely decreases in τ, but the certificate is loose at large ‖µ‖ "
                            "and 2 of 9 models show no sure rise over the radii"),
+        "E6.real.boundary": ("refuted", None,
+                             "on the digits the boundary does not move with N: SNR* stays near 1 for N = 2 to 22 "
+                             "(robust slope about −0.03, clean about +0.05, both intervals excluding −1/2)"),
         "L5.5.frozen": ("refuted", None,
                         "once attention concentrates the attack lowers the margin by more than τ‖u‖ at every run, "
                         "by up to about 14·τ‖u‖ at SNR 8, where gradient descent at η = 0.1 diverges at this size"),
