@@ -143,9 +143,44 @@ def _mnist_fig1c(scale: str) -> GridSpec:
     return _image_fig1c("mnist", 16, 49, scale)
 
 
+# Appendix B.2 (APGD) and B.3 (multi-norm PGD, radii (τ₁, τ₂, τ∞)/‖µ‖ = (20, 1, 1/30)·τ/‖µ‖), CLAIMS.md
+# EB.2/EB.3: the paper's τ/‖µ‖ per dataset (MNIST 0.05, CIFAR-10 0.01, Tiny-ImageNet 0.10) and its N and SNR
+# ranges at the paper scale; digits (no paper setting) uses MNIST's radius, with N up to its 0/1 train pool.
+_B_DATA: dict[str, tuple[int, int, float, tuple[int, int], tuple[float, float]]] = {
+    # dataset: (M, d, τ/‖µ‖, N range, SNR range)
+    "digits": (4, 16, 0.05, (20, 200), (0.4, 2.0)),
+    "mnist": (16, 49, 0.05, (1000, 6000), (0.4, 2.0)),
+    "cifar10": (16, 192, 0.01, (1000, 10000), (0.4, 10.0)),
+    "tiny-imagenet": (16, 768, 0.10, (100, 1000), (0.4, 10.0)),
+}
+_B_POINTS = {"quick": (3, 4, (0,)), "default": (4, 5, (0, 1, 2)), "paper": (6, 7, (0, 1, 2, 3, 4))}
+
+
+def _appendix_b(dataset: str, kind: str, scale: str) -> GridSpec:
+    from simulate.config import AttackSpec
+
+    M, d, tau_rel, (n_lo, n_hi), (s_lo, s_hi) = _B_DATA[dataset]
+    k_n, k_s, seeds = _B_POINTS[scale]
+    Ns = tuple(sorted({round(float(v)) for v in np.geomspace(n_lo, n_hi, k_n)}))
+    base: dict[str, object] = {**_SCALE_DIMS[scale], "M": M, "d": d, "dataset": dataset, "classes": (0, 1),
+                               "tau_rel": tau_rel}
+    if kind == "apgd":
+        base["attack"] = AttackSpec(kind="apgd")
+        base["test_attack"] = AttackSpec(kind="apgd")
+        what = "APGD in training and test (Appendix B.2)"
+    else:
+        base["norm"] = "multi"
+        what = "multi-norm PGD, radii 20:1:1/30 (Appendix B.3)"
+    root = " (set data_root=PATH)" if dataset != "digits" else ""
+    return GridSpec(f"{dataset}-{kind}", base, {"N": Ns, "snr": _logspace(s_lo, s_hi, k_s), "seed": seeds},
+                    f"{dataset}{root}: {what}, N x SNR, classes 0 vs 1, tau/|mu| = {tau_rel:g}")
+
+
 PRESETS: dict[str, Callable[[str], GridSpec]] = {
     "fig1": _fig1, "fig2": _fig2, "fig2n": _fig2n, "fig3": _fig3,
     "digits-fig1c": _digits_fig1c, "mnist-fig1c": _mnist_fig1c,
+    **{f"{ds}-{kind}": (lambda scale, ds=ds, kind=kind: _appendix_b(ds, kind, scale))
+       for ds in _B_DATA for kind in ("apgd", "multinorm")},
 }
 
 

@@ -234,3 +234,24 @@ def test_mnist_preset_takes_its_root_and_classes_from_settings() -> None:
     assert {c.classes for c in spec.configs()} == {(3, 8)}
     with pytest.raises(ValueError, match="--axis field must be a scalar"):
         apply_settings(spec, (), ["classes=3,8"])
+
+
+@pytest.mark.parametrize("scale", ["quick", "default", "paper"])
+@pytest.mark.parametrize("kind", ["apgd", "multinorm"])
+def test_appendix_b_digits_presets_are_valid(scale: str, kind: str) -> None:
+    configs = preset(f"digits-{kind}", scale).configs()
+    assert configs and max(c.N for c in configs) <= 240 and {c.dataset for c in configs} == {"digits"}
+    if kind == "apgd":
+        assert {(c.attack.kind, c.test_attack.kind, c.norm) for c in configs} == {("apgd", "apgd", "2")}
+    else:
+        assert {(c.attack.kind, c.norm) for c in configs} == {("pgd", "multi")}
+
+
+@pytest.mark.parametrize(("dataset", "tau_rel", "d"), [("mnist", 0.05, 49), ("cifar10", 0.01, 192),
+                                                        ("tiny-imagenet", 0.10, 768)])
+def test_appendix_b_presets_carry_the_papers_radius_and_need_a_data_root(dataset: str, tau_rel: float,
+                                                                        d: int) -> None:
+    spec = preset(f"{dataset}-apgd", "paper")
+    assert spec.base["tau_rel"] == tau_rel and spec.base["d"] == d and spec.base["M"] == 16
+    with pytest.raises(ValueError, match="data_root"):
+        spec.configs()
