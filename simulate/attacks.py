@@ -47,6 +47,7 @@ __all__ = [
     "project_l1",
     "project_l2",
     "project_linf",
+    "steepest_direction",
     "sample_ball",
     "theorem43_attack",
 ]
@@ -332,7 +333,7 @@ class _Maps:
         return m.detach(), g
 
 
-def _direction(g: Tensor, norm: str) -> Tensor:
+def steepest_direction(g: Tensor, norm: str) -> Tensor:
     """The per-token steepest-ascent direction of unit ℓ_p length for the gradient g (..., d).
 
     ℓ₂: g/‖g‖₂; ℓ∞: sign(g); ℓ₁: g restricted to its k = L1_TOPK coordinates of largest |g|, over their
@@ -386,7 +387,7 @@ def _pgd(
             best_delta = torch.where(better[..., None, None], delta, best_delta)
         if it == steps:
             break  # the last gradient is not used; its forward pass scores the last iterate
-        delta = proj(delta + step * _direction(g, norm), rad)
+        delta = proj(delta + step * steepest_direction(g, norm), rad)
     assert best_m is not None  # steps >= 1 by AttackSpec
     if maps.step_basis is not maps.basis:
         best_m = maps.margin(X + best_delta, y)  # the score that leaves the attack is in X's dtype
@@ -434,7 +435,7 @@ def _apgd(
     last_check = 0
     for it in range(steps):
         alpha = 1.0 if it == 0 else APGD_MOMENTUM
-        z = proj(delta + eta[..., None, None] * _direction(g, norm), rad)
+        z = proj(delta + eta[..., None, None] * steepest_direction(g, norm), rad)
         new = proj(delta + alpha * (z - delta) + (1 - alpha) * (delta - prev), rad)
         prev, delta = delta, new
         m_new, g = maps.margin_grad(X, y, delta)
@@ -746,7 +747,7 @@ def _extremise_attention(
         best = torch.maximum(best, obj.detach())
         if it == steps:
             break
-        delta = project_l2(delta + step * _direction(g, "2"), rad)
+        delta = project_l2(delta + step * steepest_direction(g, "2"), rad)
     return best
 
 

@@ -35,7 +35,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from bounds.validate import choice, nonnegative, positive, positive_int
-from simulate.attacks import L1_TOPK, project
+from simulate.attacks import project, steepest_direction
 from simulate.data import generator
 
 __all__ = [
@@ -229,6 +229,16 @@ def _check_X(X: object) -> Tensor:
     return X.detach()
 
 
+def _check_attack(model: object, X: object, tau: object, norm: object, steps: object,
+                  step_rel: object) -> tuple[nn.Module, Tensor, float, str, int, float]:
+    """The arguments every attacking function shares, validated: (model, X, tau, norm, steps, step_rel)."""
+    model = _check_model(model)
+    X = _check_X(X)
+    tau = nonnegative("tau", tau)
+    choice("norm", norm, NORMS)
+    return model, X, tau, norm, positive_int("steps", steps), positive("step_rel", step_rel)  # type: ignore[return-value]
+
+
 def _outputs(out: object, B: int) -> Tensor:
     """The module's output as f (B,) for one output, or logits (B, C) for C ≥ 2."""
     if not isinstance(out, Tensor):
@@ -312,22 +322,6 @@ class _EvalMode:
 # ---- PGD ---------------------------------------------------------------------------------------------
 
 
-def _steepest(g: Tensor, norm: str) -> Tensor:
-    """Per-token unit-ℓ_p steepest-ascent direction for the gradient g (..., d), as in simulate.attacks:
-    ℓ₂ g/‖g‖₂, ℓ∞ sign(g), ℓ₁ the top-L1_TOPK coordinates of |g| over their ℓ₁ norm; zero where g = 0."""
-    tiny = torch.finfo(g.dtype).tiny
-    if norm == "2":
-        n = g.norm(dim=-1, keepdim=True)
-        return torch.where(n > 0, g / n.clamp_min(tiny), torch.zeros_like(g))
-    if norm == "inf":
-        return g.sign()
-    k = min(L1_TOPK, g.shape[-1])
-    idx = g.abs().topk(k, dim=-1).indices
-    top = g.gather(-1, idx)
-    n = top.abs().sum(dim=-1, keepdim=True)
-    return torch.zeros_like(g).scatter(-1, idx, torch.where(n > 0, top / n.clamp_min(tiny), torch.zeros_like(top)))
-
-
 def _pgd(model: nn.Module, X: Tensor, y: Tensor, kind: str, tau: float, norm: str, steps: int,
          step_rel: float) -> Tensor:
     """Section 6's PGD from δ = 0; returns X + δ for the iterate of highest loss seen per example."""
@@ -350,7 +344,7 @@ def _pgd(model: nn.Module, X: Tensor, y: Tensor, kind: str, tau: float, norm: st
             best_delta = torch.where(better[:, None, None], delta, best_delta)
         if it == steps:
             break  # the last gradient is not used; its forward pass scores the last iterate
-        delta = project(delta + step * _steepest(g, norm), tau, norm)
+        delta = project(delta + step * steepest_direction(g, norm), tau, norm)
     return (X + best_delta).detach()
 
 
@@ -373,12 +367,7 @@ def per_token_pgd(
     y ∈ [0, C)) on the cross-entropy; ``loss="auto"`` picks by the number of outputs. τ = 0 returns X.
     No gradient reaches the model's parameters; the model runs in eval mode. Nothing is clamped.
     """
-    model = _check_model(model)
-    X = _check_X(X)
-    tau = nonnegative("tau", tau)
-    choice("norm", norm, NORMS)
-    steps = positive_int("steps", steps)
-    step_rel = positive("step_rel", step_rel)
+    model, X, tau, norm, steps, step_rel = _check_attack(model, X, tau, norm, steps, step_rel)
     with _EvalMode(model):
         kind, y_t = _resolve(model, X, y, loss)
         return _pgd(model, X, y_t, kind, tau, norm, steps, step_rel)
@@ -460,15 +449,10 @@ def train_adversarial(
     during the run (restored afterwards) and is never written. ``progress(t, robust, clean)`` is called
     once per iteration. The model runs in eval mode (dropout off), restored afterwards.
     """
-    model = _check_model(model)
-    X = _check_X(X)
-    tau = nonnegative("tau", tau)
+    model, X, tau, norm, steps, step_rel = _check_attack(model, X, tau, norm, steps, step_rel)
     eta = positive("eta", eta)
     eps = positive("eps", eps)
     T_max = positive_int("T_max", T_max, minimum=0)
-    choice("norm", norm, NORMS)
-    steps = positive_int("steps", steps)
-    step_rel = positive("step_rel", step_rel)
     if progress is not None and not callable(progress):
         raise ValueError(f"progress must be callable or None, got {type(progress).__name__}")
     trained = _check_params(model, params)
@@ -543,12 +527,7 @@ def evaluate(
     estimate of the robust error (an attack, not a certificate): a point counts if it is misclassified clean
     or at :func:`per_token_pgd`'s point (the clean point lies in the ball, so either is a valid witness).
     """
-    model = _check_model(model)
-    X = _check_X(X)
-    tau = nonnegative("tau", tau)
-    choice("norm", norm, NORMS)
-    steps = positive_int("steps", steps)
-    step_rel = positive("step_rel", step_rel)
+    model, X, tau, norm, steps, step_rel = _check_attack(model, X, tau, norm, steps, step_rel)
     chunk = positive_int("chunk", chunk)
     B = X.shape[0]
     clean_n = robust_n = 0
