@@ -47,8 +47,8 @@ __all__ = [
     "project_l1",
     "project_l2",
     "project_linf",
-    "steepest_direction",
     "sample_ball",
+    "steepest_direction",
     "theorem43_attack",
 ]
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -108,21 +108,39 @@ def sample_group(
     if not (len(ns) == len(signals) == len(sigma_ps) == len(seeds)) or not ns:
         raise ValueError(f"sample_group needs equally long non-empty lists, got {len(ns)}, {len(signals)}, "
                          f"{len(sigma_ps)}, {len(seeds)}")
-    n_max = max(ns)
+    return _padded([sample(n, sig, sp, M, noise, generator(seed, purpose), dtype)
+                    for n, sig, sp, seed in zip(ns, signals, sigma_ps, seeds, strict=True)], dtype)
+
+
+def _padded(sets: list[tuple[torch.Tensor, torch.Tensor]],
+            dtype: torch.dtype) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Per-member training sets stacked to the largest n: X (G, n_max, M, d), y (G, n_max), mask (G, n_max).
+    Padded rows repeat a real example (so they stay finite) and carry mask 0."""
+    n_max = max(len(y) for _, y in sets)
     Xs, ys, masks = [], [], []
-    for n, sig, sp, seed in zip(ns, signals, sigma_ps, seeds, strict=True):
-        X, y = sample(n, sig, sp, M, noise, generator(seed, purpose), dtype)
-        pad = n_max - n
-        if pad:
-            idx = torch.arange(pad) % n
-            X = torch.cat([X, X[idx]])
-            y = torch.cat([y, y[idx]])
+    for X, y in sets:
+        n = len(y)
+        rep = torch.arange(n_max - n) % n
+        Xs.append(torch.cat([X, X[rep]]))
+        ys.append(torch.cat([y, y[rep]]))
         mask = torch.zeros(n_max, dtype=dtype)
         mask[:n] = 1
-        Xs.append(X)
-        ys.append(y)
         masks.append(mask)
     return torch.stack(Xs), torch.stack(ys), torch.stack(masks)
+
+
+def _chunked(n_test: int, chunk: int, draw: Callable[[int], list[tuple[torch.Tensor, torch.Tensor]]]
+             ) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+    """n_test points per member in chunks of at most ``chunk``: ``draw(b)`` gives each member's (X, y) of
+    b points; yields them stacked, X (G, b, M, d) and y (G, b)."""
+    n_test = positive_int("n_test", n_test)
+    chunk = positive_int("chunk", chunk)
+    done = 0
+    while done < n_test:
+        b = min(chunk, n_test - done)
+        parts = draw(b)
+        yield torch.stack([X for X, _ in parts]), torch.stack([y for _, y in parts])
+        done += b
 
 
 def held_out_chunks(
@@ -140,15 +158,9 @@ def held_out_chunks(
     Yields X (G, b, M, d) and y (G, b). The draw of a member depends only on its seed, its
     signals, σ_p and the chunk size (not on the other members of the group).
     """
-    n_test = positive_int("n_test", n_test)
-    chunk = positive_int("chunk", chunk)
     gens = [generator(seed, "test") for seed in seeds]
-    done = 0
-    while done < n_test:
-        b = min(chunk, n_test - done)
-        parts = [sample(b, sig, sp, M, noise, g, dtype) for sig, sp, g in zip(signals, sigma_ps, gens, strict=True)]
-        yield torch.stack([p[0] for p in parts]), torch.stack([p[1] for p in parts])
-        done += b
+    return _chunked(n_test, chunk, lambda b: [sample(b, sig, sp, M, noise, g, dtype)
+                                              for sig, sp, g in zip(signals, sigma_ps, gens, strict=True)])
 
 
 # ---------------------------------------------------------------------------------------------------- real images
@@ -220,27 +232,14 @@ def sample_images_group(
         raise ValueError(f"sample_images_group needs equally long non-empty lists, got {len(ns)}, {len(snrs)}, "
                          f"{len(seeds)}")
     pool = len(pools.train_y)
-    n_max = max(ns)
-    Xs, ys, masks = [], [], []
+    sets = []
     for n, snr, seed in zip(ns, snrs, seeds, strict=True):
         n = positive_int("n", n)
         if n > pool:
             raise ValueError(f"N must be at most the train pool's {pool} images, got {n}")
         idx = torch.randperm(pool, generator=generator(seed, "train-images"))[:n].numpy()
-        X, y, _ = images.section6_tokens(pools.train_images[idx], pools.train_y[idx], M, snr,
-                                         generator(seed, "train"), dtype=torch.float64)
-        X, y = X.to(dtype), y.to(dtype)
-        pad = n_max - n
-        if pad:
-            rep = torch.arange(pad) % n
-            X = torch.cat([X, X[rep]])
-            y = torch.cat([y, y[rep]])
-        mask = torch.zeros(n_max, dtype=dtype)
-        mask[:n] = 1
-        Xs.append(X)
-        ys.append(y)
-        masks.append(mask)
-    return torch.stack(Xs), torch.stack(ys), torch.stack(masks)
+        sets.append(_tokens(pools.train_images[idx], pools.train_y[idx], M, snr, generator(seed, "train"), dtype))
+    return _padded(sets, dtype)
 
 
 def image_held_out_chunks(
@@ -257,21 +256,23 @@ def image_held_out_chunks(
 
     Yields X (G, b, M, d) and y (G, b); a member's draw depends only on its seed, SNR and the chunk size.
     """
-    n_test = positive_int("n_test", n_test)
-    chunk = positive_int("chunk", chunk)
     if len(snrs) != len(seeds) or not seeds:
         raise ValueError(f"snrs and seeds must be equally long non-empty lists, got {len(snrs)}, {len(seeds)}")
     pool = len(pools.test_y)
     gens = [(generator(seed, "test-images"), generator(seed, "test")) for seed in seeds]
-    done = 0
-    while done < n_test:
-        b = min(chunk, n_test - done)
-        Xs, ys = [], []
+
+    def draw(b: int) -> list[tuple[torch.Tensor, torch.Tensor]]:
+        parts = []
         for snr, (g_img, g_noise) in zip(snrs, gens, strict=True):
             idx = torch.randint(0, pool, (b,), generator=g_img).numpy()
-            X, y, _ = images.section6_tokens(pools.test_images[idx], pools.test_y[idx], M, snr, g_noise,
-                                             dtype=torch.float64)
-            Xs.append(X.to(dtype))
-            ys.append(y.to(dtype))
-        yield torch.stack(Xs), torch.stack(ys)
-        done += b
+            parts.append(_tokens(pools.test_images[idx], pools.test_y[idx], M, snr, g_noise, dtype))
+        return parts
+
+    return _chunked(n_test, chunk, draw)
+
+
+def _tokens(imgs: np.ndarray, y: np.ndarray, M: int, snr: float, gen: torch.Generator,
+            dtype: torch.dtype) -> tuple[torch.Tensor, torch.Tensor]:
+    """Section 6's tokens of these images (drawn in float64, so the noise does not depend on ``dtype``)."""
+    X, y_t, _ = images.section6_tokens(imgs, y, M, snr, gen, dtype=torch.float64)
+    return X.to(dtype), y_t.to(dtype)
