@@ -7,7 +7,6 @@ Everything runs in float64 at toy sizes (d ≤ 16) so that the whole file stays 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 
 import pytest
 import torch
@@ -31,17 +30,8 @@ from simulate.model import Weights, forward
 F64 = torch.float64
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _one_thread() -> Iterator[None]:
-    """Run this module's toy-sized tensors on one intra-op thread, then restore the setting.
-
-    At d ≤ 16 an op is microseconds of work, and on a busy 2-core machine the OpenMP barrier of a second
-    thread costs milliseconds per op: the module took ~10× longer with 2 threads than with 1.
-    """
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+# toy-sized tensors: one intra-op thread (tests/conftest.py, one_thread)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 NORM_ORDER = {"2": 2.0, "inf": math.inf, "1": 1.0}
 DUAL = {"2": 2.0, "inf": 1.0, "1": math.inf}

@@ -30,14 +30,8 @@ from simulate.model import Weights, forward, init_weights, project
 NORM_LIST = ["2", "inf", "1"]
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _one_thread():
-    """The tensors here are tiny: OpenMP's thread start-up would dominate (and spin on a loaded
-    machine), so run this module single-threaded and restore the setting afterwards."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+# toy-sized tensors: one intra-op thread (tests/conftest.py, one_thread)
+pytestmark = pytest.mark.usefixtures("one_thread")
 F64 = torch.float64
 
 

@@ -23,12 +23,8 @@ COUNT_KEYS = {"clean_errors", "robust_errors_attack", "robust_errors_certified",
               "iterations", "converged", "u_norm", "W_V_fro", "attention_log_ratio_final"}
 
 
-@pytest.fixture(autouse=True)
-def _one_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+# toy-sized tensors: one intra-op thread (tests/conftest.py, one_thread)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def digits(**kw: object) -> RunConfig:

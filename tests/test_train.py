@@ -24,13 +24,8 @@ ROOT = Path(__file__).resolve().parents[1]
 TINY = {"d": 32, "M": 4, "dh": 6, "dv": 6, "n_test": 200, "log_every": 5}
 
 
-@pytest.fixture(autouse=True)
-def _one_thread():
-    """Tiny tensors: one thread avoids OpenMP start-up costs on a loaded two-core machine."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+# toy-sized tensors: one intra-op thread (tests/conftest.py, one_thread)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def tiny(**kw: object) -> RunConfig:

@@ -6,7 +6,7 @@ Toy sizes (M = 4, d = 16, hidden 16) in float64 on one thread, so that the file 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -30,13 +30,8 @@ F64 = torch.float64
 M, D, HID = 4, 16, 16
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _one_thread() -> Iterator[None]:
-    """Toy tensors: a second intra-op thread costs more in barriers than it saves (see test_attacks)."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+# toy-sized tensors: one intra-op thread (tests/conftest.py, one_thread)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def vit(seed: int = 0, **kw: object) -> SimpleViT:
