@@ -144,22 +144,31 @@ def _mnist_fig1c(scale: str) -> GridSpec:
 
 
 # Appendix B.2 (APGD) and B.3 (multi-norm PGD, radii (τ₁, τ₂, τ∞)/‖µ‖ = (20, 1, 1/30)·τ/‖µ‖), CLAIMS.md
-# EB.2/EB.3: the paper's τ/‖µ‖ per dataset (MNIST 0.05, CIFAR-10 0.01, Tiny-ImageNet 0.10) and its N and SNR
-# ranges at the paper scale; digits (no paper setting) uses MNIST's radius, with N up to its 0/1 train pool.
-_B_DATA: dict[str, tuple[int, int, float, tuple[int, int], tuple[float, float]]] = {
-    # dataset: (M, d, τ/‖µ‖, N range, SNR range)
-    "digits": (4, 16, 0.05, (20, 200), (0.4, 2.0)),
-    "mnist": (16, 49, 0.05, (1000, 6000), (0.4, 2.0)),
-    "cifar10": (16, 192, 0.01, (1000, 10000), (0.4, 10.0)),
-    "tiny-imagenet": (16, 768, 0.10, (100, 1000), (0.4, 10.0)),
-}
+# EB.2/EB.3: the paper's τ/‖µ‖ and its N and SNR ranges per dataset are those bounds.presets records for
+# Appendix B.2; M = 16 tokens. Digits has no paper setting: MNIST's radius and SNR range, N up to its 0/1 pool.
+_PAPER_B2 = {"mnist": "appB2-mnist", "cifar10": "appB2-cifar10", "tiny-imagenet": "appB2-tinyimagenet"}
+_DIGITS_B = (0.05, (20, 200), (0.4, 2.0))
 _B_POINTS = {"quick": (3, 4, (0,)), "default": (4, 5, (0, 1, 2)), "paper": (6, 7, (0, 1, 2, 3, 4))}
+
+
+def _b_setting(dataset: str) -> tuple[float, tuple[int, int], tuple[float, float]]:
+    """(τ/‖µ‖, N range, SNR range) of a dataset's Appendix B.2 grid."""
+    if dataset == "digits":
+        return _DIGITS_B
+    from bounds.presets import preset as paper_preset
+
+    p = paper_preset(_PAPER_B2[dataset])
+    Ns, snrs = p.grid["N"], p.grid["snr"]
+    return float(p.fixed["tau_rel"]), (min(Ns), max(Ns)), (min(snrs), max(snrs))  # type: ignore[arg-type]
 
 
 def _appendix_b(dataset: str, kind: str, scale: str) -> GridSpec:
     from simulate.config import AttackSpec
+    from simulate.images import image_dims
 
-    M, d, tau_rel, (n_lo, n_hi), (s_lo, s_hi) = _B_DATA[dataset]
+    M = 4 if dataset == "digits" else 16
+    d = image_dims(dataset, M)
+    tau_rel, (n_lo, n_hi), (s_lo, s_hi) = _b_setting(dataset)
     k_n, k_s, seeds = _B_POINTS[scale]
     Ns = tuple(sorted({round(float(v)) for v in np.geomspace(n_lo, n_hi, k_n)}))
     base: dict[str, object] = {**_SCALE_DIMS[scale], "M": M, "d": d, "dataset": dataset, "classes": (0, 1),
@@ -180,7 +189,7 @@ PRESETS: dict[str, Callable[[str], GridSpec]] = {
     "fig1": _fig1, "fig2": _fig2, "fig2n": _fig2n, "fig3": _fig3,
     "digits-fig1c": _digits_fig1c, "mnist-fig1c": _mnist_fig1c,
     **{f"{ds}-{kind}": (lambda scale, ds=ds, kind=kind: _appendix_b(ds, kind, scale))
-       for ds in _B_DATA for kind in ("apgd", "multinorm")},
+       for ds in ("digits", *_PAPER_B2) for kind in ("apgd", "multinorm")},
 }
 
 
