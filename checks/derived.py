@@ -38,10 +38,8 @@ def coupled_survivors(records: Records, r: str) -> tuple[int, int]:
 
 def _pair_rows(records: Records) -> tuple[tuple[str, ...], ...]:
     radii = ("0.7", "0.7072", "0.75", "1")
-    rows: list[tuple[str, ...]] = [("τ/‖µ‖", *radii)]
-    rows.append(("surviving pairs", *(f"{coupled_survivors(records, r)[0]} / {coupled_survivors(records, r)[1]}"
-                                      for r in radii)))
-    return tuple(rows)
+    counts = [coupled_survivors(records, r) for r in radii]
+    return (("τ/‖µ‖", *radii), ("surviving pairs", *(f"{k} / {n}" for k, n in counts)))
 
 
 def check_sharp(records: Records, profile: Profile) -> Finding:

@@ -540,30 +540,35 @@ def _fig3_plots(records: Records) -> tuple[Plot, ...]:
 # ---- sanity properties ----------------------------------------------------------------------------------
 
 
-def check_robust_ge_clean(records: Records, profile: Profile) -> Finding:
-    """Per run, robust error count ≥ clean error count, at the run's τ and at every extra radius.
+def robust_ge_clean_check(claim: str) -> Callable[[Records, Profile], Finding]:
+    """A check of ``claim``: per run, robust error count ≥ clean error count, at the run's τ and at every
+    extra radius.
 
     Deterministic and pointwise: the evaluation takes each point's robust margin as min(attacked margin,
     clean margin) (an attack that starts at the clean point), so it holds by construction per point. What
     it checks is the attack and counting code; one violation refutes.
     """
-    violations: list[str] = []
-    rows: list[tuple[str, ...]] = [("run", "τ/‖µ‖", "clean errors", "robust errors (attack)", "n")]
-    for c, rec in records:
-        res = rec.result
-        radii = [(f"{c.tau_rel:g}", None), *((r, r) for r in res["at_tau_rel"])]
-        for name, r in radii:
-            k_rob, _ = _counts(res, "robust", r)
-            k_clean = int(res["clean_errors"])
-            rows.append((c.label(), name, str(k_clean), str(k_rob), str(res["n_test"])))
-            if k_rob < k_clean:
-                violations.append(f"{c.label()} at τ/‖µ‖ = {name}: robust {k_rob} < clean {k_clean}")
-    checked = len(rows) - 1
-    key = f"{len(violations)} violations in {checked} (run, radius) pairs"
-    if violations:
-        return Finding("S.robust-ge-clean", "refuted", "; ".join(violations[:3]), key, evidence=tuple(rows))
-    return Finding("S.robust-ge-clean", "confirmed", f"robust ≥ clean error count in all {checked} (run, radius) "
-                   f"pairs of {len(records)} runs", key, evidence=tuple(rows))
+
+    def check(records: Records, profile: Profile) -> Finding:
+        violations: list[str] = []
+        rows: list[tuple[str, ...]] = [("run", "τ/‖µ‖", "clean errors", "robust errors (attack)", "n")]
+        for c, rec in records:
+            res = rec.result
+            radii = [(f"{c.tau_rel:g}", None), *((r, r) for r in res["at_tau_rel"])]
+            for name, r in radii:
+                k_rob, _ = _counts(res, "robust", r)
+                k_clean = int(res["clean_errors"])
+                rows.append((c.label(), name, str(k_clean), str(k_rob), str(res["n_test"])))
+                if k_rob < k_clean:
+                    violations.append(f"{c.label()} at τ/‖µ‖ = {name}: robust {k_rob} < clean {k_clean}")
+        checked = len(rows) - 1
+        key = f"{len(violations)} violations in {checked} (run, radius) pairs"
+        if violations:
+            return Finding(claim, "refuted", "; ".join(violations[:3]), key, evidence=tuple(rows))
+        return Finding(claim, "confirmed", f"robust ≥ clean error count in all {checked} (run, radius) "
+                       f"pairs of {len(records)} runs", key, evidence=tuple(rows))
+
+    return check
 
 
 def _radii_cells(rec: RunRecord, c: RunConfig) -> list[tuple[float, Cell]]:
@@ -633,42 +638,46 @@ def _tau_plot(records: Records) -> Plot:
                 "τ/‖µ‖", "robust test error", tuple(series))
 
 
-def check_monotone_snr(records: Records, profile: Profile) -> Finding:
-    """Clean and robust error non-increasing in SNR at every N of the grid.
+def monotone_snr_check(claim: str) -> Callable[[Records, Profile], Finding]:
+    """A check of ``claim``: clean and robust error non-increasing in SNR at every N of the grid.
 
     For each N, metric and adjacent SNRs s < s': an *increase* is sure when error at s is surely below
     error at s' (Fisher on pooled counts, the upper estimate at s against the lower at s', Holm over all
     pairs, and every seed agreeing). Refuted by any sure increase; confirmed when there is none and, for
     every N and metric, error at the highest SNR is surely below that at the lowest (same rule).
     """
-    Ns = sorted({c.N for c, _ in records})
-    snrs = sorted({c.snr for c, _ in records})
-    cells = _by(records, lambda c: (c.N, c.snr))
-    rises, falls = [], []
-    for N in Ns:
-        for m in ("clean", "robust"):
-            cs = [cell(cells[(N, s)], m) for s in snrs]
-            for i in range(len(snrs) - 1):
-                rises.append(compare(f"N={N} {m}: SNR {snrs[i + 1]:g} above {snrs[i]:g}", cs[i], cs[i + 1]))
-            falls.append(compare(f"N={N} {m}: SNR {snrs[-1]:g} below {snrs[0]:g}", cs[-1], cs[0]))
-    family = decide(rises + falls)
-    rises, falls = family[:len(rises)], family[len(rises):]
-    sure_rises = [r for r in rises if r.sure]
-    rows: list[tuple[str, ...]] = [("comparison", "counts", "p", "sure")]
-    rows += [(r.label, f"{_frac(r.a)} vs {_frac(r.b)}", f"{r.p:.2g}", "yes" if r.sure else "no") for r in family]
-    key = f"{len(sure_rises)} sure increases in {len(rises)} adjacent pairs; " \
-          f"{sum(f.sure for f in falls)}/{len(falls)} (N, metric) surely fall over the range"
-    verdict: Verdict
-    if sure_rises:
-        verdict, reason = "refuted", "; ".join(f"{r.label}: {_frac(r.a)} vs {_frac(r.b)} (p = {r.p:.2g})"
-                                               for r in sure_rises[:2])
-    elif all(f.sure for f in falls):
-        verdict, reason = "confirmed", (f"no sure increase in {len(rises)} adjacent pairs; at every N, clean and "
-                                        f"robust error surely fall from SNR {snrs[0]:g} to {snrs[-1]:g}")
-    else:
-        verdict, reason = "inconclusive", ("no sure increase; no sure fall over the range for "
-                                           + ", ".join(f.label for f in falls if not f.sure))
-    return Finding("S.monotone-snr", verdict, reason, key, evidence=tuple(rows))
+
+    def check(records: Records, profile: Profile) -> Finding:
+        Ns = sorted({c.N for c, _ in records})
+        snrs = sorted({c.snr for c, _ in records})
+        cells = _by(records, lambda c: (c.N, c.snr))
+        rises, falls = [], []
+        for N in Ns:
+            for m in ("clean", "robust"):
+                cs = [cell(cells[(N, s)], m) for s in snrs]
+                for i in range(len(snrs) - 1):
+                    rises.append(compare(f"N={N} {m}: SNR {snrs[i + 1]:g} above {snrs[i]:g}", cs[i], cs[i + 1]))
+                falls.append(compare(f"N={N} {m}: SNR {snrs[-1]:g} below {snrs[0]:g}", cs[-1], cs[0]))
+        family = decide(rises + falls)
+        rises, falls = family[:len(rises)], family[len(rises):]
+        sure_rises = [r for r in rises if r.sure]
+        rows: list[tuple[str, ...]] = [("comparison", "counts", "p", "sure")]
+        rows += [(r.label, f"{_frac(r.a)} vs {_frac(r.b)}", f"{r.p:.2g}", "yes" if r.sure else "no") for r in family]
+        key = f"{len(sure_rises)} sure increases in {len(rises)} adjacent pairs; " \
+              f"{sum(f.sure for f in falls)}/{len(falls)} (N, metric) surely fall over the range"
+        verdict: Verdict
+        if sure_rises:
+            verdict, reason = "refuted", "; ".join(f"{r.label}: {_frac(r.a)} vs {_frac(r.b)} (p = {r.p:.2g})"
+                                                   for r in sure_rises[:2])
+        elif all(f.sure for f in falls):
+            verdict, reason = "confirmed", (f"no sure increase in {len(rises)} adjacent pairs; at every N, clean and "
+                                            f"robust error surely fall from SNR {snrs[0]:g} to {snrs[-1]:g}")
+        else:
+            verdict, reason = "inconclusive", ("no sure increase; no sure fall over the range for "
+                                               + ", ".join(f.label for f in falls if not f.sure))
+        return Finding(claim, verdict, reason, key, evidence=tuple(rows))
+
+    return check
 
 
 # ---- the claims -----------------------------------------------------------------------------------------
@@ -710,7 +719,7 @@ CLAIMS = (
           "Per run and radius, the attack's error count is compared with the clean count; any run with fewer "
           "robust than clean errors refutes. It holds by construction per point (the attack starts at the clean "
           "point), so this checks the attack and counting code.",
-          all_configs, check_robust_ge_clean),
+          all_configs, robust_ge_clean_check("S.robust-ge-clean")),
     Claim("S.monotone-tau", "experiments",
           "Robust error is non-decreasing in τ.",
           "Definitions (S3.loss): B(X, τ) ⊆ B(X, τ′) for τ ≤ τ′; cf. R4.2.b",
@@ -725,7 +734,7 @@ CLAIMS = (
           "On the N × SNR grid, adjacent SNRs at each N: a sure increase (pooled counts, Fisher, Holm, every "
           "seed agreeing) refutes; confirmed when none occurs and error surely falls from the lowest to the "
           "highest SNR at every N.",
-          grid_configs, check_monotone_snr),
+          grid_configs, monotone_snr_check("S.monotone-snr")),
 )
 
 MUTANTS = (

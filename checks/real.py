@@ -16,7 +16,7 @@ from collections.abc import Callable
 import numpy as np
 
 from checks.claim import Claim, Finding, Records
-from checks.experiments import SUFFICIENT_ONLY, boundary_check, check_monotone_snr, check_robust_ge_clean
+from checks.experiments import SUFFICIENT_ONLY, boundary_check, monotone_snr_check, robust_ge_clean_check
 from checks.profiles import Profile
 from simulate.config import RunConfig
 
@@ -42,15 +42,14 @@ def digits_configs(profile: Profile) -> list[RunConfig]:
             for N in Ns for snr in snrs for seed in profile.seeds]
 
 
-def _renamed(claim: str, check: Callable[[Records, Profile], Finding]) -> Callable[[Records, Profile], Finding]:
-    """A synthetic claim's check run on the digits grid, its finding filed under ``claim`` and its figures
-    named for digits."""
+def _on_digits(check: Callable[[Records, Profile], Finding]) -> Callable[[Records, Profile], Finding]:
+    """A synthetic claim's check run on the digits grid, its figures named for digits."""
 
     def run(records: Records, profile: Profile) -> Finding:
         f = check(records, profile)
         plots = tuple(dataclasses.replace(p, name=f"digits_{p.name}", title=f"digits 0 vs 1 — {p.title}")
                       for p in f.plots)
-        return dataclasses.replace(f, claim=claim, plots=plots)
+        return dataclasses.replace(f, plots=plots)
 
     return run
 
@@ -63,18 +62,18 @@ CLAIMS = (
           "As E6.claim.boundary, on scikit-learn's 8×8 digits (0 vs 1) through Section 6's transform: SNR*(N) "
           "per seed where accuracy crosses the midpoint of its range, log SNR* regressed on log N, the slope's "
           "interval against −1/2. " + SUFFICIENT_ONLY,
-          digits_configs, _renamed("E6.real.boundary", boundary_check("E6.real.boundary", -0.5))),
+          digits_configs, _on_digits(boundary_check("E6.real.boundary", -0.5))),
     Claim("E6.real.robust-ge-clean", "experiments",
           "On real images, robust test error is at least clean test error.",
           "Definitions (S3.loss); Section 6 (real data)",
           "As S.robust-ge-clean, on the digits grid: per run, the attack's robust error count against the clean "
           "count (one violation refutes; it checks the attack and counting code).",
-          digits_configs, _renamed("E6.real.robust-ge-clean", check_robust_ge_clean)),
+          digits_configs, robust_ge_clean_check("E6.real.robust-ge-clean")),
     Claim("E6.real.monotone-snr", "experiments",
           "On real images, clean and robust test error are non-increasing in SNR at fixed N.",
           "Section 6.2 (Figure 1c–d's reading)",
           "As S.monotone-snr, on the digits grid (Fisher tests on pooled counts, Holm, every seed agreeing).",
-          digits_configs, _renamed("E6.real.monotone-snr", check_monotone_snr)),
+          digits_configs, monotone_snr_check("E6.real.monotone-snr")),
 )
 
 MUTANTS = (
@@ -83,6 +82,6 @@ MUTANTS = (
           "E6.real.boundary with slope −1",
           "As E6.real.boundary, against a predicted slope of −1.",
           digits_configs,
-          _renamed("E6.real.boundary.mutant.slope-1", boundary_check("E6.real.boundary.mutant.slope-1", -1.0)),
+          _on_digits(boundary_check("E6.real.boundary.mutant.slope-1", -1.0)),
           mutant_of="E6.real.boundary"),
 )
