@@ -16,7 +16,7 @@ from collections.abc import Callable
 from bounds.regime import regime
 from checks.claim import Claim, Finding, Plot, Records, Series, scoped
 from checks.profiles import Profile
-from checks.scope import meets_condition_4_1, params_of
+from checks.scope import params_of, scope_of
 from checks.stats import Verdict, bonferroni_level, bound_verdict, clopper_pearson, fit_boundary_slope, implied_constant
 from simulate.config import RunConfig
 
@@ -30,33 +30,6 @@ def trained_configs(profile: Profile) -> list[RunConfig]:
 
 
 Rows = tuple[tuple[str, ...], ...]
-
-
-def condition_scope(records: Records) -> tuple[bool, str]:
-    """Whether every run meets Condition 4.1 and a case's hypotheses (unit constants), and if not, which
-    items of Condition 4.1 fail, at how many runs and by how much at worst."""
-    n = len(records)
-    failing: dict[str, tuple[int, float]] = {}
-    other = ""
-    n_out = 0
-    for c, _ in records:
-        ok, why = meets_condition_4_1(c)
-        if ok:
-            continue
-        n_out += 1
-        items = [i for i in regime(params_of(c)).condition if i.holds is False and not i.derived]
-        for i in items:
-            k, worst = failing.get(i.id, (0, math.inf))
-            failing[i.id] = (k + 1, min(worst, i.margin if i.margin is not None else math.inf))
-        if not items and not other:
-            other = why
-    if n_out == 0:
-        return True, ""
-    if not failing:
-        return False, other
-    parts = [f"{item} at {k} (misses by up to {1 / worst:.3g}×)" if worst > 0 else f"{item} at {k}"
-             for item, (k, worst) in sorted(failing.items(), key=lambda kv: kv[1][1])]
-    return False, f"Condition 4.1 fails at {n_out} of {n} runs (unit constants): " + "; ".join(parts)
 
 
 def drop_plot(claim: str, records: Records) -> Plot:
@@ -104,7 +77,7 @@ def check_drop(records: Records, bound_of: Callable[[RunConfig], float]) -> tupl
 
 def check_l55(records: Records, profile: Profile) -> Finding:
     verdict, reason, key, rows = check_drop(records, lambda c: float(c.M))
-    in_scope, why = condition_scope(records)
+    in_scope, why = scope_of(records)
     return scoped("L5.5", in_scope, why, verdict, reason, key, rows,  # type: ignore[arg-type]
                   (drop_plot("L5.5", records),))
 
@@ -156,7 +129,7 @@ def check_l53(records: Records, profile: Profile) -> Finding:
                 (Series("attacked log ratio", tuple(float(i) for i in range(len(ratios))),
                         tuple(max(r, 1e-4) for _, r in ratios)),),
                 xlog=True, vlines=((LOG_E_OVER_2, "log(e/2)"),))
-    in_scope, why = condition_scope(records)
+    in_scope, why = scope_of(records)
     return scoped("L5.3", in_scope, why, verdict, reason, key, tuple(rows), (plot,))  # type: ignore[arg-type]
 
 
@@ -259,7 +232,7 @@ def check_l54(records: Records, profile: Profile) -> Finding:
         verdict = "confirmed"
         reason = (f"all {len(records)} runs keep M·|φ − 1/M| ≤ {L54_TOL_REL:g} at every logged t. {summary}")
     plots = (_l54_trajectory_plot(records, dh0), _l54_dh_plot(records, eta_min))
-    in_scope, why = condition_scope(records)
+    in_scope, why = scope_of(records)
     return scoped("L5.4", in_scope, why, verdict, reason, key, tuple(rows), plots)
 
 
@@ -355,7 +328,7 @@ def check_l56(claim: str, variant: str) -> Callable[[Records, Profile], Finding]
         else:
             open_ = [f"{c.label()}: {v.reason}" for c, v, _ in results if v.verdict != "confirmed"]
             verdict, reason = "inconclusive", "; ".join(open_[:2]) + c_text
-        in_scope, why = condition_scope(records)
+        in_scope, why = scope_of(records)
         return scoped(claim, in_scope, why, verdict, reason, key, tuple(rows),
                       (_l56_plot(claim, records, level),))
 
