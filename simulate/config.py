@@ -34,7 +34,12 @@ NORMS: tuple[str, ...] = ("2", "inf", "1", "multi")
 ATTACKS: tuple[str, ...] = ("pgd", "apgd", "random", "none")
 NOISES = ("isotropic", "projected")
 SIGNALS = ("basis", "random")
-INITS = ("pytorch16", "theory")
+INITS = ("pytorch16", "theory", "pytorch")
+# The model trained: "eq1" is the analysed eq. (1) ViT (simulate/model.py); "simplevit" is Section 6's simplified
+# ViT for real data, every parameter trained (simulate/vit.py, E6.real); "vit-last-qkv" is Appendix B.4's
+# setting, the same ViT with only its last attention layer's Q/K/V trained (EB.4). The latter two are not the
+# analysed model (CLAIMS.md IC-18) and train on image data only.
+MODELS = ("eq1", "simplevit", "vit-last-qkv")
 W_O_DIRS = ("ones", "random")
 STOP_ON = ("robust", "clean")
 DTYPES = ("float32", "float64")
@@ -45,6 +50,8 @@ IMAGE_SIGNAL_NORM = 5.0
 _DEFAULT_SIGMA_P = math.sqrt(0.4)
 # fields whose synthetic defaults are left out of the store key, so keys of synthetic runs stay as they were
 _IMAGE_FIELDS = {"dataset": "synthetic", "data_root": "", "classes": (0, 1)}
+# ... and the model fields' defaults, left out of every run's key (so eq. (1) runs keep theirs)
+_MODEL_FIELDS = {"model": "eq1", "checkpoint": ""}
 # How the training attack's inner loop is computed. "direct" is the textbook computation on
 # d-dimensional tokens; "subspace" is the exact reformulation of ℓ2 PGD in span(W_Q, W_K, W_V w_O)
 # (equal to "direct" up to rounding, tested to 1e-9 in float64); "auto" (the default) is
@@ -133,10 +140,17 @@ class RunConfig:
     dataset: str = "synthetic"
     data_root: str = ""
     classes: tuple[int, int] = (0, 1)
+    # the model (MODELS). For "simplevit" and "vit-last-qkv" the ViT's hidden size is dh (= dv) and its
+    # heads are H (Section 6: 128 and 4); ``init`` is "pytorch16" (Section 6's 1/16 scaling) or "pytorch"
+    # (unscaled, standing in for a pretrained backbone); ``checkpoint`` names a local state_dict of that ViT
+    # to start from (Appendix B.4's pretrained backbone; nothing is downloaded).
+    model: str = "eq1"
+    checkpoint: str = ""
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
         self._check_dataset()
+        self._check_model()
         if self.dataset != "synthetic":
             self._set_image_scales()
         set_(self, "N", positive_int("N", self.N))
@@ -225,6 +239,45 @@ class RunConfig:
                 raise ValueError(f"{name} does not apply to image datasets (the data are the images), "
                                  f"got {name}={getattr(self, name)!r} for dataset={self.dataset!r}")
 
+    def _check_model(self) -> None:
+        """The model fields, and the options a ViT model cannot honour (refused, never silently ignored)."""
+        choice("model", self.model, MODELS)
+        if not isinstance(self.checkpoint, str):
+            raise ValueError(f"checkpoint must be a string (a file, or '' for none), got {self.checkpoint!r}")
+        if self.model == "eq1":
+            if self.checkpoint:
+                raise ValueError(f"checkpoint applies to the ViT models only, got model='eq1' with "
+                                 f"checkpoint={self.checkpoint!r}")
+            if self.init == "pytorch":
+                raise ValueError("init='pytorch' applies to the ViT models only (eq. (1) uses 'pytorch16' or "
+                                 "'theory'), got model='eq1'")
+            return
+        if self.dataset == "synthetic":
+            raise ValueError(f"model={self.model!r} trains on image data (a dataset of {images.DATASETS}), "
+                             f"got dataset='synthetic'")
+        if self.init not in ("pytorch16", "pytorch"):
+            raise ValueError(f"init must be 'pytorch16' or 'pytorch' for model={self.model!r}, got {self.init!r}")
+        if self.dh != self.dv:
+            raise ValueError(f"dv must equal dh (the ViT's hidden size) for model={self.model!r}, "
+                             f"got dh={self.dh}, dv={self.dv}")
+        if isinstance(self.H, int) and self.H > 0 and isinstance(self.dh, int) and self.dh % self.H:
+            raise ValueError(f"dh (the ViT's hidden size) must be divisible by H (its heads), "
+                             f"got dh={self.dh}, H={self.H}")
+        if self.norm == "multi":
+            raise ValueError(f"norm='multi' is implemented for model='eq1' only, got model={self.model!r}")
+        for name in ("attack", "test_attack"):
+            spec = getattr(self, name)
+            kinds = ("pgd", "none") if name == "attack" else ("pgd",)
+            if isinstance(spec, AttackSpec) and (spec.kind not in kinds or spec.random_start or spec.restarts != 1):
+                raise ValueError(f"{name} must be Section 6's PGD ({' or '.join(kinds)}, zero start, one restart) "
+                                 f"for model={self.model!r}, got {spec.describe()}")
+        fixed = {"stop_on": "robust", "engine": "auto", "ratio_every": 0, "noise": "isotropic", "signal": "basis",
+                 "w_O_norm": 1.0, "w_O_dir": "ones", "sigma_h": None, "sigma_V": None}
+        for name, default in fixed.items():
+            if getattr(self, name) != default:
+                raise ValueError(f"{name} applies to model='eq1' only, got {name}={getattr(self, name)!r} "
+                                 f"for model={self.model!r}")
+
     def _set_image_scales(self) -> None:
         """snr → (‖µ‖ = 5, σ_p = 5/(snr·√(M·d))) for an image run, after checking d = C·H·W/M."""
         set_ = object.__setattr__
@@ -297,6 +350,9 @@ class RunConfig:
             for name, default in _IMAGE_FIELDS.items():
                 if config[name] == default:
                     del config[name]
+        for name, default in _MODEL_FIELDS.items():
+            if config[name] == default:
+                del config[name]
         payload = json.dumps({"config": config, "code": code_version}, sort_keys=True, default=str)
         return hashlib.sha256(payload.encode()).hexdigest()[:24]
 
@@ -307,6 +363,8 @@ class RunConfig:
     def label(self) -> str:
         """A short stable id, ``run[N=…,snr=…,…]``, for progress lines and test ids."""
         data = "" if self.dataset == "synthetic" else f"{self.dataset}{self.classes[0]}v{self.classes[1]},"
+        if self.model != "eq1":
+            data = f"{self.model},{data}"
         return f"run[{data}N={self.N},snr={self.snr:.4g},tau_rel={self.tau_rel:g},seed={self.seed}]"
 
 

@@ -185,9 +185,37 @@ def _appendix_b(dataset: str, kind: str, scale: str) -> GridSpec:
                     f"{dataset}{root}: {what}, N x SNR, classes 0 vs 1, tau/|mu| = {tau_rel:g}")
 
 
+# Section 6's simplified ViT (every parameter trained) and Appendix B.4's setting (only the last attention
+# layer's Q/K/V trained, PGD of 5 steps, radius ‖µ‖/20), over Figure 1c's N × SNR grid. The ViT is
+# SimpleViT with hidden size 128 and 4 heads; B.4's backbone is unscaled PyTorch init (a stand-in for the
+# pretrained ViT-base, which cannot be fetched here) or a local checkpoint (--set checkpoint=FILE).
+_VIT_DATASETS = ("digits", "mnist", "cifar10", "tiny-imagenet")
+
+
+def _vit(dataset: str, kind: str, scale: str) -> GridSpec:
+    from simulate.config import AttackSpec
+    from simulate.images import image_dims
+
+    M = 4 if dataset == "digits" else 16
+    base: dict[str, object] = {**_SCALE_DIMS[scale], "M": M, "d": image_dims(dataset, M), "dh": 128, "dv": 128,
+                               "H": 4, "dataset": dataset, "classes": (0, 1), "tau_rel": 0.05}
+    if kind == "vit":
+        base["model"] = "simplevit"
+        what = "Section 6's simplified ViT (2 attention layers x 4 heads, ReLU MLP, hidden 128), all trained"
+    else:
+        base.update(model="vit-last-qkv", init="pytorch", attack=AttackSpec(steps=5),
+                    test_attack=AttackSpec(steps=5))
+        what = "Appendix B.4: only the last attention layer's QKV trained, PGD of 5 steps"
+    root = " (set data_root=PATH)" if dataset != "digits" else ""
+    return GridSpec(f"{dataset}-{kind}", base, _FIG1C_AXES[scale],
+                    f"{dataset}{root}: {what}, N x SNR, classes 0 vs 1, tau/|mu| = 0.05")
+
+
 PRESETS: dict[str, Callable[[str], GridSpec]] = {
     "fig1": _fig1, "fig2": _fig2, "fig2n": _fig2n, "fig3": _fig3,
     "digits-fig1c": _digits_fig1c, "mnist-fig1c": _mnist_fig1c,
+    **{f"{ds}-{kind}": (lambda scale, ds=ds, kind=kind: _vit(ds, kind, scale))
+       for ds in _VIT_DATASETS for kind in ("vit", "vit-b4")},
     **{f"{ds}-{kind}": (lambda scale, ds=ds, kind=kind: _appendix_b(ds, kind, scale))
        for ds in ("digits", *_PAPER_B2) for kind in ("apgd", "multinorm")},
 }

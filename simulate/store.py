@@ -64,12 +64,13 @@ CREATE TABLE IF NOT EXISTS runs (
 
 
 # The modules whose code decides a run's numbers, relative to the repository root: the simulation
-# and bounds/lemmas.py (Lemma 5.6's bound is part of every result). Editing the store, the executor,
+# (the eq. (1) model and the ViTs, the synthetic and image data) and bounds/lemmas.py
+# (Lemma 5.6's bound is part of every result). Editing the store, the executor,
 # the progress bar, the grid presets or the benchmark does not change any result, so it does not
 # invalidate runs.
 RESULT_MODULES = (
     "simulate/config.py", "simulate/data.py", "simulate/model.py", "simulate/attacks.py", "simulate/certify.py",
-    "simulate/train.py", "bounds/lemmas.py",
+    "simulate/train.py", "simulate/images.py", "simulate/vit.py", "bounds/lemmas.py",
 )
 
 

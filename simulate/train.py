@@ -433,7 +433,16 @@ def train_group(
     device: str = "cpu",
     tick: Callable[[int], None] | None = None,
 ) -> list[RunOutput]:
-    """Train every member of one group with Algorithm 1 and evaluate it; one RunOutput per config."""
+    """Train every member of one group with Algorithm 1 and evaluate it; one RunOutput per config.
+
+    A group of ViT runs (``model`` "simplevit" or "vit-last-qkv") trains member by member with
+    :func:`simulate.vit.train_config`."""
+    _check_group(configs)
+    if configs[0].model != "eq1":
+        from simulate.vit import train_config
+
+        runs = [(c, train_config(c, device, tick)) for c in configs]
+        return [RunOutput(c, r.result, r.trajectory, r.wall_s) for c, r in runs]
     tr = algorithm1(configs, device, tick)
     ev_start = time.perf_counter()
     evals = evaluate(configs, tr.weights, tr.signals, torch.device(device))

@@ -14,6 +14,8 @@ C ≥ 2 logits (labels 0 … C−1, cross-entropy).
 - :func:`last_attention_params`, :func:`finetune_last_attention`, :func:`load_checkpoint` — Appendix B.4:
   train only the Q/K/V of the last attention layer of a (local, already downloaded) ViT.
 - :func:`evaluate` — clean and robust (PGD) error counts.
+- :func:`train_config` — one stored run (``RunConfig.model`` "simplevit" or "vit-last-qkv") on Section 6's image
+  data: what ``bovit sweep`` and the claims call.
 
 Determinism: no function here draws random numbers except :class:`SimpleViT`'s initialisation, which uses
 a ``torch.Generator`` from its seed and never touches the global generator. Modules are run in eval mode
@@ -25,10 +27,11 @@ from __future__ import annotations
 
 import math
 import os
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import torch
 import torch.nn.functional as F
@@ -36,9 +39,13 @@ from torch import nn
 
 from bounds.validate import choice, nonnegative, positive, positive_int
 from simulate.attacks import project, steepest_direction
-from simulate.data import generator
+from simulate.data import generator, image_held_out_chunks, image_pools, sample_images_group
+
+if TYPE_CHECKING:
+    from simulate.config import RunConfig
 
 __all__ = [
+    "ConfigRun",
     "Evaluation",
     "SimpleViT",
     "TrainResult",
@@ -48,6 +55,7 @@ __all__ = [
     "load_checkpoint",
     "per_token_pgd",
     "train_adversarial",
+    "train_config",
 ]
 
 Tensor = torch.Tensor
@@ -656,3 +664,92 @@ def load_checkpoint(model: nn.Module, path: str | os.PathLike[str]) -> nn.Module
                          + "; ".join(s for s in parts if s))
     model.load_state_dict(state, strict=True)
     return model
+
+
+# ---- one stored run ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConfigRun:
+    """What :func:`train_config` produced: the result row, the trajectory and the wall time."""
+
+    result: dict[str, object]
+    trajectory: list[dict[str, float]]
+    wall_s: float
+
+
+_DTYPES = {"float32": torch.float32, "float64": torch.float64}
+
+
+def train_config(cfg: RunConfig, device: str = "cpu", tick: Callable[[int], None] | None = None) -> ConfigRun:
+    """One run of a ViT model (``cfg.model`` "simplevit": every parameter trained, Section 6; "vit-last-qkv": only
+    the last attention layer's Q/K/V, Appendix B.4) on the image data of ``cfg``, as :mod:`simulate.train` does
+    for eq. (1): the same training set (``sample_images_group``), Algorithm 1 (:func:`train_adversarial`) with the
+    config's PGD, η, ε and T_max, and the same fresh test draws (``image_held_out_chunks``).
+
+    The ViT is :class:`SimpleViT` with hidden size ``cfg.dh``, ``cfg.H`` heads, ``cfg.init`` and ``cfg.seed``,
+    loaded from ``cfg.checkpoint`` when one is given. Robust errors are PGD's count (a lower estimate; there is no
+    certificate for these models), at τ and at every radius of ``eval_tau_rels``. ``tick(k)`` reports k
+    iterations done (the remaining budget at once when training stops), like :func:`simulate.train.algorithm1`.
+    """
+    from simulate.config import RunConfig
+
+    if not isinstance(cfg, RunConfig):
+        raise ValueError(f"cfg must be a RunConfig, got {type(cfg).__name__}")
+    if cfg.model not in ("simplevit", "vit-last-qkv"):
+        raise ValueError(f"cfg.model must be 'simplevit' or 'vit-last-qkv' to train a ViT, got {cfg.model!r}")
+    dev = torch.device(device)
+    if dev.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(f"device must be available, got {device!r} (torch sees no CUDA device)")
+    start = time.perf_counter()
+    dtype = _DTYPES[cfg.dtype]
+    snr = float(cfg.snr or 0.0)
+    pools = image_pools(cfg.dataset, cfg.data_root, cfg.classes)
+    X, y, _ = sample_images_group([cfg.N], [snr], [cfg.seed], cfg.M, pools, dtype)
+    X, y = X[0].to(dev), y[0].to(dev)
+    model = SimpleViT(cfg.M, cfg.d, hidden=cfg.dh, heads=cfg.H, init=cfg.init, seed=cfg.seed,  # type: ignore[arg-type]
+                      dtype=dtype)
+    if cfg.checkpoint:
+        load_checkpoint(model, cfg.checkpoint)
+    model.to(dev)
+    params = last_attention_params(model) if cfg.model == "vit-last-qkv" else None
+    tau_train = 0.0 if cfg.attack.kind == "none" else cfg.tau
+    trajectory: list[dict[str, float]] = []
+
+    def progress(t: int, robust: float, clean: float) -> None:
+        if t % cfg.log_every == 0:
+            trajectory.append({"t": float(t), "robust_loss": robust, "clean_loss": clean})
+        if tick is not None and t > 0:
+            tick(1)
+
+    tr = train_adversarial(model, X, y, tau_train, eta=cfg.eta, eps=cfg.eps, T_max=cfg.T_max, params=params,
+                           norm=cfg.norm, steps=cfg.attack.steps, step_rel=cfg.attack.step_rel, progress=progress)
+    if not trajectory or trajectory[-1]["t"] != tr.iterations:
+        trajectory.append({"t": float(tr.iterations), "robust_loss": tr.final_robust_loss,
+                           "clean_loss": tr.final_clean_loss})
+    if tick is not None:
+        tick(max(cfg.T_max - tr.iterations, 0))
+    radii = {"": cfg.tau, **{f"{r:g}": r * float(cfg.mu or 0.0) for r in cfg.eval_tau_rels}}
+    clean_n = 0
+    robust_n = dict.fromkeys(radii, 0)
+    steps, step_rel = cfg.test_attack.steps, cfg.test_attack.step_rel
+    for Xc, yc in image_held_out_chunks(cfg.n_test, [snr], [cfg.seed], cfg.M, pools, dtype):
+        Xc, yc = Xc[0].to(dev), yc[0].to(dev)
+        for name, tau in radii.items():
+            ev = evaluate(model, Xc, yc, tau, norm=cfg.norm, steps=steps, step_rel=step_rel)
+            robust_n[name] += ev.robust_errors
+            if name == "":
+                clean_n += ev.clean_errors
+    n_trained = sum(p.numel() for p in (params if params is not None else model.parameters()))
+    result: dict[str, object] = {
+        "iterations": tr.iterations,
+        "converged": tr.converged,
+        "final_robust_loss": tr.final_robust_loss,
+        "final_clean_loss": tr.final_clean_loss,
+        "trained_parameters": int(n_trained),
+        "n_test": cfg.n_test,
+        "clean_errors": clean_n,
+        "robust_errors_attack": robust_n[""],
+        "at_tau_rel": {name: {"robust_errors_attack": k} for name, k in robust_n.items() if name},
+    }
+    return ConfigRun(result, trajectory, time.perf_counter() - start)
