@@ -224,20 +224,30 @@ def sample_images_group(
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """Image training sets for G members, padded like :func:`sample_group`: X (G, n_max, M, d), y, mask.
 
-    A member's N images are drawn without replacement from the train pool with ``generator(seed,
-    "train-images")``; their pixel noise (Section 6: norm-5 images + N(0, σ²), σ from the SNR) with
-    ``generator(seed, "train")``.
+    A member's N images are drawn without replacement from the train pool, class-balanced: ⌈N/2⌉ of the
+    positive class and ⌊N/2⌋ of the negative, each class's images in the order of a permutation from
+    ``generator(seed, "train-images")``, then shuffled together. (The paper does not say how its training sets
+    were drawn, IC-10. Balancing keeps a small N from holding one class only, which would make the smallest N
+    of a seed untrainable, and coupled across N, since every N takes a prefix of the same permutations.)
+    Their pixel noise (Section 6: norm-5 images + N(0, σ²), σ from the SNR) comes from ``generator(seed, "train")``.
     """
     if not (len(ns) == len(snrs) == len(seeds)) or not ns:
         raise ValueError(f"sample_images_group needs equally long non-empty lists, got {len(ns)}, {len(snrs)}, "
                          f"{len(seeds)}")
-    pool = len(pools.train_y)
+    by_class = [np.flatnonzero(pools.train_y == label) for label in (1, -1)]
     sets = []
     for n, snr, seed in zip(ns, snrs, seeds, strict=True):
         n = positive_int("n", n)
-        if n > pool:
-            raise ValueError(f"N must be at most the train pool's {pool} images, got {n}")
-        idx = torch.randperm(pool, generator=generator(seed, "train-images"))[:n].numpy()
+        want = ((n + 1) // 2, n // 2)
+        if any(k > len(pool) for k, pool in zip(want, by_class, strict=True)):
+            most = min(2 * len(by_class[0]), 2 * len(by_class[1]) + 1)
+            raise ValueError(f"N must be at most {most} (class-balanced draws from a "
+                             f"train pool of {len(by_class[0])} positive and {len(by_class[1])} negative images), "
+                             f"got {n}")
+        gen = generator(seed, "train-images")
+        parts = [pool[torch.randperm(len(pool), generator=gen)[:k].numpy()]
+                 for k, pool in zip(want, by_class, strict=True)]
+        idx = np.concatenate(parts)[torch.randperm(n, generator=gen).numpy()]
         sets.append(_tokens(pools.train_images[idx], pools.train_y[idx], M, snr, generator(seed, "train"), dtype))
     return _padded(sets, dtype)
 

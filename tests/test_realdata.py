@@ -117,8 +117,27 @@ def test_train_and_test_points_come_from_their_own_pools() -> None:
     assert dist_test.max() < 1e-4
     _, dist_cross = nearest(pools.train_images, Xt[0])
     assert dist_cross.min() > 1e-3  # no test point is a training image
-    with pytest.raises(ValueError, match="N must be at most the train pool's 240 images, got 241"):
-        sample_images_group([241], [1.0], [0], 4, pools, torch.float64)
+    sample_images_group([233], [1.0], [0], 4, pools, torch.float64)  # the largest balanced draw
+    with pytest.raises(ValueError, match=r"N must be at most 233 \(class-balanced draws from a train pool of 124 "
+                                         r"positive and 116 negative images\), got 234"):
+        sample_images_group([234], [1.0], [0], 4, pools, torch.float64)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 5])
+def test_image_training_sets_are_class_balanced_and_nested_in_n(seed: int) -> None:
+    """⌈N/2⌉ positives and ⌊N/2⌋ negatives at every N, so no small N holds one class only; a larger N of the
+    same seed keeps the smaller one's images (prefixes of the same per-class permutations)."""
+    pools = image_pools("digits", "", (0, 1))
+    ref = images.to_tokens(images.normalize_images(pools.train_images), 4).reshape(len(pools.train_y), -1)
+    drawn = {}
+    for n in (1, 2, 3, 6, 22):
+        X, y, _ = sample_images_group([n], [1e9], [seed], 4, pools, torch.float64)  # SNR 1e9: the clean images
+        assert int((y[0] == 1).sum()) == (n + 1) // 2 and int((y[0] == -1).sum()) == n // 2
+        dist = np.linalg.norm(X[0].reshape(n, 1, -1).numpy() - ref[None], axis=-1)
+        assert dist.min(1).max() < 1e-6
+        drawn[n] = set(dist.argmin(1).tolist())
+        assert len(drawn[n]) == n
+    assert drawn[1] <= drawn[3] <= drawn[6] <= drawn[22] and drawn[2] <= drawn[6]
 
 
 def test_image_noise_has_the_configured_sigma() -> None:
