@@ -17,6 +17,20 @@ class Profile:
     T_max: int = 60
     n_test: int = 400
     search_examples: int = 4  # points each hypothesis search draws (checks/test_search.py)
+    # the image data set of the real-data claims (checks/real.py): scikit-learn's bundled digits (offline, the
+    # default, whose verdicts checks/expected.py records) or mnist / cifar10 / tiny-imagenet from ``data_root``
+    images: str = "digits"
+    data_root: str = ""
+
+    def __post_init__(self) -> None:
+        from simulate.images import DATASETS
+
+        if self.images not in DATASETS:
+            raise ValueError(f"images must be one of {', '.join(DATASETS)}, got {self.images!r}")
+        if not isinstance(self.data_root, str):
+            raise ValueError(f"data_root must be a string, got {self.data_root!r}")
+        if self.images != "digits" and not self.data_root:
+            raise ValueError(f"data_root must name the folder holding the {self.images} files, got ''")
 
 
 PROFILES: dict[str, Profile] = {

@@ -360,6 +360,13 @@ def _cmd_bench_sim(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _images_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--images", default="digits", metavar="NAME",
+                   help="the real-data claims' images: digits (bundled, the default), mnist, cifar10 or tiny-imagenet")
+    p.add_argument("--data-root", default="", metavar="PATH",
+                   help="the folder holding the --images files (MNIST IDX, CIFAR-10 batches, Tiny-ImageNet)")
+
+
 _SCALE_HELP = "ci (= quick), default (the default), paper or thorough: the profile of checks/profiles.py"
 
 
@@ -368,6 +375,8 @@ def _report_command(args: argparse.Namespace, scale: str, out: str) -> str:
     import shlex
 
     parts = ["bovit", "report", "--scale", scale, "--store", args.store, "--out", out]
+    if args.images != "digits":
+        parts += ["--images", args.images, "--data-root", args.data_root]
     if args.claims:
         parts += ["--claims", *args.claims]
     if args.mutants:
@@ -378,13 +387,18 @@ def _report_command(args: argparse.Namespace, scale: str, out: str) -> str:
 def _cmd_report(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from checks import real
     from checks.evaluate import MissingRuns
     from reports.report import build, choose, profile_for
     from simulate.store import Store
 
-    profile = profile_for(args.scale)
-    claims = choose(args.claims, mutants=args.mutants)
-    out = args.out or ("reports" if profile.name == "default" else str(Path("reports") / profile.name))
+    profile = profile_for(args.scale, args.images, args.data_root)
+    ids = args.claims
+    if ids is None and profile.images != "digits":  # another image data set: its claims, not the synthetic ones
+        ids = [c.id for c in real.CLAIMS]
+    claims = choose(ids, mutants=args.mutants)
+    stem = profile.name if profile.images == "digits" else f"{profile.images}-{profile.name}"
+    out = args.out or ("reports" if stem == "default" else str(Path("reports") / stem))
     if args.render_only and args.store != ":memory:" and not Path(args.store).is_file():
         raise ValueError(f"store must exist with --render-only (it never trains), got {args.store!r}")
     with Store(args.store) as store:
@@ -413,7 +427,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     from reports.report import choose, evaluate, profile_for
     from simulate.store import Store
 
-    profile = profile_for(args.scale)
+    profile = profile_for(args.scale, args.images, args.data_root)
     claims = choose(args.ids)
     with Store(args.store) as store:
         outcomes, _ = evaluate(claims, profile, store, show_progress=not args.no_progress)
@@ -508,7 +522,9 @@ def _build() -> argparse.ArgumentParser:
                    help="the SQLite store (default $BOVIT_STORE or ./bovit.sqlite)")
     r.add_argument("--out", metavar="DIR", help="output folder (default reports/, or reports/<profile>/ for "
                                                 "other scales)")
-    r.add_argument("--claims", nargs="+", metavar="ID", help="only these claim IDs (default: all)")
+    r.add_argument("--claims", nargs="+", metavar="ID", help="only these claim IDs (default: all; with --images, "
+                   "the real-data claims)")
+    _images_args(r)
     r.add_argument("--mutants", action="store_true", help="add the mutation suite (the chosen claims' mutants)")
     r.add_argument("--no-progress", action="store_true", help="no progress bar")
     r.add_argument("--render-only", action="store_true",
@@ -522,6 +538,7 @@ def _build() -> argparse.ArgumentParser:
                    help="the SQLite store (default $BOVIT_STORE or ./bovit.sqlite)")
     c.add_argument("--no-progress", action="store_true", help="no progress bar")
     c.add_argument("--json", action="store_true", help="print the findings as JSON (Finding.as_dict())")
+    _images_args(c)
     c.set_defaults(run=_cmd_check)
     return parser
 

@@ -151,7 +151,7 @@ _DIGITS_B = (0.05, (20, 200), (0.4, 2.0))
 _B_POINTS = {"quick": (3, 4, (0,)), "default": (4, 5, (0, 1, 2)), "paper": (6, 7, (0, 1, 2, 3, 4))}
 
 
-def _b_setting(dataset: str) -> tuple[float, tuple[int, int], tuple[float, float]]:
+def b_setting(dataset: str) -> tuple[float, tuple[int, int], tuple[float, float]]:
     """(τ/‖µ‖, N range, SNR range) of a dataset's Appendix B.2 grid."""
     if dataset == "digits":
         return _DIGITS_B
@@ -168,7 +168,7 @@ def _appendix_b(dataset: str, kind: str, scale: str) -> GridSpec:
 
     M = 4 if dataset == "digits" else 16
     d = image_dims(dataset, M)
-    tau_rel, (n_lo, n_hi), (s_lo, s_hi) = _b_setting(dataset)
+    tau_rel, (n_lo, n_hi), (s_lo, s_hi) = b_setting(dataset)
     k_n, k_s, seeds = _B_POINTS[scale]
     Ns = tuple(sorted({round(float(v)) for v in np.geomspace(n_lo, n_hi, k_n)}))
     base: dict[str, object] = {**_SCALE_DIMS[scale], "M": M, "d": d, "dataset": dataset, "classes": (0, 1),

@@ -1,0 +1,109 @@
+"""Tests of the real-data checks (checks/real.py, checks/experiments.monotone_check) on hand-made records whose
+error counts are chosen to make each verdict: the cut-off reading of a phase transition (EB.2/EB.3/EB.4), the
+multi-norm against ℓ₂ comparison (EB.3.lower) and monotonicity along N and SNR. Each check must be able to
+refute, to confirm and to stay undecided."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from checks.experiments import monotone_check
+from checks.profiles import PROFILES
+from checks.real import lower_than_l2_check, transition_check
+from simulate.config import RunConfig
+from simulate.store import RunRecord
+
+NS = (10, 40, 160)
+SNRS = (0.4, 1.0, 2.0)
+PROFILE = PROFILES["ci"]
+
+
+def records(errors: Callable[[int, float], tuple[int, int]], n: int = 1000, seeds: tuple[int, ...] = (0, 1),
+            norm: str = "2") -> list[tuple[RunConfig, RunRecord]]:
+    """One run per (N, SNR, seed) with ``errors(N, snr)`` = (clean, robust) error counts out of n."""
+    out = []
+    for N in NS:
+        for s in SNRS:
+            for seed in seeds:
+                c = RunConfig(N=N, snr=s, seed=seed, dataset="digits", d=16, M=4, dh=8, dv=8, norm=norm)  # type: ignore[arg-type]
+                clean, robust = errors(N, s)
+                res = {"n_test": n, "clean_errors": clean, "robust_errors_attack": robust,
+                       "robust_errors_certified": robust, "at_tau_rel": {}}
+                out.append((c, RunRecord(c.key("t"), c.as_dict(), res, [], 0.0, "t", 0.0)))
+    return out
+
+
+def falling(N: int, s: float) -> tuple[int, int]:
+    """Error falling in N and SNR, from near chance (accuracy 0.5) to near perfect."""
+    level = NS.index(N) + SNRS.index(s)  # 0 … 4
+    clean = (500, 350, 150, 40, 10)[level]
+    return clean, min(1000, clean + 60)
+
+
+def transition(cutoff: float = 0.75) -> Callable[..., object]:
+    return transition_check("T", cutoff, "t", "test")
+
+
+def test_transition_confirms_an_up_set_with_both_sides() -> None:
+    f = transition()(records(falling), PROFILE)
+    assert f.verdict == "confirmed", f.reason
+    assert {p.name for p in f.plots} == {"digits_t_clean_heatmap", "digits_t_clean_cutoff",
+                                         "digits_t_robust_heatmap", "digits_t_robust_cutoff"}
+    cut = next(p for p in f.plots if p.name == "digits_t_robust_cutoff")
+    assert cut.grid[0][0] == 0.0 and cut.grid[-1][-1] == 1.0  # (N, SNR) smallest below, largest above
+
+
+def test_transition_refutes_an_inversion_and_a_grid_on_one_side() -> None:
+    def inverted(N: int, s: float) -> tuple[int, int]:
+        clean, robust = falling(N, s)
+        return (10, 70) if (N, s) == (10, 0.4) else (clean, robust)  # best accuracy at the smallest N and SNR
+
+    f = transition()(records(inverted), PROFILE)
+    assert f.verdict == "refuted" and "surely above 0.75 at N=10, SNR=0.4" in f.reason
+    f = transition()(records(lambda N, s: (100, 600)), PROFILE)
+    assert f.verdict == "refuted" and "robust: every cell is surely below" in f.reason
+
+
+def test_transition_is_undecided_when_cells_sit_at_the_cut_off() -> None:
+    f = transition()(records(lambda N, s: (50, 50), n=200, seeds=(0,)), PROFILE)  # accuracy 0.75 exactly
+    assert f.verdict == "inconclusive"
+
+
+def test_transition_uses_the_data_sets_cut_off_by_default() -> None:
+    # accuracy 0.85 everywhere at the largest cells: above digits' 0.75, so both sides exist there
+    f = transition_check("T", None, "t", "test")(records(falling), PROFILE)
+    assert "0.75" in f.key
+
+
+def test_monotone_along_both_axes() -> None:
+    both = monotone_check("M", ("snr", "N"))
+    assert both(records(falling), PROFILE).verdict == "confirmed"
+    rising = monotone_check("M", ("snr", "N"), falling=False)
+    assert rising(records(falling), PROFILE).verdict == "refuted"
+
+    def bump(N: int, s: float) -> tuple[int, int]:  # error rises with N at SNR 1, falls along SNR everywhere
+        clean, robust = falling(N, s)
+        return (clean + 300, robust + 300) if (N, s) == (160, 1.0) else (clean, robust)
+
+
+    assert monotone_check("M", ("snr",))(records(bump), PROFILE).verdict == "refuted"  # SNR 1 → 2 at N = 160
+    f = both(records(bump), PROFILE)
+    assert f.verdict == "refuted"
+    assert ("SNR=1 clean: N 160 above 40", "yes") in {(row[0], row[3]) for row in f.evidence}  # found along N too
+    with pytest.raises(ValueError, match="axes must be among"):
+        monotone_check("M", ("tau",))
+
+
+def test_multinorm_lower_than_l2() -> None:
+    l2 = records(falling)
+    worse = records(lambda N, s: (falling(N, s)[0], 900), norm="multi")
+    better = records(lambda N, s: (falling(N, s)[0], max(0, falling(N, s)[1] - 200)), norm="multi")
+    same = records(falling, norm="multi")
+    check = lower_than_l2_check("L")
+    assert check(l2 + worse, PROFILE).verdict == "confirmed"
+    f = check(l2 + better, PROFILE)
+    assert f.verdict == "refuted" and "multi-norm below ℓ₂" in f.reason
+    assert check(l2 + same, PROFILE).verdict == "inconclusive"
+    assert check(l2, PROFILE).verdict == "inconclusive"  # no multi-norm runs: nothing to compare
