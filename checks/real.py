@@ -72,7 +72,7 @@ def _data(profile: Profile) -> dict[str, object]:
             "d": image_dims(profile.images, M, profile.data_root or None)}
 
 
-def digits_configs(profile: Profile) -> list[RunConfig]:
+def fig1c_configs(profile: Profile) -> list[RunConfig]:
     """Figure 1c on the profile's images (digits unless chosen): every (N, SNR) of its grid and every seed."""
     Ns, snrs, dh = GRIDS.get(profile.name, GRIDS["default"])
     return [RunConfig(N=N, snr=snr, seed=seed, dh=dh, dv=dh, tau_rel=0.05, T_max=profile.T_max,
@@ -314,18 +314,18 @@ CLAIMS = (
           "As E6.claim.boundary, on scikit-learn's 8×8 digits (0 vs 1) through Section 6's transform: SNR*(N) "
           "per seed where accuracy crosses the midpoint of its range, log SNR* regressed on log N, the slope's "
           "interval against −1/2. " + SUFFICIENT_ONLY,
-          digits_configs, _on_digits(boundary_check("E6.real.boundary", -0.5))),
+          fig1c_configs, _on_digits(boundary_check("E6.real.boundary", -0.5))),
     Claim("E6.real.robust-ge-clean", "experiments",
           "On real images, robust test error is at least clean test error.",
           "Definitions (S3.loss); Section 6 (real data)",
           "As S.robust-ge-clean, on the digits grid: per run, the attack's robust error count against the clean "
           "count (one violation refutes; it checks the attack and counting code).",
-          digits_configs, robust_ge_clean_check("E6.real.robust-ge-clean")),
+          fig1c_configs, robust_ge_clean_check("E6.real.robust-ge-clean")),
     Claim("E6.real.monotone-snr", "experiments",
           "On real images, clean and robust test error are non-increasing in SNR at fixed N.",
           "Section 6.2 (Figure 1c–d's reading)",
           "As S.monotone-snr, on the digits grid (Fisher tests on pooled counts, Holm, every seed agreeing).",
-          digits_configs, monotone_snr_check("E6.real.monotone-snr")),
+          fig1c_configs, monotone_snr_check("E6.real.monotone-snr")),
     Claim("E6.real.vit.boundary", "experiments",
           "With Section 6's simplified ViT on real images (Figures 1c–d), a clear boundary of the form "
           "N·SNR² = Ω(1) separates high from low accuracy.",
@@ -397,7 +397,7 @@ MUTANTS = (
           "Mutant (a wrong boundary slope): on digits the boundary is N·SNR = const (slope −1).",
           "E6.real.boundary with slope −1",
           "As E6.real.boundary, against a predicted slope of −1.",
-          digits_configs,
+          fig1c_configs,
           _on_digits(boundary_check("E6.real.boundary.mutant.slope-1", -1.0)),
           mutant_of="E6.real.boundary"),
     Claim("EB.2.monotone.mutant.rising", "experiments",

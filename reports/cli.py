@@ -500,7 +500,9 @@ def _build() -> argparse.ArgumentParser:
     bs.set_defaults(run=_cmd_bench_sim)
 
     w = sub.add_parser("sweep", help="train Algorithm 1 over a grid (a preset or custom axes) into the store")
-    w.add_argument("--preset", metavar="NAME", help="fig1, fig2, fig2n, fig3, digits-fig1c or mnist-fig1c")
+    w.add_argument("--preset", metavar="NAME",
+                   help="fig1, fig2, fig2n, fig3, or <images>-fig1c|apgd|multinorm|vit|vit-b4 for images digits, "
+                        "mnist, cifar10, tiny-imagenet (fig1c: digits and mnist)")
     w.add_argument("--scale", default="default", metavar="SCALE", help="quick, default (the default) or paper")
     w.add_argument("--set", action="append", metavar="FIELD=VALUE",
                    help="override a fixed field (e.g. engine=subspace, noise=projected, attack=apgd, attack_steps=50)")
