@@ -258,7 +258,8 @@ def _provenance(records: list[RunRecord], profile: Profile, command: str) -> lis
         ("device", runs("device")),
         ("simulation code version", _listed({r.code for r in records})),
         ("profile", f"{profile.name}: {dims}, N={profile.N}, SNR ∈ {{{', '.join(f'{s:g}' for s in profile.snrs)}}}, "
-                    f"T_max={profile.T_max}, n_test={profile.n_test}"),
+                    f"T_max={profile.T_max}, n_test={profile.n_test}; real-data claims on {profile.images}"
+                    + (f" from {profile.data_root}" if profile.data_root else " (scikit-learn's bundled 8×8 digits)")),
         ("seeds", f"profile {', '.join(str(s) for s in profile.seeds)}; in the runs "
                   f"{', '.join(str(s) for s in seeds) if seeds else 'none'}"),
         ("runs", str(len(records))),
@@ -336,11 +337,14 @@ def _section(o: Outcome, profile: Profile, store_path: str) -> list[str]:
 
 
 def reproduce(o: Outcome, profile: Profile, store_path: str) -> list[str]:
-    """The commands that reproduce an outcome's numbers: the suite's test, and `bovit check`."""
+    """The commands that reproduce an outcome's numbers: the suite's test, and `bovit check` (only the latter on
+    images other than the bundled digits, whose verdicts the suite records)."""
     c = o.claim
+    check = f"bovit check {c.id} --scale {profile.name} --store {store_path}"
+    if profile.images != "digits":
+        return [f"{check} --images {profile.images} --data-root {profile.data_root}"]
     return [f"BOVIT_PROFILE={profile.name} BOVIT_STORE={store_path} python -m pytest checks -k '{c.id}'"
-            + (" --mutants" if o.is_mutant else ""),
-            f"bovit check {c.id} --scale {profile.name} --store {store_path}"]
+            + (" --mutants" if o.is_mutant else ""), check]
 
 
 def verdicts_json(outcomes: Sequence[Outcome], profile: Profile, store_path: str) -> str:
