@@ -392,6 +392,15 @@ CLAIMS = (
           b4_configs, monotone_check("EB.4.monotone", ("snr", "N"))),
 )
 
+# Each claim's model and grid, for the report's overview of the real-image claims
+SETTING: dict[str, str] = {
+    **dict.fromkeys(("E6.real.boundary", "E6.real.robust-ge-clean", "E6.real.monotone-snr"), "eq. (1), Figure 1c"),
+    **dict.fromkeys(("E6.real.vit.boundary", "E6.real.vit.monotone"), "simplified ViT, Figure 1c"),
+    **dict.fromkeys(("EB.2.transition", "EB.2.monotone"), "eq. (1), APGD (B.2)"),
+    **dict.fromkeys(("EB.3.lower", "EB.3.transition", "EB.3.monotone"), "eq. (1), multi-norm vs ℓ₂ (B.3)"),
+    **dict.fromkeys(("EB.4.transition", "EB.4.monotone"), "last-layer QKV, Figure 1c (B.4)"),
+}
+
 MUTANTS = (
     Claim("E6.real.boundary.mutant.slope-1", "experiments",
           "Mutant (a wrong boundary slope): on digits the boundary is N·SNR = const (slope −1).",

@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 import pytest
 
+from checks import real
 from checks.experiments import monotone_check
 from checks.profiles import PROFILES
 from checks.real import lower_than_l2_check, transition_check
@@ -107,3 +108,7 @@ def test_multinorm_lower_than_l2() -> None:
     assert f.verdict == "refuted" and "multi-norm below ℓ₂" in f.reason
     assert check(l2 + same, PROFILE).verdict == "inconclusive"
     assert check(l2, PROFILE).verdict == "inconclusive"  # no multi-norm runs: nothing to compare
+
+
+def test_every_real_claim_names_its_model_and_grid_for_the_report() -> None:
+    assert set(real.SETTING) == {c.id for c in real.CLAIMS}

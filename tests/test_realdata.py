@@ -300,6 +300,8 @@ def test_report_runs_the_real_claims_on_mnist_files(tmp_path: Path) -> None:
     assert code == 0, stderr
     text = (out / "REPORT.md").read_text(encoding="utf-8")
     assert "not recorded (mnist)" in text and "--images mnist --data-root" in text
+    overview = text[text.index("## Real images (Section 6, Appendix B.2–B.4)"):text.index("## E6.real.")]
+    assert f"`mnist` from `{root}`" in overview and "[E6.real.monotone-snr]" in overview
     runs = json.loads((out / "verdicts.json").read_text(encoding="utf-8"))
     assert {r["claim"] for r in runs} == {"E6.real.robust-ge-clean", "E6.real.monotone-snr"}
     assert all(r["matches_recorded"] for r in runs)
