@@ -195,6 +195,8 @@ def transition_check(claim: str, cutoff: float | None, name: str, title: str) ->
     equal N and SNR. Refuted by such an inversion or by a metric with every cell surely on one side (no
     transition inside the grid); confirmed when both metrics show both sides and no inversion. ``cutoff`` None is
     the data set's (CUTOFFS); figures are named ``<images>_<name>_…`` and titled ``<images> 0 vs 1, <title>``."""
+    if cutoff is not None and not (isinstance(cutoff, int | float) and 0 < cutoff < 1):
+        raise ValueError(f"cutoff must be an accuracy in (0, 1) or None, got {cutoff!r}")
 
     def check(records: Records, profile: Profile) -> Finding:
         return _transition(claim, CUTOFFS[profile.images] if cutoff is None else cutoff,

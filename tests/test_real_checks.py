@@ -5,6 +5,7 @@ refute, to confirm and to stay undecided."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
 import pytest
@@ -72,10 +73,18 @@ def test_transition_is_undecided_when_cells_sit_at_the_cut_off() -> None:
     assert f.verdict == "inconclusive"
 
 
+@pytest.mark.parametrize("cutoff", [0.0, 1.0, -0.5, "0.9"])
+def test_transition_refuses_a_cut_off_that_is_not_an_accuracy(cutoff: object) -> None:
+    with pytest.raises(ValueError, match="cutoff must be an accuracy in"):
+        transition_check("T", cutoff, "t", "test")  # type: ignore[arg-type]
+
+
 def test_transition_uses_the_data_sets_cut_off_by_default() -> None:
-    # accuracy 0.85 everywhere at the largest cells: above digits' 0.75, so both sides exist there
-    f = transition_check("T", None, "t", "test")(records(falling), PROFILE)
-    assert "0.75" in f.key
+    check = transition_check("T", None, "t", "test")
+    assert "surely ≥ 0.75" in check(records(falling), PROFILE).key  # digits: bovit's 0.75
+    mnist = dataclasses.replace(PROFILE, images="mnist", data_root="/mnist")
+    f = check(records(falling), mnist)
+    assert "surely ≥ 0.93" in f.key and {p.name for p in f.plots} >= {"mnist_t_robust_cutoff"}
 
 
 def test_monotone_along_both_axes() -> None:
