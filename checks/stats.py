@@ -16,7 +16,6 @@ Only numpy and scipy are used. Every public function validates its input through
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -183,31 +182,20 @@ def _between(b: float, kl: int, ku: int, n: int, lo_iv: tuple[float, float], up_
             f"the upper limit {_fmt(up_iv[1])} ({ku}/{n}) at {pct}")
 
 
-def _scoped(check: BoundCheck, in_scope: bool) -> BoundCheck:
-    """Out of the theorem's hypotheses, the verdict is out-of-scope; the reason keeps what the data said."""
-    if in_scope:
-        return check
-    reason = f"point outside the theorem's hypotheses; the data alone would say {check.verdict}: {check.reason}"
-    return dataclasses.replace(check, verdict="out-of-scope", reason=reason)
-
-
 def bound_verdict(
     k_lower: int,
     k_upper: int,
     n: int,
     bound: float,
     level: float = 0.95,
-    *,
-    in_scope: bool = True,
 ) -> BoundCheck:
     """Verdict on an upper bound ``err ≤ B`` from a bracketed error count k_lower ≤ k_upper of n.
 
     With [lo⁻, hi⁻] the two-sided CP interval (at ``level``) of k_lower/n and [lo⁺, hi⁺] that of
     k_upper/n: *refuted* when lo⁻ > B (even the lower estimate is surely above B), *confirmed*
     when hi⁺ ≤ B (even the upper estimate is surely at most B), *inconclusive* otherwise. The two
-    cannot both hold since lo⁻ ≤ lo⁺ < hi⁺. For clean error pass k_lower = k_upper. With
-    ``in_scope=False`` (the point violates the theorem's hypotheses) the verdict is
-    ``"out-of-scope"`` and the reason says what the data alone would have said.
+    cannot both hold since lo⁻ ≤ lo⁺ < hi⁺. For clean error pass k_lower = k_upper. Whether the
+    point meets the theorem's hypotheses is the claim's business (:func:`checks.claim.scoped`).
     """
     kl, ku, n_, b, lev = _bracket(k_lower, k_upper, n, bound, level)
     lo_iv = clopper_pearson(kl, n_, lev)
@@ -224,7 +212,7 @@ def bound_verdict(
         reason = f"upper {pct} limit {_fmt(up_iv[1])} of the upper estimate ({ku}/{n_}) is <= the bound {_fmt(b)}"
     else:
         verdict, reason = "inconclusive", _between(b, kl, ku, n_, lo_iv, up_iv, pct)
-    return _scoped(BoundCheck(verdict, "upper", b, n_, kl, ku, lev, lo_iv, up_iv, reason), in_scope)
+    return BoundCheck(verdict, "upper", b, n_, kl, ku, lev, lo_iv, up_iv, reason)
 
 
 def lower_bound_verdict(
@@ -233,15 +221,12 @@ def lower_bound_verdict(
     n: int,
     bound: float,
     level: float = 0.95,
-    *,
-    in_scope: bool = True,
 ) -> BoundCheck:
     """Verdict on a lower bound ``err ≥ L`` (e.g. Theorem 4.3: robust error ≥ 1/4 or 1/2).
 
     With the intervals as in :func:`bound_verdict`: *refuted* when hi⁺ < L (even the upper
     estimate, e.g. a certificate, is surely below L), *confirmed* when lo⁻ ≥ L (even the lower
-    estimate, e.g. an attack, is surely at least L), *inconclusive* otherwise; ``in_scope=False``
-    gives ``"out-of-scope"``.
+    estimate, e.g. an attack, is surely at least L), *inconclusive* otherwise.
     """
     kl, ku, n_, b, lev = _bracket(k_lower, k_upper, n, bound, level)
     lo_iv = clopper_pearson(kl, n_, lev)
@@ -256,7 +241,7 @@ def lower_bound_verdict(
         reason = f"lower {pct} limit {_fmt(lo_iv[0])} of the lower estimate ({kl}/{n_}) is >= the bound {_fmt(b)}"
     else:
         verdict, reason = "inconclusive", _between(b, kl, ku, n_, lo_iv, up_iv, pct)
-    return _scoped(BoundCheck(verdict, "lower", b, n_, kl, ku, lev, lo_iv, up_iv, reason), in_scope)
+    return BoundCheck(verdict, "lower", b, n_, kl, ku, lev, lo_iv, up_iv, reason)
 
 
 # -- multiplicity -------------------------------------------------------------------------------------
