@@ -271,8 +271,9 @@ class RunConfig:
             if isinstance(spec, AttackSpec) and (spec.kind not in kinds or spec.random_start or spec.restarts != 1):
                 raise ValueError(f"{name} must be Section 6's PGD ({' or '.join(kinds)}, zero start, one restart) "
                                  f"for model={self.model!r}, got {spec.describe()}")
-        fixed = {"stop_on": "robust", "engine": "auto", "ratio_every": 0, "noise": "isotropic", "signal": "basis",
-                 "w_O_norm": 1.0, "w_O_dir": "ones", "sigma_h": None, "sigma_V": None}
+        # (noise and signal are refused for every image run by _check_dataset, sigma_h/sigma_V with any init
+        # but "theory" by __post_init__)
+        fixed = {"stop_on": "robust", "engine": "auto", "ratio_every": 0, "w_O_norm": 1.0, "w_O_dir": "ones"}
         for name, default in fixed.items():
             if getattr(self, name) != default:
                 raise ValueError(f"{name} applies to model='eq1' only, got {name}={getattr(self, name)!r} "

@@ -104,17 +104,20 @@ def trajectory_row(
         alpha = attention(w, X)  # (G, H, B, M, M)
         alpha_adv = attention(w, X_adv)
         ent = (_entropy(alpha) * mask).sum(1) / n_real
-        signal_mass = (alpha[..., 0].mean(dim=(1, 3)) * mask).sum(1) / n_real
         m_mask = mask[:, None, :, None, None] > 0
         dev_clean = torch.where(m_mask, (alpha - 1.0 / M).abs(), 0.0).amax(dim=(1, 2, 3, 4))
         dev_adv = torch.where(m_mask, (alpha_adv - 1.0 / M).abs(), 0.0).amax(dim=(1, 2, 3, 4))
         u = w.u()  # (G, H, d)
         u_sum = u.sum(1)
+        # on images no token is "the signal" and none is pure noise, so the signal attention, the noise
+        # coefficient and V± (which read token 0 as µ) are computed for synthetic runs only
         has_signals = signals_plus is not None and signals_minus is not None
         if has_signals:
             v_plus = (u_sum * signals_plus).sum(-1)
             v_minus = (u_sum * signals_minus).sum(-1)
-        noise_coef = torch.where(mask[:, :, None] > 0, (X[:, :, 1:, :] @ u_sum[:, None, :, None])[..., 0].abs(), 0.0)
+            signal_mass = (alpha[..., 0].mean(dim=(1, 3)) * mask).sum(1) / n_real
+            noise_coef = torch.where(mask[:, :, None] > 0,
+                                     (X[:, :, 1:, :] @ u_sum[:, None, :, None])[..., 0].abs(), 0.0)
         rows = []
         for g in range(G):
             row = {
@@ -123,18 +126,15 @@ def trajectory_row(
                 "clean_loss": float(clean_loss[g]),
                 "entropy": float(ent[g]),
                 "entropy_rel": float(ent[g]) / math.log(M),
-                "signal_attention": float(signal_mass[g]),
                 "uniform_dev_clean": float(dev_clean[g]),
                 "uniform_dev_adv": float(dev_adv[g]),
                 "W_V_fro": float(w.W_V[g].norm()),
                 "u_norm": float(u_sum[g].norm()),
-                "noise_coef_max": float(noise_coef[g].amax()),
             }
             if has_signals:
+                row["signal_attention"] = float(signal_mass[g])
+                row["noise_coef_max"] = float(noise_coef[g].amax())
                 row["V_plus"], row["V_minus"] = float(v_plus[g]), float(v_minus[g])
-            else:
-                # on images no token is "the signal" and none is pure noise: these read token 0 as µ
-                del row["signal_attention"], row["noise_coef_max"]
             rows.append(row)
         return rows
 

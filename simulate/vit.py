@@ -678,9 +678,6 @@ class ConfigRun:
     wall_s: float
 
 
-_DTYPES = {"float32": torch.float32, "float64": torch.float64}
-
-
 def train_config(cfg: RunConfig, device: str = "cpu", tick: Callable[[int], None] | None = None) -> ConfigRun:
     """One run of a ViT model (``cfg.model`` "simplevit": every parameter trained, Section 6; "vit-last-qkv": only
     the last attention layer's Q/K/V, Appendix B.4) on the image data of ``cfg``, as :mod:`simulate.train` does
@@ -693,6 +690,7 @@ def train_config(cfg: RunConfig, device: str = "cpu", tick: Callable[[int], None
     iterations done (the remaining budget at once when training stops), like :func:`simulate.train.algorithm1`.
     """
     from simulate.config import RunConfig
+    from simulate.train import DTYPES
 
     if not isinstance(cfg, RunConfig):
         raise ValueError(f"cfg must be a RunConfig, got {type(cfg).__name__}")
@@ -702,7 +700,7 @@ def train_config(cfg: RunConfig, device: str = "cpu", tick: Callable[[int], None
     if dev.type == "cuda" and not torch.cuda.is_available():
         raise ValueError(f"device must be available, got {device!r} (torch sees no CUDA device)")
     start = time.perf_counter()
-    dtype = _DTYPES[cfg.dtype]
+    dtype = DTYPES[cfg.dtype]
     snr = float(cfg.snr or 0.0)
     pools = image_pools(cfg.dataset, cfg.data_root, cfg.classes)
     X, y, _ = sample_images_group([cfg.N], [snr], [cfg.seed], cfg.M, pools, dtype)
