@@ -30,6 +30,8 @@ from checks.experiments import (
     SUFFICIENT_ONLY,
     Cell,
     Metric,
+    _by,
+    _frac,
     boundary_check,
     cell,
     compare,
@@ -155,12 +157,10 @@ def multinorm_and_l2_configs(profile: Profile) -> list[RunConfig]:
 
 
 def _grid_cells(records: Records, metric: Metric) -> tuple[list[int], list[float], dict[tuple[int, float], Cell]]:
-    Ns = sorted({c.N for c, _ in records})
-    snrs = sorted({c.snr for c, _ in records})
-    runs: dict[tuple[int, float], list] = {}
-    for c, rec in records:
-        runs.setdefault((c.N, c.snr), []).append(rec)
-    return Ns, snrs, {k: cell(v, metric) for k, v in runs.items()}
+    """The grid's N and SNR values and each (N, SNR) cell's counts, pooled over seeds."""
+    runs = _by(records, lambda c: (c.N, c.snr))
+    return (sorted({c.N for c, _ in records}), sorted({c.snr for c, _ in records}),
+            {k: cell(v, metric) for k, v in runs.items()})  # type: ignore[misc]
 
 
 def _side(c: Cell, cutoff: float, level: float) -> int:
@@ -208,13 +208,13 @@ def transition_check(claim: str, cutoff: float | None, name: str, title: str) ->
 def _transition(claim: str, cutoff: float, name: str, title: str, records: Records) -> Finding:
     per = {m: _grid_cells(records, m) for m in ("clean", "robust")}
     level = bonferroni_level(0.95, sum(len(cells) for _, _, cells in per.values()))
-    rows: list[tuple[str, ...]] = [("accuracy", "N", "SNR", "errors [lower, upper]/n", "side of the cut-off")]
+    rows: list[tuple[str, ...]] = [("accuracy", "N", "SNR", "errors (lower–upper)/n", "side of the cut-off")]
     words = {1: "surely above", -1: "surely below", 0: "undecided"}
     problems, partial, counts = [], [], []
     plots: list[Plot] = []
     for m, (Ns, snrs, cells) in per.items():
         sides = {k: _side(c, cutoff, level) for k, c in cells.items()}
-        rows += [(m, str(N), f"{s:g}", f"[{c.k_lo}, {c.k_hi}]/{c.n}", words[sides[(N, s)]])
+        rows += [(m, str(N), f"{s:g}", _frac(c), words[sides[(N, s)]])
                  for (N, s), c in sorted(cells.items())]
         above = [k for k, v in sides.items() if v == 1]
         below = [k for k, v in sides.items() if v == -1]
@@ -243,15 +243,6 @@ def _transition(claim: str, cutoff: float, name: str, title: str, records: Recor
                    "; ".join(counts), evidence=tuple(rows), plots=tuple(plots))
 
 
-def _pooled(cells: list[Cell]) -> Cell:
-    return Cell(sum(c.k_lo for c in cells), sum(c.k_hi for c in cells), sum(c.n for c in cells),
-                tuple(r for c in cells for r in c.rates_lo), tuple(r for c in cells for r in c.rates_hi))
-
-
-def _bracket(c: Cell) -> str:
-    return f"[{c.k_lo}, {c.k_hi}]/{c.n}"
-
-
 def lower_than_l2_check(claim: str) -> Callable[[Records, Profile], Finding]:
     """EB.3's "robust accuracy decreases under multi-norm attacks": at each grid cell, robust error of the
     multi-norm runs against the ℓ₂ runs at the same (N, SNR, seeds). "Multi-norm surely higher" compares the ℓ₂
@@ -261,21 +252,25 @@ def lower_than_l2_check(claim: str) -> Callable[[Records, Profile], Finding]:
     surely higher."""
 
     def check(records: Records, profile: Profile) -> Finding:
-        _, _, cm = _grid_cells([(c, r) for c, r in records if c.norm == "multi"], "robust")
-        _, _, c2 = _grid_cells([(c, r) for c, r in records if c.norm == "2"], "robust")
+        multi = [(c, r) for c, r in records if c.norm == "multi"]
+        l2 = [(c, r) for c, r in records if c.norm == "2"]
+        _, _, cm = _grid_cells(multi, "robust")
+        _, _, c2 = _grid_cells(l2, "robust")
         shared = sorted(set(cm) & set(c2))
         if not shared:
             return Finding(claim, "inconclusive", "no grid cell has both multi-norm and ℓ₂ runs", "no shared cells")
         higher = [compare(f"N={N}, SNR={s:g}: multi-norm above ℓ₂", c2[(N, s)], cm[(N, s)]) for N, s in shared]
         lower = [compare(f"N={N}, SNR={s:g}: multi-norm below ℓ₂", cm[(N, s)], c2[(N, s)]) for N, s in shared]
-        overall = compare("pooled grid: multi-norm above ℓ₂", _pooled([c2[k] for k in shared]),
-                          _pooled([cm[k] for k in shared]))
+        def pooled(side: Records) -> Cell:
+            return cell([r for c, r in side if (c.N, c.snr) in shared], "robust")
+
+        overall = compare("pooled grid: multi-norm above ℓ₂", pooled(l2), pooled(multi))
         family = decide([*higher, *lower, overall])
         higher, lower, overall = family[:len(shared)], family[len(shared):2 * len(shared)], family[-1]
         rows: list[tuple[str, ...]] = [("comparison", "ℓ₂ vs multi-norm robust errors", "p", "sure")]
         for r in family:
-            l2, multi = (r.a, r.b) if "above" in r.label else (r.b, r.a)
-            rows.append((r.label, f"{_bracket(l2)} vs {_bracket(multi)}", f"{r.p:.2g}", "yes" if r.sure else "no"))
+            of_l2, of_multi = (r.a, r.b) if "above" in r.label else (r.b, r.a)
+            rows.append((r.label, f"{_frac(of_l2)} vs {_frac(of_multi)}", f"{r.p:.2g}", "yes" if r.sure else "no"))
         sure_lower = [r for r in lower if r.sure]
         key = (f"multi-norm robust error surely higher at {sum(r.sure for r in higher)}/{len(shared)} cells, "
                f"surely lower at {len(sure_lower)}")
