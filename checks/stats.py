@@ -31,14 +31,12 @@ __all__ = [
     "VERDICTS",
     "BoundCheck",
     "ImpliedConstant",
-    "PooledCounts",
     "SlopeFit",
     "TrendResult",
     "Verdict",
     "bonferroni_level",
     "bound_verdict",
     "clopper_pearson",
-    "combine_seeds",
     "constant_trend",
     "crossing_point",
     "fit_boundary_slope",
@@ -580,62 +578,4 @@ def crossing_point(
             lx = math.log(x[i]) + frac * (math.log(x[i + 1]) - math.log(x[i]))
             return float(min(max(math.exp(lx), x[i]), x[i + 1]))
     return None
-
-
-# -- pooling replicates ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PooledCounts:
-    """Replicate counts pooled (Σk, Σn) with the between-seed spread beside them."""
-
-    k: int
-    n: int
-    rate: float
-    interval: tuple[float, float]
-    level: float
-    rates: tuple[float, ...]
-    min_rate: float
-    max_rate: float
-    n_seeds: int
-    homogeneity_p: float
-
-
-def combine_seeds(ks: Sequence[int], ns: Sequence[int], level: float = 0.95) -> PooledCounts:
-    """Pool replicate counts: k = Σkᵢ, n = Σnᵢ with its CP interval, plus min/max of kᵢ/nᵢ.
-
-    The pooled interval treats the seeds as one binomial sample; ``homogeneity_p`` is the Pearson
-    χ² test of equal rates across seeds, Σ(kᵢ − nᵢp̂)²/(nᵢp̂(1−p̂)) on S − 1 degrees of freedom
-    (1.0 when S = 1 or p̂ ∈ {0, 1}); a small value says the seeds differ by more than sampling
-    noise, and the spread should then be reported beside the pooled rate.
-    """
-    k_items = _sequence("ks", ks)
-    n_items = _sequence("ns", ns)
-    _same_length("ks", k_items, "ns", n_items)
-    if not k_items:
-        raise ValueError("ks must contain at least one count, got []")
-    n_list = [v.positive_int(f"ns[{i}]", n) for i, n in enumerate(n_items)]
-    k_list = [_count(f"ks[{i}]", k, n_list[i]) for i, k in enumerate(k_items)]
-    lev = _level(level)
-    k_tot, n_tot = sum(k_list), sum(n_list)
-    rates = tuple(k / n for k, n in zip(k_list, n_list, strict=True))
-    p_hat = k_tot / n_tot
-    s = len(k_list)
-    if s == 1 or p_hat in (0.0, 1.0):
-        hom_p = 1.0
-    else:
-        stat = sum((k - n * p_hat) ** 2 / (n * p_hat * (1 - p_hat)) for k, n in zip(k_list, n_list, strict=True))
-        hom_p = float(sps.chi2.sf(stat, s - 1))
-    return PooledCounts(
-        k=k_tot,
-        n=n_tot,
-        rate=p_hat,
-        interval=clopper_pearson(k_tot, n_tot, lev),
-        level=lev,
-        rates=rates,
-        min_rate=min(rates),
-        max_rate=max(rates),
-        n_seeds=s,
-        homogeneity_p=hom_p,
-    )
 

@@ -26,7 +26,6 @@ from checks.stats import (
     bonferroni_level,
     bound_verdict,
     clopper_pearson,
-    combine_seeds,
     constant_trend,
     crossing_point,
     fit_boundary_slope,
@@ -392,21 +391,6 @@ def test_crossing_point_exact_on_log_linear_curves(a: float, b: float, t: float)
         assert got is None
 
 
-# -- pooling ------------------------------------------------------------------------------------------
-
-
-def test_combine_seeds() -> None:
-    pc = combine_seeds([3, 5, 10], [100, 100, 200])
-    assert (pc.k, pc.n, pc.n_seeds) == (18, 400, 3)
-    assert pc.rate == pytest.approx(18 / 400)
-    assert (pc.min_rate, pc.max_rate) == (0.03, 0.05)
-    assert pc.interval == clopper_pearson(18, 400)
-    assert combine_seeds([5, 5, 10], [100, 100, 200]).homogeneity_p == pytest.approx(1.0)
-    assert combine_seeds([0, 50], [100, 100]).homogeneity_p < 1e-10
-    assert combine_seeds([0, 0], [10, 10]).homogeneity_p == 1.0
-    assert combine_seeds([4], [9]).homogeneity_p == 1.0
-
-
 # -- bad input ----------------------------------------------------------------------------------------
 
 _PT = implied_constant(5, 100, 1.0)
@@ -449,10 +433,6 @@ BAD: list[Any] = [
     pytest.param(crossing_point, ([1, -2, 3], [1, 2, 3], 0.5), "xs[1]", "-2", id="cross-x-negative"),
     pytest.param(crossing_point, ([1, 2, 2], [1, 2, 3], 0.5), "xs", "2", id="cross-x-duplicate"),
     pytest.param(crossing_point, ([1, 2], [1, 2], "abc"), "threshold", "'abc'", id="cross-threshold"),
-    pytest.param(combine_seeds, ([1, 2], [10]), "ns", "1", id="pool-mismatched"),
-    pytest.param(combine_seeds, ([1, 12], [10, 10]), "ks[1]", "12", id="pool-k>n"),
-    pytest.param(combine_seeds, ([1, 2], [10, 0]), "ns[1]", "0", id="pool-n-zero"),
-    pytest.param(combine_seeds, ([], []), "ks", "[]", id="pool-empty"),
 ]
 
 
