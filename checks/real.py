@@ -288,7 +288,7 @@ def lower_than_l2_check(claim: str) -> Callable[[Records, Profile], Finding]:
     return check
 
 
-def _on_digits(check: Callable[[Records, Profile], Finding], model: str = "") -> Callable[[Records, Profile], Finding]:
+def _on_images(check: Callable[[Records, Profile], Finding], model: str = "") -> Callable[[Records, Profile], Finding]:
     """A synthetic claim's check run on an image grid, its figures named for the profile's images (digits unless
     chosen) and the model, if not eq. (1)."""
     what = {"": "", "vit": ", simplified ViT"}[model]
@@ -311,7 +311,7 @@ CLAIMS = (
           "As E6.claim.boundary, on scikit-learn's 8×8 digits (0 vs 1) through Section 6's transform: SNR*(N) "
           "per seed where accuracy crosses the midpoint of its range, log SNR* regressed on log N, the slope's "
           "interval against −1/2. " + SUFFICIENT_ONLY,
-          fig1c_configs, _on_digits(boundary_check("E6.real.boundary", -0.5))),
+          fig1c_configs, _on_images(boundary_check("E6.real.boundary", -0.5))),
     Claim("E6.real.robust-ge-clean", "experiments",
           "On real images, robust test error is at least clean test error.",
           "Definitions (S3.loss); Section 6 (real data)",
@@ -331,7 +331,7 @@ CLAIMS = (
           "As E6.real.boundary, for the simplified ViT (SimpleViT: hidden 128, 4 heads, PyTorch init × 1/16, every "
           "parameter trained by Algorithm 1 with Section 6's PGD) on the digits. Robust accuracy is PGD's (no "
           "certificate exists for this model). " + SUFFICIENT_ONLY,
-          vit_configs, _on_digits(boundary_check("E6.real.vit.boundary", -0.5), "vit")),
+          vit_configs, _on_images(boundary_check("E6.real.vit.boundary", -0.5), "vit")),
     Claim("E6.real.vit.monotone", "experiments",
           "With the simplified ViT on real images, clean and robust test error fall as N and as SNR grow.",
           "Section 6.2 (Figure 1c–d's reading)",
@@ -404,7 +404,7 @@ MUTANTS = (
           "E6.real.boundary with slope −1",
           "As E6.real.boundary, against a predicted slope of −1.",
           fig1c_configs,
-          _on_digits(boundary_check("E6.real.boundary.mutant.slope-1", -1.0)),
+          _on_images(boundary_check("E6.real.boundary.mutant.slope-1", -1.0)),
           mutant_of="E6.real.boundary"),
     Claim("EB.2.monotone.mutant.rising", "experiments",
           "Mutant (a reversed inequality): with APGD, clean and robust test error increase as N and SNR grow.",
