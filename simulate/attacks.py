@@ -55,7 +55,9 @@ __all__ = [
 Tensor = torch.Tensor
 Engine = Literal["direct", "subspace", "bf16"]
 
-# Appendix B.3 (EB.3): (τ₁, τ₂, τ∞)/m = (20·eps, eps, eps/30), i.e. multiples of the ℓ₂ base radius τ.
+# Appendix B.3 (EB.3): (τ₁, τ₂, τ∞)/m = (20·eps, eps, eps/30), i.e. multiples of the ℓ₂ base radius τ. The one
+# statement of these ratios in simulate (the attack and the certificate of norm="multi" read it); the order is the
+# attack's, which keeps the first of equal margins.
 MULTI_RADII: tuple[tuple[str, float], ...] = (("2", 1.0), ("inf", 1.0 / 30.0), ("1", 20.0))
 
 # The ℓ₁ step moves the L1_TOPK coordinates of largest |g| of each token, weighted by |g| and scaled to ℓ₁
@@ -359,6 +361,39 @@ def steepest_direction(g: Tensor, norm: str) -> Tensor:
 _Inner = Callable[[Tensor, Tensor, Tensor, Tensor], tuple[Tensor, Tensor]]
 
 
+# What PGD lowers, as a function of the perturbation: δ → (s(δ), ∇_δ(−s)), the score per example and the
+# gradient it ascends. eq. (1)'s attack scores by the margin y·f; simulate.vit's by minus its attack objective.
+Score = Callable[[Tensor], tuple[Tensor, Tensor]]
+
+
+def pgd_loop(score: Score, delta0: Tensor, radius: float | Tensor, step: float | Tensor, norm: str,
+             steps: int) -> tuple[Tensor, Tensor]:
+    """Section 6's PGD (E6.4): ``steps`` per-token steps of length ``step`` in the ℓ_p steepest direction of
+    ∇(−s), each followed by the per-token projection onto the ball of ``radius``, from the projection of δ₀;
+    returns per example the iterate of lowest score seen (start included) and that score.
+
+    The loop of :func:`attack`'s PGD and of :func:`simulate.vit.per_token_pgd`, for any model: δ has shape
+    (..., M, d), the score (...,); ``radius`` and ``step`` broadcast against δ's token and coordinate axes.
+    Its callers validate; it takes their values as they are.
+    """
+    proj = _PROJECT[norm]
+    delta = proj(delta0, radius)
+    best_delta, best_s = delta, None
+    for it in range(steps + 1):
+        s, g = score(delta)
+        if best_s is None:
+            best_s = s
+        else:
+            better = s < best_s
+            best_s = torch.where(better, s, best_s)
+            best_delta = torch.where(better[..., None, None], delta, best_delta)
+        if it == steps:
+            break  # the last gradient is not used; its forward pass scores the last iterate
+        delta = proj(delta + step * steepest_direction(g, norm), radius)
+    assert best_s is not None  # steps >= 1
+    return best_delta, best_s
+
+
 def _pgd(
     maps: _Maps,
     X: Tensor,
@@ -369,26 +404,10 @@ def _pgd(
     steps: int,
     step_rel: float,
 ) -> tuple[Tensor, Tensor]:
-    """Section 6's PGD (E6.4): ``steps`` per-token steps of step_rel·τ in the ℓ_p steepest direction, each
-    followed by the per-token projection; returns the iterate of lowest margin seen (start included)."""
+    """Section 6's PGD (E6.4) on eq. (1): :func:`pgd_loop` on the margin, steps of step_rel·τ per member."""
     G = X.shape[0]
-    rad = tau.view(G, 1, 1)
-    step = (step_rel * tau).view(G, 1, 1, 1)
-    proj = _PROJECT[norm]
-    delta = proj(delta0, rad)
-    best_delta, best_m = delta, None
-    for it in range(steps + 1):
-        m, g = maps.margin_grad(X, y, delta)
-        if best_m is None:
-            best_m = m
-        else:
-            better = m < best_m
-            best_m = torch.where(better, m, best_m)
-            best_delta = torch.where(better[..., None, None], delta, best_delta)
-        if it == steps:
-            break  # the last gradient is not used; its forward pass scores the last iterate
-        delta = proj(delta + step * steepest_direction(g, norm), rad)
-    assert best_m is not None  # steps >= 1 by AttackSpec
+    best_delta, best_m = pgd_loop(lambda delta: maps.margin_grad(X, y, delta), delta0, tau.view(G, 1, 1),
+                                  (step_rel * tau).view(G, 1, 1, 1), norm, steps)
     if maps.step_basis is not maps.basis:
         best_m = maps.margin(X + best_delta, y)  # the score that leaves the attack is in X's dtype
     return best_delta, best_m

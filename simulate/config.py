@@ -16,11 +16,14 @@ import math
 from dataclasses import dataclass, field
 from typing import Literal
 
+import torch
+
 from bounds.validate import as_int, choice, nonnegative, positive, positive_int
 from simulate import images
 
 __all__ = [
     "ATTACKS",
+    "DTYPES",
     "GROUP_FIELDS",
     "MEMBER_FIELDS",
     "NORMS",
@@ -42,7 +45,8 @@ INITS = ("pytorch16", "theory", "pytorch")
 MODELS = ("eq1", "simplevit", "vit-last-qkv")
 W_O_DIRS = ("ones", "random")
 STOP_ON = ("robust", "clean")
-DTYPES = ("float32", "float64")
+# The floating-point types a run computes in, by name (RunConfig.dtype): every simulated tensor's dtype comes from here.
+DTYPES: dict[str, torch.dtype] = {"float32": torch.float32, "float64": torch.float64}
 # "synthetic" is Definition 3.1's data; the others are real images (simulate/images.py, E6.real).
 DATASET_CHOICES: tuple[str, ...] = ("synthetic", *images.DATASETS)
 # Section 6 scales every image to this ℓ2 norm: for an image run ‖µ‖ is this signal norm.
@@ -207,7 +211,7 @@ class RunConfig:
         for name in ("attack", "test_attack"):
             if not isinstance(getattr(self, name), AttackSpec):
                 raise ValueError(f"{name} must be an AttackSpec, got {getattr(self, name)!r}")
-        choice("dtype", self.dtype, DTYPES)
+        choice("dtype", self.dtype, tuple(DTYPES))
         choice("engine", self.engine, ENGINES)
         if self.engine in ("subspace", "bf16") and self.norm != "2":
             raise ValueError(f"engine={self.engine!r} applies to the ℓ2 attack only, got norm={self.norm!r}")

@@ -25,7 +25,7 @@ import torch.nn.functional as F
 
 from bounds.lemmas import lemma56_bound
 from simulate import attacks, certify
-from simulate.config import RunConfig
+from simulate.config import DTYPES, RunConfig
 from simulate.data import (
     Signals,
     generator,
@@ -40,7 +40,6 @@ from simulate.model import Weights, attention, forward, init_weights
 
 __all__ = ["RunOutput", "Trained", "algorithm1", "evaluate", "train_group", "trajectory_row"]
 
-DTYPES = {"float32": torch.float32, "float64": torch.float64}
 # Lemma 5.3's attention ratio is estimated by an attack per (query, key) pair; it is costly, so the
 # trajectory estimates it on this many training examples with this many PGD steps.
 RATIO_EXAMPLES = 1
@@ -144,15 +143,12 @@ def _losses(w: Weights, X: torch.Tensor, y: torch.Tensor, mask: torch.Tensor, n:
     return (F.softplus(-y * forward(w, X)) * mask).sum(1) / n
 
 
-# Appendix B.3's multi-norm threat: the union of per-token balls of radii 20τ (ℓ1), τ (ℓ2), τ/30 (ℓ∞).
-MULTI_NORM_RADII = (("1", 20.0), ("2", 1.0), ("inf", 1.0 / 30.0))
-
-
 def _certified(w: Weights, X: torch.Tensor, y: torch.Tensor, tau: torch.Tensor, norm: str) -> torch.Tensor:
-    """A certified lower bound on the worst margin over the threat set; for "multi" the min over its balls."""
+    """A certified lower bound on the worst margin over the threat set; for "multi" the min over its balls
+    (Appendix B.3's radii, :data:`simulate.attacks.MULTI_RADII`)."""
     if norm != "multi":
         return certify.certified_margin(w, X, y, tau, norm=norm)
-    return torch.stack([certify.certified_margin(w, X, y, tau * r, norm=p) for p, r in MULTI_NORM_RADII]).amin(0)
+    return torch.stack([certify.certified_margin(w, X, y, tau * r, norm=p) for p, r in attacks.MULTI_RADII]).amin(0)
 
 
 # Radii τ/‖µ‖ at which Theorem 4.3's midpoint attack is always evaluated (CLAIMS.md T4.3.sharp: the

@@ -8,7 +8,7 @@ C ≥ 2 logits (labels 0 … C−1, cross-entropy).
 - :class:`SimpleViT` — 2 attention layers × 4 heads, a ReLU MLP, hidden size 128, PyTorch-default init × 1/16
   (Section 6, L1259–1270). What the paper leaves open is a constructor option; see the class docstring.
 - :func:`per_token_pgd` — Section 6's PGD on per-token ℓ_p balls (20 steps of 0.2τ, per-token normalised
-  steps, per-token projection with :func:`simulate.attacks.project`), for any module.
+  steps, per-token projection), for any module: the loop of :func:`simulate.attacks.pgd_loop`.
 - :func:`train_adversarial` — Algorithm 1 for any module: full-batch GD with a fresh PGD at every iteration,
   optionally on a subset of the parameters.
 - :func:`last_attention_params`, :func:`finetune_last_attention`, :func:`load_checkpoint` — Appendix B.4:
@@ -31,18 +31,16 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
 from bounds.validate import choice, nonnegative, positive, positive_int
-from simulate.attacks import project, steepest_direction
+from simulate.attacks import pgd_loop
+from simulate.config import DTYPES, RunConfig
 from simulate.data import generator, image_held_out_chunks, image_pools, sample_images_group
-
-if TYPE_CHECKING:
-    from simulate.config import RunConfig
 
 __all__ = [
     "ConfigRun",
@@ -154,8 +152,8 @@ class SimpleViT(nn.Module):
         choice("init", init, INITS)
         if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
             raise ValueError(f"seed must be an integer >= 0, got {seed!r}")
-        if dtype not in (torch.float32, torch.float64):
-            raise ValueError(f"dtype must be torch.float32 or torch.float64, got {dtype}")
+        if dtype not in DTYPES.values():
+            raise ValueError(f"dtype must be one of {', '.join(map(str, DTYPES.values()))}, got {dtype}")
         super().__init__()
         self.M, self.d, self.hidden, self.heads, self.n_classes = M, d, hidden, heads, n_classes
         self.mlp_placement = mlp_placement
@@ -332,27 +330,21 @@ class _EvalMode:
 
 def _pgd(model: nn.Module, X: Tensor, y: Tensor, kind: str, tau: float, norm: str, steps: int,
          step_rel: float) -> Tensor:
-    """Section 6's PGD from δ = 0; returns X + δ for the iterate of highest loss seen per example."""
+    """Section 6's PGD from δ = 0 (:func:`simulate.attacks.pgd_loop`, the loop of eq. (1)'s attack); returns
+    X + δ for the iterate of highest loss seen per example."""
     if tau == 0.0:
         return X.clone()
-    step = step_rel * tau
-    delta = torch.zeros_like(X)
-    best_delta, best = delta, None
-    for it in range(steps + 1):
+    B = X.shape[0]
+
+    def score(delta: Tensor) -> tuple[Tensor, Tensor]:
+        # the loop lowers its score: minus the objective, whose gradient it ascends
         leaf = delta.detach().requires_grad_(True)
         with torch.enable_grad():
-            obj = _attack_objective(kind, _outputs(model(X + leaf), X.shape[0]), y)
+            obj = _attack_objective(kind, _outputs(model(X + leaf), B), y)
             (g,) = torch.autograd.grad(obj.sum(), leaf)
-        obj = obj.detach()
-        if best is None:
-            best = obj
-        else:
-            better = obj > best
-            best = torch.where(better, obj, best)
-            best_delta = torch.where(better[:, None, None], delta, best_delta)
-        if it == steps:
-            break  # the last gradient is not used; its forward pass scores the last iterate
-        delta = project(delta + step * steepest_direction(g, norm), tau, norm)
+        return -obj.detach(), g
+
+    best_delta, _ = pgd_loop(score, torch.zeros_like(X), tau, step_rel * tau, norm, steps)
     return (X + best_delta).detach()
 
 
@@ -689,9 +681,6 @@ def train_config(cfg: RunConfig, device: str = "cpu", tick: Callable[[int], None
     certificate for these models), at τ and at every radius of ``eval_tau_rels``. ``tick(k)`` reports k
     iterations done (the remaining budget at once when training stops), like :func:`simulate.train.algorithm1`.
     """
-    from simulate.config import RunConfig
-    from simulate.train import DTYPES
-
     if not isinstance(cfg, RunConfig):
         raise ValueError(f"cfg must be a RunConfig, got {type(cfg).__name__}")
     if cfg.model not in ("simplevit", "vit-last-qkv"):

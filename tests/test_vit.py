@@ -14,7 +14,10 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from simulate import attacks
+from simulate.config import AttackSpec
 from simulate.data import generator
+from simulate.model import forward, init_weights
 from simulate.vit import (
     Evaluation,
     SimpleViT,
@@ -162,6 +165,28 @@ def test_pgd_raises_cross_entropy_for_multiclass() -> None:
         clean = F.cross_entropy(m(X), y, reduction="none")
         adv = F.cross_entropy(m(per_token_pgd(m, X, y, 0.5, steps=5)), y, reduction="none")
     assert bool((adv >= clean).all()) and float(adv.sum()) > float(clean.sum())
+
+
+class _Eq1(nn.Module):
+    """eq. (1) with fixed weights (one member) as a module of tokens (B, M, d) → f (B,)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.w = init_weights(D, 6, 6, 2, [3], "pytorch16", [None], [None], [4.0], "ones", F64)
+
+    def forward(self, X: torch.Tensor) -> torch.Tensor:
+        return forward(self.w, X[None])[0]
+
+
+@pytest.mark.parametrize("norm", ["2", "inf", "1"])
+def test_pgd_is_the_eq1_attacks_pgd(norm: str) -> None:
+    """One PGD: on eq. (1) the ViT attack (any module) and simulate.attacks' PGD find the same points."""
+    X, y = data(6)
+    tau = 0.4
+    ours = per_token_pgd(_Eq1(), X, y, tau, norm=norm, steps=7, step_rel=0.3)
+    theirs = attacks.attack(_Eq1().w, X[None], y[None], tau, AttackSpec(steps=7, step_rel=0.3), norm)[0]
+    assert not torch.equal(ours, X)
+    torch.testing.assert_close(ours, theirs, rtol=0, atol=1e-12)
 
 
 def test_pgd_tau_zero_returns_x_and_leaves_no_grad() -> None:
