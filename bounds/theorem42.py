@@ -20,11 +20,13 @@ __all__ = [
     "CASE1",
     "CASE2",
     "CLEAN_ERROR",
+    "CLEAN_EXPONENT",
     "LOG_CLEAN_ERROR",
     "LOG_ROBUST_ERROR",
     "N_SNR2",
     "PROBABILITY",
     "ROBUST_ERROR",
+    "ROBUST_EXPONENT",
     "T_CASE1",
     "T_CASE2",
     "T_G8",
@@ -51,21 +53,22 @@ CASE2: tuple[Statement, ...] = (
               "τ ≤ c_C·‖µ‖  (τ ≤ O(‖µ‖))", S.tau, "<=", c("c_C") * S.m),
 )
 
-# Conclusion 2: clean error ≤ exp(−C·d·SNR²); note d·SNR² = ‖µ‖²/σ_p².
-CLEAN_ERROR: sp.Expr = sp.exp(-c("C_err") * S.d * SNR**2)
+# The exponents g of the two error bounds exp(−C·g): d·SNR² (note d·SNR² = ‖µ‖²/σ_p²) and d·SNR²·(1 − τ/‖µ‖)².
+CLEAN_EXPONENT: sp.Expr = S.d * SNR**2
+ROBUST_EXPONENT: sp.Expr = CLEAN_EXPONENT * (1 - S.tau / S.m) ** 2
+# Conclusion 2: clean error ≤ exp(−C·d·SNR²).
+CLEAN_ERROR: sp.Expr = sp.exp(-c("C_err") * CLEAN_EXPONENT)
 # Conclusion 3: robust error ≤ exp(−C·d·SNR²·(1 − τ/‖µ‖)²). The formula is stated for τ ≤ O(‖µ‖);
 # past τ = ‖µ‖ it would decrease again, so it is taken as vacuous (= 1) there, which keeps the
 # bound monotone in τ and equal to 1 exactly at τ = ‖µ‖.
 ROBUST_ERROR: sp.Expr = sp.Piecewise(
-    (sp.exp(-c("C_err") * S.d * SNR**2 * (1 - S.tau / S.m) ** 2), S.tau <= S.m),
+    (sp.exp(-c("C_err") * ROBUST_EXPONENT), S.tau <= S.m),
     (sp.Integer(1), True),
 )
 # The exponents themselves (natural log of the bounds), which stay readable where the bounds
 # underflow to 0 in floating point.
-LOG_CLEAN_ERROR: sp.Expr = -c("C_err") * S.d * SNR**2
-LOG_ROBUST_ERROR: sp.Expr = sp.Piecewise(
-    (-c("C_err") * S.d * SNR**2 * (1 - S.tau / S.m) ** 2, S.tau <= S.m), (sp.Integer(0), True)
-)
+LOG_CLEAN_ERROR: sp.Expr = -c("C_err") * CLEAN_EXPONENT
+LOG_ROBUST_ERROR: sp.Expr = sp.Piecewise((-c("C_err") * ROBUST_EXPONENT, S.tau <= S.m), (sp.Integer(0), True))
 # Iteration counts: T = Θ(η⁻¹ε⁻¹‖µ‖⁻²‖w_O‖⁻²) in Case 1, M times that in Case 2; Lemma G.8 has
 # (‖µ‖ + τ)² where the theorem has ‖µ‖².
 T_CASE1: sp.Expr = c("c_T") / (S.eta * S.eps * S.m**2 * S.w**2)

@@ -1,8 +1,8 @@
 """The two nouns of the claim suite: a Claim (one checkable statement of CLAIMS.md) and its Finding.
 
-A claim names the runs it reads (``configs``, per profile) and a pure ``check`` that turns those runs
-into a Finding: confirmed / refuted / inconclusive / out-of-scope, with the evidence. The same claims
-drive `pytest checks` (one test per claim, the ID in the test id) and `bovit report` (one section per
+A claim names the runs it reads (``simulate.grid`` presets, at the profile's scale) and a pure ``check``
+that turns those runs into a Finding: confirmed / refuted / inconclusive / out-of-scope, with the evidence.
+The same claims drive `pytest checks` (one test per claim, the ID in the test id) and `bovit report` (one section per
 claim), so a verdict in the report is the verdict the suite records, derived from the same store.
 
 A mutant is a deliberately false variant of a claim (a wrong exponent, constant, factor or slope) run
@@ -11,13 +11,15 @@ through the same machinery: the suite must refute it (`pytest checks --mutants`)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Literal
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
 
+from bounds.formulas import Formula
 from checks.profiles import Profile
 from checks.stats import VERDICTS, Verdict
 from simulate.config import RunConfig
+from simulate.grid import PRESETS, preset
 from simulate.store import RunRecord
 
 Records = Sequence[tuple[RunConfig, RunRecord]]
@@ -42,6 +44,15 @@ class Series:
         for name, values in (("lo", self.lo), ("hi", self.hi)):
             if values and len(values) != n:
                 raise ValueError(f"series {self.label!r}: {name} must be empty or have {n} values, got {len(values)}")
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Series:
+        """The Series back from ``as_dict()``, also after a JSON round trip (lists become tuples again)."""
+        return cls(data["label"], tuple(data["x"]), tuple(data["y"]), tuple(data["lo"]), tuple(data["hi"]),
+                   data["style"])
 
 
 @dataclass(frozen=True)
@@ -76,6 +87,18 @@ class Plot:
             if len(self.grid) != len(self.yticks) or any(len(row) != len(self.xticks) for row in self.grid):
                 raise ValueError(f"plot {self.name!r}: a heatmap grid must be len(yticks) × len(xticks)")
 
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Plot:
+        """The Plot back from ``as_dict()``, also after a JSON round trip (lists become tuples again)."""
+        return cls(data["name"], data["title"], data["kind"], data["xlabel"], data["ylabel"],
+                   tuple(Series.from_dict(s) for s in data["series"]), data["xlog"], data["ylog"],
+                   tuple(tuple(h) for h in data["hlines"]), tuple(tuple(v) for v in data["vlines"]),
+                   tuple(tuple(row) for row in data["grid"]), tuple(data["xticks"]), tuple(data["yticks"]),
+                   data["zlabel"])
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -106,10 +129,22 @@ class Finding:
         if len(widths) > 1:
             raise ValueError(f"evidence rows must all have the same length, got lengths {sorted(widths)}")
 
-    def as_dict(self) -> dict[str, object]:
-        return {"claim": self.claim, "verdict": self.verdict, "reason": self.reason, "key": self.key,
-                "data_verdict": self.data_verdict, "scope": self.scope,
-                "evidence": [list(row) for row in self.evidence]}
+    def as_dict(self, *, plots: bool = False) -> dict[str, object]:
+        """The finding as plain values; with ``plots``, its figures too (what the store keeps)."""
+        out: dict[str, object] = {"claim": self.claim, "verdict": self.verdict, "reason": self.reason,
+                                  "key": self.key, "data_verdict": self.data_verdict, "scope": self.scope,
+                                  "evidence": [list(row) for row in self.evidence]}
+        if plots:
+            out["plots"] = [p.as_dict() for p in self.plots]
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Finding:
+        """The Finding back from ``as_dict()`` (with its plots if they were included), also after a JSON
+        round trip: lists become the tuples the fields hold, every value otherwise as it was."""
+        return cls(data["claim"], data["verdict"], data["reason"], data["key"], data["data_verdict"], data["scope"],
+                   tuple(tuple(row) for row in data["evidence"]),
+                   tuple(Plot.from_dict(p) for p in data.get("plots", ())))
 
 
 def scoped(claim: str, in_scope: bool, scope: str, verdict: Verdict, reason: str, key: str = "",
@@ -120,18 +155,18 @@ def scoped(claim: str, in_scope: bool, scope: str, verdict: Verdict, reason: str
     return Finding(claim, "out-of-scope", reason, key, verdict, scope, evidence, plots)
 
 
-def no_runs(profile: Profile) -> list[RunConfig]:
-    """The runs of a claim checked without simulation (symbolic claims): none."""
-    del profile
-    return []
+# the presets of a claim checked without simulation (symbolic claims): none
+no_runs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Claim:
     """One checkable statement of CLAIMS.md: its ID, the paper's words, its source, and how bovit checks it.
 
-    ``configs(profile)`` lists the runs it reads; ``check(records, profile)`` derives the Finding from
-    them (it never trains); the Finding carries its figures as data (``Plot``).
+    ``presets`` names the ``simulate.grid`` presets whose runs it reads (``{images}`` stands for the profile's
+    image data set; ``grid_options`` are passed to each preset, e.g. a mutant's threshold); ``check(records,
+    profile)`` derives the Finding from them (it never trains); the Finding carries its figures as data
+    (``Plot``). ``formulas`` are the ``bounds.formulas`` the check evaluates (a mutant substitutes one).
     ``mutant_of`` marks a deliberately false variant of another claim, which must come out refuted.
     """
 
@@ -140,16 +175,32 @@ class Claim:
     statement: str
     source: str
     how: str
-    configs: Callable[[Profile], list[RunConfig]]
+    presets: tuple[str, ...]
     check: Callable[[Records, Profile], Finding]
     mutant_of: str | None = None
     hypotheses: str = ""
+    formulas: tuple[Formula, ...] = ()
+    grid_options: tuple[tuple[str, object], ...] = ()
 
     def __post_init__(self) -> None:
         if not self.id or " " in self.id:
             raise ValueError(f"id must be a non-empty claim ID without spaces, got {self.id!r}")
         if self.group not in GROUPS:
             raise ValueError(f"group must be one of {', '.join(GROUPS)}, got {self.group!r}")
+        unknown = [p for p in self.presets if p.replace("{images}", "digits") not in PRESETS]
+        if unknown:
+            raise ValueError(f"presets must be simulate.grid presets, got {unknown} for {self.id}")
+
+    def configs(self, profile: Profile) -> list[RunConfig]:
+        """The runs the claim reads at a profile: its presets' runs at the profile's scale, each once."""
+        out: list[RunConfig] = []
+        for name in self.presets:
+            options = dict(self.grid_options)
+            if "{images}" in name:
+                name = name.format(images=profile.images)
+                options["data_root"] = profile.data_root
+            out += preset(name, profile.name, **options).configs()
+        return list(dict.fromkeys(out))
 
     def evaluate(self, records: Records, profile: Profile) -> Finding:
         """The Finding, checked to be about this claim."""

@@ -15,17 +15,16 @@ estimate must be surely over 1/2. The mutants put the threshold elsewhere (1/√
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 
+from bounds import formulas
+from bounds.symbolic import S
 from checks.claim import Claim, Finding, Plot, Records, Series
 from checks.profiles import Profile
-from checks.stats import bonferroni_level, bound_verdict, lower_bound_verdict, upper_limit
-from checks.theorem43 import midpoint_configs
-from simulate.config import RunConfig
+from checks.stats import LEVEL, bonferroni_level, bound_verdict, lower_bound_verdict, upper_limit
+from checks.theorem43 import radius_key
+from simulate.grid import ic1_radii
 
-LEVEL = 0.95
-FACTORS = (0.5, 2.0)  # radii, as multiples of the threshold, on either side of it
 CLEAN_FIT = 0.1  # IC-1 is about models that fit: above this clean error a run is out of its scope
 
 
@@ -36,8 +35,13 @@ def coupled_survivors(records: Records, r: str) -> tuple[int, int]:
     return k, n
 
 
+# Theorem 4.3's midpoint radii: just outside ‖µ‖/√2, and the three inside it
+OUTSIDE, *INSIDE = (radius_key(r) for r in formulas.MIDPOINT_RADII)
+SHARP = INSIDE[0]
+
+
 def _pair_rows(records: Records) -> tuple[tuple[str, ...], ...]:
-    radii = ("0.7", "0.7072", "0.75", "1")
+    radii = (OUTSIDE, *INSIDE)
     counts = [coupled_survivors(records, r) for r in radii]
     return (("τ/‖µ‖", *radii), ("surviving pairs", *(f"{k} / {n}" for k, n in counts)))
 
@@ -45,7 +49,7 @@ def _pair_rows(records: Records) -> tuple[tuple[str, ...], ...]:
 def check_sharp(records: Records, profile: Profile) -> Finding:
     """Pointwise: one surviving pair at τ ≥ ‖µ‖/√2 refutes it; none among n pairs confirms it, with the
     95% upper limit on the escape rate as evidence."""
-    found = [(r, *coupled_survivors(records, r)) for r in ("0.7072", "0.75", "1")]
+    found = [(r, *coupled_survivors(records, r)) for r in INSIDE]
     rows = _pair_rows(records)
     bad = [(r, k, n) for r, k, n in found if k > 0]
     if bad:
@@ -53,7 +57,7 @@ def check_sharp(records: Records, profile: Profile) -> Finding:
         return Finding("T4.3.sharp", "refuted", f"{k} of {n} coupled pairs both survive at τ/‖µ‖ = {r}",
                        f"{k} of {n} pairs survive at {r}", evidence=rows)
     n = found[0][2]
-    return Finding("T4.3.sharp", "confirmed", f"0 of {n} coupled pairs survive at τ/‖µ‖ ∈ {{0.7072, 0.75, 1}} "
+    return Finding("T4.3.sharp", "confirmed", f"0 of {n} coupled pairs survive at τ/‖µ‖ ∈ {{{', '.join(INSIDE)}}} "
                                               f"(escape rate ≤ {upper_limit(0, n, LEVEL):.2g} at 95%)",
                    f"0 of {n} pairs survive", evidence=rows)
 
@@ -62,58 +66,49 @@ def check_sharp_threshold(records: Records, profile: Profile) -> Finding:
     """Outside the regime the argument must fail: at τ = 0.70‖µ‖ < ‖µ‖/√2 the two classes cannot reach a
     common point, and some coupled pair survives for at least one trained model. If none ever did, the
     threshold would be a loose constant rather than where the argument starts."""
-    k_in, n = coupled_survivors(records, "0.7072")
-    k_out, _ = coupled_survivors(records, "0.7")
+    k_in, n = coupled_survivors(records, SHARP)
+    k_out, _ = coupled_survivors(records, OUTSIDE)
     rows = _pair_rows(records)
-    key = f"{k_out} of {n} pairs survive at 0.70"
+    out = f"{float(OUTSIDE):.2f}"
+    key = f"{k_out} of {n} pairs survive at {out}"
     if k_in > 0:
-        return Finding("T4.3.sharp.threshold", "refuted", f"{k_in} of {n} pairs survive inside the regime (0.7072)",
+        return Finding("T4.3.sharp.threshold", "refuted", f"{k_in} of {n} pairs survive inside the regime ({SHARP})",
                        key, evidence=rows)
     if k_out == 0:
         return Finding("T4.3.sharp.threshold", "inconclusive",
-                       f"no pair survives at 0.70 either (0 of {n}); the threshold is not exhibited", key,
+                       f"no pair survives at {out} either (0 of {n}); the threshold is not exhibited", key,
                        evidence=rows)
-    return Finding("T4.3.sharp.threshold", "confirmed", f"{k_out} of {n} pairs survive at 0.70, none at 0.7072", key,
-                   evidence=rows)
+    return Finding("T4.3.sharp.threshold", "confirmed", f"{k_out} of {n} pairs survive at {out}, none at {SHARP}",
+                   key, evidence=rows)
 
 
 # ---- IC-1 ---------------------------------------------------------------------------------------------
 
 
-def ic1_threshold(M: int) -> float:
-    """IC-1's τ/‖µ‖ = 1/(√2·M)."""
-    return 1 / (math.sqrt(2) * M)
+IC1_NO_M = formulas.IC1_THRESHOLD.substitute("IC-1.mutant.no-M", "τ/‖µ‖ > 1/√2", {S.M: 1})
+IC1_M_SQUARED = formulas.IC1_THRESHOLD.substitute("IC-1.mutant.M-squared", "τ/‖µ‖ > 1/(√2·M²)", {S.M: S.M**2})
+HALF = formulas.IC1_BOUND.value()
+
+
+def threshold_of(f: formulas.Formula) -> Callable[[int], float]:
+    """A threshold formula τ/‖µ‖ as a function of M."""
+    return lambda M: f(M=M)
 
 
 def _radii(threshold: Callable[[int], float], M: int) -> tuple[float, float]:
-    return tuple(round(threshold(M) * f, 4) for f in FACTORS)  # type: ignore[return-value]
-
-
-def _ic1_Ms(profile: Profile) -> list[int]:
-    return sorted({2, 4, profile.dims["M"]})
-
-
-def threshold_configs(threshold: Callable[[int], float]) -> Callable[[Profile], list[RunConfig]]:
-    """High-SNR models for M ∈ {2, 4, the profile's M}, evaluated at half and twice ``threshold(M)``."""
-
-    def configs(profile: Profile) -> list[RunConfig]:
-        return [RunConfig(**{**profile.dims, "M": M}, N=profile.N, snr=max(profile.snrs), seed=seed,
-                          T_max=profile.T_max, n_test=profile.n_test, tau_rel=0.02,
-                          eval_tau_rels=_radii(threshold, M))
-                for M in _ic1_Ms(profile) for seed in profile.seeds]
-
-    return configs
+    return ic1_radii(threshold, M)
 
 
 Halves = tuple[str, ...]  # which sides of the threshold a check judges: "below", "above"
 
 
-def check_threshold(claim: str, threshold: Callable[[int], float],
+def check_threshold(claim: str, formula: formulas.Formula,
                     halves: Halves = ("below", "above")) -> Callable[[Records, Profile], Finding]:
     """Above: every model must be surely broken at twice the threshold (the attack's lower estimate surely
     over 1/2). Below: every model must be surely robust at half of it (the certified upper estimate surely
     under 1/2). Refuted if some model surely fails a judged half; confirmed if all surely pass; Bonferroni
     over every (run, half). Runs that do not fit the clean data (error > 10%) put the claim out of scope."""
+    threshold = threshold_of(formula)
 
     def check(records: Records, profile: Profile) -> Finding:
         level = bonferroni_level(LEVEL, len(halves) * len(records))
@@ -126,10 +121,10 @@ def check_threshold(claim: str, threshold: Callable[[int], float],
             at = res["at_tau_rel"]
             if "below" in halves:
                 below.append((c, bound_verdict(at[lo_r]["robust_errors_attack"],
-                                               at[lo_r]["robust_errors_certified"], n, 0.5, level)))
+                                               at[lo_r]["robust_errors_certified"], n, HALF, level)))
             if "above" in halves:
                 above.append((c, lower_bound_verdict(at[hi_r]["robust_errors_attack"],
-                                                     at[hi_r]["robust_errors_certified"], n, 0.5, level)))
+                                                     at[hi_r]["robust_errors_certified"], n, HALF, level)))
             rows.append((str(c.M), str(c.seed), lo_r,
                          f"{at[lo_r]['robust_errors_attack']}–{at[lo_r]['robust_errors_certified']}",
                          hi_r, f"{at[hi_r]['robust_errors_attack']}–{at[hi_r]['robust_errors_certified']}",
@@ -184,15 +179,7 @@ def _threshold_plot(claim: str, records: Records, threshold: Callable[[int], flo
     marks = tuple((round(threshold(M), 4), f"threshold, M = {M}") for M in sorted({c.M for c, _ in records}))
     return Plot(f"{claim.replace('.', '_')}_robust_vs_tau", f"{claim}: robust error at half and twice the threshold",
                 "lines", "τ/‖µ‖", "robust test error (attack; bar to certified)", tuple(series), xlog=True,
-                hlines=((0.5, "1/2"),), vlines=(*marks, (round(1 / math.sqrt(2), 4), "‖µ‖/√2")))
-
-
-def _root2(M: int) -> float:
-    return 1 / math.sqrt(2)
-
-
-def _m_squared(M: int) -> float:
-    return 1 / (math.sqrt(2) * M * M)
+                hlines=((HALF, "1/2"),), vlines=(*marks, (round(formulas.SHARP_RADIUS.value(), 4), "‖µ‖/√2")))
 
 
 CLAIMS = (
@@ -201,13 +188,13 @@ CLAIMS = (
           "CLAIMS.md §4 T4.3.sharp (derived from the proof of Theorem 4.3, Appendix I)",
           "Trained models; for every test noise ξ the coupled pair is attacked with the midpoint construction "
           "at τ/‖µ‖ = 0.7072, 0.75, 1. One pair with both members correct refutes the statement.",
-          midpoint_configs, check_sharp),
+          ("t43-midpoint",), check_sharp, formulas=(formulas.SHARP_RADIUS, formulas.T43_SHARP_BOUND)),
     Claim("T4.3.sharp.threshold", "derived",
           "Below ‖µ‖/√2 the midpoint argument no longer applies: some coupled pairs survive.",
           "CLAIMS.md §4 T4.3.sharp (the 'fails outside' half)",
           "As T4.3.sharp at τ/‖µ‖ = 0.70, just below 1/√2: at least one surviving pair is required; none at "
           "0.7072.",
-          midpoint_configs, check_sharp_threshold),
+          ("t43-midpoint",), check_sharp_threshold, formulas=(formulas.SHARP_RADIUS,)),
     Claim("IC-1", "derived",
           "With attention uniform, perturbing every token by τ along −y·u/‖u‖ outweighs the signal's ‖µ‖‖u‖/(√2·M) "
           "once τ > ‖µ‖/(√2·M): robust error is then about 1/2 or more, far below Theorem 4.2 Case 2's range "
@@ -215,7 +202,8 @@ CLAIMS = (
           "CLAIMS.md §8 IC-1 and §10 item 2",
           "High-SNR models (τ/‖µ‖ = 0.02 in training) for several M, attacked at twice ‖µ‖/(√2·M): the attack's "
           "robust error must be surely > 1/2 (Clopper–Pearson lower limit, Bonferroni over runs).",
-          threshold_configs(ic1_threshold), check_threshold("IC-1", ic1_threshold, ("above",))),
+          ("ic1",), check_threshold("IC-1", formulas.IC1_THRESHOLD, ("above",)),
+          formulas=(formulas.IC1_THRESHOLD, formulas.IC1_BOUND)),
     Claim("IC-1.jump", "derived",
           "The jump is at τ = ‖µ‖/(√2·M): below it the same models are still robust.",
           "CLAIMS.md §8 IC-1 and §10 item 2 (where the jump is)",
@@ -223,7 +211,8 @@ CLAIMS = (
           "(certified upper limit) and surely > 1/2 above (attack lower limit), Bonferroni over 2 × runs. The "
           "uniform-attention argument says nothing about models whose attention has concentrated; the entropy "
           "column shows how far each is from uniform.",
-          threshold_configs(ic1_threshold), check_threshold("IC-1.jump", ic1_threshold)),
+          ("ic1",), check_threshold("IC-1.jump", formulas.IC1_THRESHOLD),
+          formulas=(formulas.IC1_THRESHOLD, formulas.IC1_BOUND)),
 )
 
 MUTANTS = (
@@ -231,10 +220,12 @@ MUTANTS = (
           "Mutant (a missing factor): the robust error jumps at τ = ‖µ‖/√2, independent of M.",
           "IC-1 without its factor 1/M",
           "As IC-1, with the threshold moved to ‖µ‖/√2.",
-          threshold_configs(_root2), check_threshold("IC-1.mutant.no-M", _root2), mutant_of="IC-1.jump"),
+          ("ic1",), check_threshold("IC-1.mutant.no-M", IC1_NO_M), mutant_of="IC-1.jump", formulas=(IC1_NO_M,),
+          grid_options=(("threshold", threshold_of(IC1_NO_M)),)),
     Claim("IC-1.mutant.M-squared", "derived",
           "Mutant (a wrong exponent): the robust error jumps at τ = ‖µ‖/(√2·M²).",
           "IC-1 with M² in place of M",
           "As IC-1, with the threshold moved to ‖µ‖/(√2·M²).",
-          threshold_configs(_m_squared), check_threshold("IC-1.mutant.M-squared", _m_squared), mutant_of="IC-1.jump"),
+          ("ic1",), check_threshold("IC-1.mutant.M-squared", IC1_M_SQUARED), mutant_of="IC-1.jump",
+          formulas=(IC1_M_SQUARED,), grid_options=(("threshold", threshold_of(IC1_M_SQUARED)),)),
 )

@@ -22,9 +22,12 @@ from itertools import pairwise
 
 from scipy import stats as sps
 
+from bounds import formulas
+from bounds.symbolic import S
 from checks.claim import Claim, Finding, Plot, Records, Series
 from checks.profiles import Profile
 from checks.stats import (
+    LEVEL,
     Verdict,
     bonferroni_level,
     clopper_pearson,
@@ -34,86 +37,20 @@ from checks.stats import (
     lower_bound_verdict,
 )
 from simulate.config import RunConfig
+from simulate.grid import FIG3_TAUS, SECTION6_TAU_REL
 from simulate.store import RunRecord
 
-LEVEL = 0.95
 ALPHA = 1 - LEVEL
-TAU_REL = 0.05  # Section 6's training and test radius τ/‖µ‖
 Rows = tuple[tuple[str, ...], ...]
 
 
-# ---- the grids, per profile ---------------------------------------------------------------------------
+# ---- the grids: simulate.grid's fig1, tau-sweep and fig3 presets ------------------------------------------
 
-
-@dataclass(frozen=True)
-class Grid:
-    """Figure 1's N × SNR grid (Figure 2 reads its largest N and its SNR columns)."""
-
-    Ns: tuple[int, ...]
-    snrs: tuple[float, ...]
-
-
-def _half_octaves(lo: float, k: int) -> tuple[float, ...]:
-    return tuple(float(f"{lo * 2 ** (i / 2):.4g}") for i in range(k))
-
-
-# Each grid contains the profile's SNRs and N, so the runs at (profile.N, profile.snrs) are the ones
-# checks.lemmas.trained_configs reads (shared through the store). The SNR range was chosen from trial runs
-# at ci and default to span chance-level to perfect robust accuracy at N = 2 and at the largest N.
-GRIDS: dict[str, Grid] = {
-    "ci": Grid((2, 4, 8), (0.25, 0.5, 1.0, 2.0, 4.0)),
-    "default": Grid((2, 3, 6, 12), (*_half_octaves(0.25, 9), 8.0)),
-    "thorough": Grid((2, 3, 4, 6, 8, 12), (*_half_octaves(0.125, 12), 8.0)),
-    "paper": Grid((2, 4, 8, 12, 16, 22), (*_half_octaves(0.125, 12), 8.0, 16.0)),
-}
-
-
-def grid_of(profile: Profile) -> Grid:
-    """The profile's grid; for an unlisted profile, N ∈ {2, N/4, N/2, N} and SNR ∈ 0.25·2^(k/2) up to 8."""
-    if profile.name in GRIDS:
-        return GRIDS[profile.name]
-    Ns = tuple(sorted({2, max(2, profile.N // 4), max(2, profile.N // 2), profile.N}))
-    return Grid(Ns, tuple(sorted({*_half_octaves(0.25, 11), *profile.snrs})))
-
-
-def grid_configs(profile: Profile) -> list[RunConfig]:
-    """Figure 1's runs: every (N, SNR) of the grid, every seed, τ/‖µ‖ = 0.05."""
-    g = grid_of(profile)
-    return [RunConfig(**profile.dims, N=N, snr=snr, seed=seed, T_max=profile.T_max, n_test=profile.n_test)
-            for N in g.Ns for snr in g.snrs for seed in profile.seeds]
-
-
-# Monotonicity in τ: the profile's trained models evaluated at these radii besides their own 0.05.
-TAU_EVAL = (0.1, 0.2, 0.4)
-
-
-def tau_configs(profile: Profile) -> list[RunConfig]:
-    """Models at N = profile.N, the profile's SNRs and seeds, attacked at τ/‖µ‖ ∈ {0.05, 0.1, 0.2, 0.4}."""
-    return [RunConfig(**profile.dims, N=profile.N, snr=snr, seed=seed, T_max=profile.T_max, n_test=profile.n_test,
-                      eval_tau_rels=TAU_EVAL)
-            for snr in profile.snrs for seed in profile.seeds]
-
-
-# Figure 3 (Appendix B.1): the paper's τ/‖µ‖ and data settings at the profile's d, d_h, d_v. A figure of
-# dynamics compares the radii over one horizon, so the runs train for T_max iterations (ε = 1e-6 is never
-# reached) and "converged" means the robust loss fell below the paper's ε = 0.01 at some logged t.
-FIG3_TAUS = (0.02, 0.1, 0.5)
-FIG3_EPS = 0.01
-FIG3_T_MAX = {"ci": 200, "default": 300, "thorough": 500, "paper": 1000}
-
-
-def fig3_configs(profile: Profile) -> list[RunConfig]:
-    """Appendix B.1: M = 2, N = 25, SNR = 16, σ_p = 0.05, τ/‖µ‖ ∈ {0.02, 0.1, 0.5}, every seed."""
-    T = FIG3_T_MAX.get(profile.name, profile.T_max)
-    dims = {**profile.dims, "M": 2}
-    return [RunConfig(**dims, N=25, snr=16.0, sigma_p=0.05, tau_rel=r, seed=seed, T_max=T, eps=1e-6,
-                      n_test=profile.n_test, log_every=max(1, T // 50))
-            for r in FIG3_TAUS for seed in profile.seeds]
-
-
-def all_configs(profile: Profile) -> list[RunConfig]:
-    """Every run this module reads (for S.robust-ge-clean, which checks them all)."""
-    return list(dict.fromkeys([*grid_configs(profile), *tau_configs(profile), *fig3_configs(profile)]))
+TAU_REL = SECTION6_TAU_REL
+FIG3_EPS = 0.01  # Figure 3's runs count as converged once the robust loss falls below the paper's ε = 0.01
+# the boundary mutant: N² in place of N in N·SNR² = const (slope −1 instead of −1/2)
+BOUNDARY_N_SQUARED = formulas.BOUNDARY.substitute("E6.claim.boundary.mutant.slope-1", "N²·SNR² = const",
+                                                  {S.N: S.N**2})
 
 
 # ---- pooled counts and two-sample comparisons ------------------------------------------------------------
@@ -290,9 +227,10 @@ def _heatmap(records: Records, metric: Metric, b: Boundary, predicted: float) ->
                 yticks=tuple(snrs), zlabel=f"{metric} accuracy")
 
 
-def boundary_check(claim: str, predicted: float) -> Callable[[Records, Profile], Finding]:
-    """The boundary's log-log slope against ``predicted``, for robust and for clean accuracy (Bonferroni
-    over the two intervals): refuted if either is refuted, confirmed if both are."""
+def boundary_check(claim: str, boundary: formulas.Formula) -> Callable[[Records, Profile], Finding]:
+    """The boundary's log-log slope against the one ``boundary`` = const predicts, for robust and for clean
+    accuracy (Bonferroni over the two intervals): refuted if either is refuted, confirmed if both are."""
+    predicted = formulas.boundary_slope(boundary)
 
     def check(records: Records, profile: Profile) -> Finding:
         level = bonferroni_level(LEVEL, 2)
@@ -318,7 +256,8 @@ def boundary_check(claim: str, predicted: float) -> Callable[[Records, Profile],
 # ---- E6.claim.curves ------------------------------------------------------------------------------------
 
 LOSS_DROP = 0.1  # "training loss goes to ≈ 0": the final robust training loss is below 10% of its initial value
-NOT_BENIGN = 0.25  # "robustness does not improve" at the lowest SNR: robust error surely at least 1/4
+CHANCE = 0.5  # the error of a guess between two balanced classes
+NOT_BENIGN = CHANCE / 2  # "robustness does not improve" at the lowest SNR: robust error surely ≥ half of chance
 
 
 def check_curves(records: Records, profile: Profile) -> Finding:
@@ -724,7 +663,7 @@ CLAIMS = (
           "through the midpoint of its range over the grid (log-interpolated); log SNR* is regressed on log N. "
           "The slope's interval (Bonferroni over clean and robust) must contain −1/2 and exclude 0 to confirm; "
           "excluding −1/2 refutes. " + SUFFICIENT_ONLY,
-          grid_configs, boundary_check("E6.claim.boundary", -0.5)),
+          ("fig1",), boundary_check("E6.claim.boundary", formulas.BOUNDARY), formulas=(formulas.BOUNDARY,)),
     Claim("E6.claim.curves", "experiments",
           "With N fixed, training loss goes to ≈ 0 for all SNR but robust test accuracy improves only at large SNR; "
           "with SNR fixed, robustness improves only for large N (Figure 2).",
@@ -733,7 +672,7 @@ CLAIMS = (
           "value; robust error at the highest SNR is surely below that at the lowest, where it stays surely ≥ 1/4; "
           "and at fixed SNR the largest N is surely more robust than the smallest for some SNR and surely less "
           "for none (pooled counts, Fisher, Holm, seeds agreeing).",
-          grid_configs, check_curves),
+          ("fig1",), check_curves),
     Claim("EB.1.fig3", "experiments",
           "At τ/‖µ‖ = 0.02 and 0.1 the adversarial training loss converges to zero, at 0.5 it fails to decrease; "
           "convergence is faster at 0.02; attention entropy drops to nearly zero at 0.02 and stays high at 0.1; "
@@ -742,14 +681,14 @@ CLAIMS = (
           "Appendix B.1's setting (M = 2, N = 25, SNR = 16, σ_p = 0.05) at the profile's d, d_h, d_v, trained "
           "for a fixed horizon; statements EB.1.a–d are read off the trajectories per seed (holds in every seed: "
           "confirmed; fails in every seed: refuted).",
-          fig3_configs, fig3_check("EB.1.fig3", FIG3_STATEMENTS)),
+          ("fig3",), fig3_check("EB.1.fig3", FIG3_STATEMENTS)),
     Claim("S.robust-ge-clean", "experiments",
           "Robust test error is at least clean test error.",
           "Definitions (S3.loss): B(X, τ) contains X",
           "Per run and radius, the attack's error count is compared with the clean count; any run with fewer "
           "robust than clean errors refutes. It holds by construction per point (the attack starts at the clean "
           "point), so this checks the attack and counting code.",
-          all_configs, robust_ge_clean_check("S.robust-ge-clean")),
+          ("fig1", "tau-sweep", "fig3"), robust_ge_clean_check("S.robust-ge-clean")),
     Claim("S.monotone-tau", "experiments",
           "Robust error is non-decreasing in τ.",
           "Definitions (S3.loss): B(X, τ) ⊆ B(X, τ′) for τ ≤ τ′; cf. R4.2.b",
@@ -757,14 +696,14 @@ CLAIMS = (
           "0.1, 0.2, 0.4} (not models trained at different τ). A sure decrease (certified count at the larger "
           "radius surely below the attack count at the smaller, Fisher, Holm) refutes; confirmed when none "
           "occurs and every model's error surely rises over the range.",
-          tau_configs, tau_check("S.monotone-tau", increasing=True)),
+          ("tau-sweep",), tau_check("S.monotone-tau", increasing=True)),
     Claim("S.monotone-snr", "experiments",
           "Clean and robust test error are non-increasing in SNR at fixed N.",
           "Section 6.2 (Figure 1's reading); Theorem 4.2's bounds decrease in SNR",
           "On the N × SNR grid, adjacent SNRs at each N: a sure increase (pooled counts, Fisher, Holm, every "
           "seed agreeing) refutes; confirmed when none occurs and error surely falls from the lowest to the "
           "highest SNR at every N.",
-          grid_configs, monotone_snr_check("S.monotone-snr")),
+          ("fig1",), monotone_snr_check("S.monotone-snr")),
 )
 
 MUTANTS = (
@@ -772,15 +711,17 @@ MUTANTS = (
           "Mutant (a wrong exponent): the boundary is N·SNR = const (log-log slope −1).",
           "E6.claim.boundary with slope −1 in place of −1/2",
           "As E6.claim.boundary, against slope −1.",
-          grid_configs, boundary_check("E6.claim.boundary.mutant.slope-1", -1.0), mutant_of="E6.claim.boundary"),
+          ("fig1",), boundary_check("E6.claim.boundary.mutant.slope-1", BOUNDARY_N_SQUARED),
+          mutant_of="E6.claim.boundary", formulas=(BOUNDARY_N_SQUARED,)),
     Claim("EB.1.fig3.mutant.reversed", "experiments",
           "Mutant (Figure 3 reversed): attention entropy drops more at large τ than at small τ.",
           "EB.1.c with the order of the radii reversed",
           "As EB.1.fig3, with the statement 'final entropy/log M at 0.1 and at 0.5 both below that at 0.02'.",
-          fig3_configs, fig3_check("EB.1.fig3.mutant.reversed", FIG3_REVERSED), mutant_of="EB.1.fig3"),
+          ("fig3",), fig3_check("EB.1.fig3.mutant.reversed", FIG3_REVERSED), mutant_of="EB.1.fig3"),
     Claim("S.monotone-tau.mutant.decreasing", "experiments",
           "Mutant (a reversed monotonicity): robust error decreases in τ.",
           "S.monotone-tau reversed",
           "As S.monotone-tau: a sure increase between radii refutes.",
-          tau_configs, tau_check("S.monotone-tau.mutant.decreasing", increasing=False), mutant_of="S.monotone-tau"),
+          ("tau-sweep",), tau_check("S.monotone-tau.mutant.decreasing", increasing=False),
+          mutant_of="S.monotone-tau"),
 )

@@ -13,21 +13,23 @@ import math
 import statistics
 from collections.abc import Callable
 
+from bounds import formulas
+from bounds.params import Constants
 from bounds.regime import regime
+from bounds.symbolic import S
 from checks.claim import Claim, Finding, Plot, Records, Series, scoped
 from checks.profiles import Profile
 from checks.scope import params_of, scope_of
-from checks.stats import Verdict, bonferroni_level, bound_verdict, clopper_pearson, fit_boundary_slope, implied_constant
+from checks.stats import (
+    LEVEL,
+    Verdict,
+    bonferroni_level,
+    bound_verdict,
+    clopper_pearson,
+    fit_boundary_slope,
+    implied_constant,
+)
 from simulate.config import RunConfig
-
-LEVEL = 0.95
-
-
-def trained_configs(profile: Profile) -> list[RunConfig]:
-    """Models trained at the profile's sizes, SNRs and seeds (τ/‖µ‖ = 0.05, the paper's setting)."""
-    return [RunConfig(**profile.dims, N=profile.N, snr=snr, seed=seed, T_max=profile.T_max, n_test=profile.n_test)
-            for snr in profile.snrs for seed in profile.seeds]
-
 
 Rows = tuple[tuple[str, ...], ...]
 
@@ -75,26 +77,36 @@ def check_drop(records: Records, bound_of: Callable[[RunConfig], float]) -> tupl
             key, tuple(rows))
 
 
+# Lemma 5.5's factor M, the frozen-attention reading (no factor M) and the mutant (M inverted)
+L55_FROZEN = formulas.L55_FACTOR.substitute("L5.5.frozen", "Δ/(τ‖u‖) ≤ 1", {S.M: 1})
+L55_OVER_M = formulas.L55_FACTOR.substitute("L5.5.mutant.over-M", "Δ/(τ‖u‖) ≤ 1/M", {S.M: 1 / S.M})
+
+
+def _factor(f: formulas.Formula) -> Callable[[RunConfig], float]:
+    return lambda c: f(M=c.M)
+
+
 def check_l55(records: Records, profile: Profile) -> Finding:
-    verdict, reason, key, rows = check_drop(records, lambda c: float(c.M))
+    verdict, reason, key, rows = check_drop(records, _factor(formulas.L55_FACTOR))
     in_scope, why = scope_of(records)
     return scoped("L5.5", in_scope, why, verdict, reason, key, rows,  # type: ignore[arg-type]
                   (drop_plot("L5.5", records),))
 
 
 def check_l55_frozen(records: Records, profile: Profile) -> Finding:
-    verdict, reason, key, rows = check_drop(records, lambda c: 1.0)
+    verdict, reason, key, rows = check_drop(records, _factor(L55_FROZEN))
     return Finding("L5.5.frozen", verdict, reason, key, evidence=rows,  # type: ignore[arg-type]
                    plots=(drop_plot("L5.5.frozen", records),))
 
 
 def check_l55_over_m(records: Records, profile: Profile) -> Finding:
     """Mutant: Δ ≤ τ‖u‖/M (the factor M inverted)."""
-    verdict, reason, key, rows = check_drop(records, lambda c: 1 / c.M)
+    verdict, reason, key, rows = check_drop(records, _factor(L55_OVER_M))
     return Finding("L5.5.mutant.over-M", verdict, reason, key, evidence=rows)  # type: ignore[arg-type]
 
 
-LOG_E_OVER_2 = math.log(math.e / 2)
+L53_C = formulas.L53_RATIO.value()  # e/2
+LOG_L53_C = math.log(L53_C)
 
 
 def _ratio_text(log_ratio: float, digits: int = 4) -> str:
@@ -113,14 +125,14 @@ def check_l53(records: Records, profile: Profile) -> Finding:
     """
     ratios = [(c, rec.result["attention_log_ratio_final"]) for c, rec in records]
     rows: list[tuple[str, ...]] = [("run", "attacked max/min attention", "log ratio", "log(e/2)")]
-    rows += [(c.label(), _ratio_text(r), f"{r:.3f}", f"{LOG_E_OVER_2:.3f}") for c, r in ratios]
+    rows += [(c.label(), _ratio_text(r), f"{r:.3f}", f"{LOG_L53_C:.3f}") for c, r in ratios]
     top_c, top = max(ratios, key=lambda cr: cr[1])
-    key = f"largest ratio {_ratio_text(top, 3)} (e/2 = 1.359)"
-    over = [(c, r) for c, r in ratios if r > LOG_E_OVER_2]
+    key = f"largest ratio {_ratio_text(top, 3)} (e/2 = {L53_C:.4g})"
+    over = [(c, r) for c, r in ratios if r > LOG_L53_C]
     if over:
-        verdict, reason = "refuted", (f"{len(over)} of {len(ratios)} runs exceed e/2 = 1.359; the largest is "
+        verdict, reason = "refuted", (f"{len(over)} of {len(ratios)} runs exceed e/2 = {L53_C:.4g}; the largest is "
                                       f"{_ratio_text(top, 3)} at {top_c.label()} (log ratio {top:.3f} > "
-                                      f"{LOG_E_OVER_2:.3f})")
+                                      f"{LOG_L53_C:.3f})")
     else:
         verdict, reason = "inconclusive", (f"largest attacked ratio {_ratio_text(top)} ≤ e/2, but no upper "
                                            f"estimate exists")
@@ -128,7 +140,7 @@ def check_l53(records: Records, profile: Profile) -> Finding:
                 "below 1e-4 drawn at 1e-4)", "histogram", "log(max/min attention)", "runs",
                 (Series("attacked log ratio", tuple(float(i) for i in range(len(ratios))),
                         tuple(max(r, 1e-4) for _, r in ratios)),),
-                xlog=True, vlines=((LOG_E_OVER_2, "log(e/2)"),))
+                xlog=True, vlines=((LOG_L53_C, "log(e/2)"),))
     in_scope, why = scope_of(records)
     return scoped("L5.3", in_scope, why, verdict, reason, key, tuple(rows), (plot,))  # type: ignore[arg-type]
 
@@ -137,28 +149,9 @@ def check_l53(records: Records, profile: Profile) -> Finding:
 
 # τ/‖µ‖ inside Case 2's range ω(‖µ‖/log d_h) ≤ τ ≤ O(‖µ‖) at unit constants (1/ln d_h = 0.56 at ci's d_h = 6,
 # 0.29 at d_h = 32, 0.21 at d_h = 128)
-L54_TAUS: dict[str, tuple[float, ...]] = {"ci": (0.6, 0.8), "default": (0.5, 0.8), "paper": (0.5, 0.8),
-                                          "thorough": (0.5, 0.8)}
-# the paper's η = 0.1 violates Condition 4.1(4) by orders of magnitude; smaller η show how the deviation
-# depends on it, and d_h/2, 2·d_h (at the smallest η) how it scales with d_h
-L54_ETAS = (0.1, 0.01, 0.001)
-L54_DH_FACTORS = (0.5, 2.0)
 # "1/M ± o(1)" has no rate: bovit's stated tolerance is |φ − 1/M| ≤ 1/(2M), i.e. every attention weight
 # within [1/(2M), 3/(2M)], a relative deviation M·|φ − 1/M| ≤ 1/2
 L54_TOL_REL = 0.5
-
-
-def l54_configs(profile: Profile) -> list[RunConfig]:
-    """Case-2 radii at the profile's largest SNR (N·SNR² ≥ 1/ε there), for η ∈ L54_ETAS at the profile's
-    d_h, and for d_h/2, 2·d_h at the smallest η."""
-    dh = profile.dims["dh"]
-    base = {"N": profile.N, "snr": max(profile.snrs), "T_max": profile.T_max, "n_test": profile.n_test}
-    out = [RunConfig(**profile.dims, **base, tau_rel=r, eta=eta, seed=seed)  # type: ignore[arg-type]
-           for r in L54_TAUS[profile.name] for eta in L54_ETAS for seed in profile.seeds]
-    out += [RunConfig(**{**profile.dims, "dh": max(1, round(dh * f))}, **base, tau_rel=r,  # type: ignore[arg-type]
-                      eta=min(L54_ETAS), seed=seed)
-            for f in L54_DH_FACTORS for r in L54_TAUS[profile.name] for seed in profile.seeds]
-    return out
 
 
 def _meets(c: RunConfig, item: str) -> bool:
@@ -267,7 +260,7 @@ def _l54_dh_plot(records: Records, eta: float) -> Plot:
 
 # ---- Lemma 5.6 ---------------------------------------------------------------------------------------
 
-L56_C = 0.5  # the constant bounds.lemmas.lemma56_bound uses (Constants.c_L56: the Gaussian tail of ξᵀu)
+L56_C = Constants().c_L56  # the constant bounds.lemmas.lemma56_bound uses (the Gaussian tail of ξᵀu)
 L56_VARIANTS = {"L5.6": "paper", "L5.6.with-M": "with_M", "L5.6.per-class": "per_class"}
 PLOT_FLOOR = 1e-6
 
@@ -362,18 +355,18 @@ CLAIMS = (
           "At the final weights an attack maximises and minimises each attention weight over the per-token "
           "balls; the largest max/min ratio (a lower estimate of the true one) is compared with e/2. One value "
           "above refutes; values below cannot confirm (no upper estimate).",
-          trained_configs, check_l53, hypotheses="Condition 4.1"),
+          ("trained",), check_l53, formulas=(formulas.L53_RATIO,), hypotheses="Condition 4.1"),
     Claim("L5.5", "lemmas",
           "y·f(X) − min_{X̃∈B(X,τ)} y·f(X̃) ≲ M·‖W_V w_O‖·τ (constant 1).",
           "Lemma 5.5 (L1160–1183)",
           "Δ is bracketed per test point by the attack (lower) and the certified margin (upper); the largest "
           "Δ/(τ‖u‖) of each run is compared with M.",
-          trained_configs, check_l55, hypotheses="Condition 4.1"),
+          ("trained",), check_l55, formulas=(formulas.L55_FACTOR,), hypotheses="Condition 4.1"),
     Claim("L5.5.frozen", "lemmas",
           "With attention frozen the exact worst drop is τ‖u‖ (no factor M): Δ ≤ τ‖u‖.",
           "CLAIMS.md §5 L5.5 (the frozen-attention heuristic)",
           "As L5.5, with bound 1·τ‖u‖.",
-          trained_configs, check_l55_frozen),
+          ("trained",), check_l55_frozen, formulas=(L55_FROZEN,)),
     Claim("L5.4", "lemmas",
           "Under Condition 4.1 and ω(‖µ‖/log d_h) ≤ τ ≤ O(‖µ‖), for any t ≥ 0: 1/M − o(1) ≤ softmax(⟨q(t), k(t)⟩) "
           "≤ 1/M + o(1).",
@@ -382,7 +375,7 @@ CLAIMS = (
           "for η ∈ {0.1, 0.01, 0.001} and, at η = 0.001, d_h/2 and 2·d_h. M·max|φ − 1/M| over training examples, "
           "entries and logged t, on clean inputs and on the training attack's X̃ᵗ, is compared with the stated "
           "tolerance 1/2 (o(1) has no rate); its dependence on η and its slope in d_h are reported.",
-          l54_configs, check_l54, hypotheses="Condition 4.1"),
+          ("l54",), check_l54, hypotheses="Condition 4.1"),
     Claim("L5.6", "lemmas",
           "Under the conditions of Lemma 5.5, with high probability, for some c > 0: P(∃X̃ ∈ B(X, τ): y f(X̃) ≤ 0) "
           "≤ exp(−c·[((V₊ − V₋) − ‖u‖τ)/(σ_p‖u‖)]²), u = W_V w_O.",
@@ -390,17 +383,17 @@ CLAIMS = (
           "Each trained model's robust test error, bracketed by the attack (lower) and the certificate (upper), "
           "is compared with the bound at c = 1/2 (Clopper–Pearson, Bonferroni over runs); the implied constant "
           "per run is bracketed too, since c is unspecified.",
-          trained_configs, check_l56("L5.6", "paper"), hypotheses="Condition 4.1"),
+          ("trained",), check_l56("L5.6", "paper"), hypotheses="Condition 4.1"),
     Claim("L5.6.with-M", "lemmas",
           "Lemma 5.6 with Lemma 5.5's factor M on the drop: exp(−c·[((V₊ − V₋) − M‖u‖τ)/(σ_p‖u‖)]²).",
           "CLAIMS.md §5 L5.6 and IC-12",
           "As L5.6, with M·‖u‖τ in the margin.",
-          trained_configs, check_l56("L5.6.with-M", "with_M"), hypotheses="Condition 4.1"),
+          ("trained",), check_l56("L5.6.with-M", "with_M"), hypotheses="Condition 4.1"),
     Claim("L5.6.per-class", "lemmas",
           "Lemma 5.6 with the per-class margin y·V_y: exp(−c·[(min(V₊, −V₋) − ‖u‖τ)/(σ_p‖u‖)]²).",
           "CLAIMS.md §5 L5.6 and IC-13",
           "As L5.6, with the margin min(V₊, −V₋).",
-          trained_configs, check_l56("L5.6.per-class", "per_class"), hypotheses="Condition 4.1"),
+          ("trained",), check_l56("L5.6.per-class", "per_class"), hypotheses="Condition 4.1"),
 )
 
 MUTANTS = (
@@ -408,5 +401,5 @@ MUTANTS = (
           "Mutant (a factor inverted): Δ ≤ τ‖u‖/M.",
           "L5.5 with M replaced by 1/M",
           "As L5.5, with bound τ‖u‖/M.",
-          trained_configs, check_l55_over_m, mutant_of="L5.5"),
+          ("trained",), check_l55_over_m, mutant_of="L5.5", formulas=(L55_OVER_M,)),
 )

@@ -1,13 +1,16 @@
-"""The sizes each `pytest checks` profile simulates (chosen by ``BOVIT_PROFILE``)."""
+"""The profile a claim check runs at: a scale of ``simulate.grid`` (chosen by ``BOVIT_PROFILE`` or ``--scale``),
+how hard the hypothesis searches look, and the image data set of the real-data claims."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from simulate.grid import SCALES, Scale
+
 
 @dataclass(frozen=True)
 class Profile:
-    """A scale for the claim checks: model sizes, grid, seeds and test-set size."""
+    """A scale for the claim checks: its sizes (``simulate.grid.SCALES``), search effort and image data."""
 
     name: str
     dims: dict[str, int] = field(default_factory=dict)
@@ -32,17 +35,12 @@ class Profile:
         if self.images != "digits" and not self.data_root:
             raise ValueError(f"data_root must name the folder holding the {self.images} files, got ''")
 
+    @classmethod
+    def of(cls, s: Scale, search_examples: int) -> Profile:
+        """The profile of a scale."""
+        return cls(s.name, s.dims, N=s.N, snrs=s.snrs, seeds=s.seeds, T_max=s.T_max, n_test=s.n_test,
+                   search_examples=search_examples)
 
-PROFILES: dict[str, Profile] = {
-    "ci": Profile("ci", {"d": 32, "M": 4, "dh": 6, "dv": 6}, N=8, snrs=(1.0, 4.0), seeds=(0, 1), T_max=60,
-                  n_test=400, search_examples=4),
-    "default": Profile("default", {"d": 256, "M": 8, "dh": 32, "dv": 32}, N=12, snrs=(0.5, 2.0, 8.0),
-                       seeds=(0, 1, 2), T_max=300, n_test=2000,
-                       search_examples=10),
-    "paper": Profile("paper", {"d": 1024, "M": 16, "dh": 128, "dv": 128}, N=22, snrs=(0.5, 2.0, 8.0),
-                     seeds=(0, 1, 2, 3, 4), T_max=1000, n_test=2000,
-                     search_examples=10),
-    "thorough": Profile("thorough", {"d": 256, "M": 8, "dh": 32, "dv": 32}, N=12,
-                        snrs=(0.25, 0.5, 1.0, 2.0, 4.0, 8.0), seeds=tuple(range(5)), T_max=500, n_test=5000,
-                        search_examples=40),
-}
+
+_SEARCH_EXAMPLES = {"ci": 4, "default": 10, "paper": 10, "thorough": 40}
+PROFILES: dict[str, Profile] = {name: Profile.of(s, _SEARCH_EXAMPLES[name]) for name, s in SCALES.items()}

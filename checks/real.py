@@ -23,10 +23,10 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
-import numpy as np
-
+from bounds import formulas
 from checks.claim import Claim, Finding, Plot, Records
 from checks.experiments import (
+    BOUNDARY_N_SQUARED,
     SUFFICIENT_ONLY,
     Cell,
     Metric,
@@ -41,116 +41,12 @@ from checks.experiments import (
     robust_ge_clean_check,
 )
 from checks.profiles import Profile
-from checks.stats import Verdict, bonferroni_level, clopper_pearson
-from simulate.config import AttackSpec, RunConfig
-
-
-def _logspace(lo: float, hi: float, k: int) -> tuple[float, ...]:
-    return tuple(float(f"{v:.4g}") for v in np.geomspace(lo, hi, k))
-
-
-# (N values, SNR values, d_h = d_v) per profile; N ≤ 22 as in Figure 1 (the digits train pool of 0/1 is 240)
-GRIDS: dict[str, tuple[tuple[int, ...], tuple[float, ...], int]] = {
-    "ci": ((2, 6, 12, 22), _logspace(0.16, 16, 6), 6),
-    "default": ((2, 4, 8, 14, 22), _logspace(0.16, 16, 7), 32),
-    "paper": (tuple(range(2, 23, 2)), _logspace(0.16, 16, 11), 128),
-    "thorough": ((2, 4, 8, 14, 22), _logspace(0.16, 16, 11), 32),
-}
-
+from checks.stats import LEVEL, Verdict, bonferroni_level, clopper_pearson
 
 # Cut-offs of Figures 4–6 per data set (MNIST, CIFAR-10, Tiny-ImageNet); digits has none in the paper, so bovit
 # uses 0.75, halfway between chance and perfect accuracy (as for Figure 8, which has no cut-off at all).
 CUTOFFS = {"digits": 0.75, "mnist": 0.93, "cifar10": 0.65, "tiny-imagenet": 0.70}
 CUTOFF_EB4 = 0.75
-
-
-def _data(profile: Profile) -> dict[str, object]:
-    """The RunConfig fields of the profile's image data: classes 0 vs 1 cut into M tokens (4 for the 8×8
-    digits, 16 otherwise, as in Section 6), d = C·H·W/M."""
-    from simulate.images import image_dims
-
-    M = 4 if profile.images == "digits" else 16
-    return {"dataset": profile.images, "data_root": profile.data_root, "classes": (0, 1), "M": M,
-            "d": image_dims(profile.images, M, profile.data_root or None)}
-
-
-def fig1c_configs(profile: Profile) -> list[RunConfig]:
-    """Figure 1c on the profile's images (digits unless chosen): every (N, SNR) of its grid and every seed."""
-    Ns, snrs, dh = GRIDS.get(profile.name, GRIDS["default"])
-    return [RunConfig(N=N, snr=snr, seed=seed, dh=dh, dv=dh, tau_rel=0.05, T_max=profile.T_max,
-                      n_test=profile.n_test, **_data(profile))  # type: ignore[arg-type]
-            for N in Ns for snr in snrs for seed in profile.seeds]
-
-
-# ---- the ViT grids: Figure 1c's N × SNR for the simplified ViT (E6.real.vit) and B.4's setting (EB.4) ----------
-
-# (N values, SNR values, seeds, hidden size) per profile; heads 4 as in Section 6
-VIT_GRIDS: dict[str, tuple[tuple[int, ...], tuple[float, ...], tuple[int, ...], int]] = {
-    "ci": ((2, 8, 22), (0.25, 1.0, 4.0, 16.0), (0,), 32),
-    "default": ((2, 8, 22), (0.25, 1.0, 4.0, 16.0), (0, 1), 128),
-    "paper": ((2, 6, 10, 14, 18, 22), _logspace(0.16, 16, 7), (0, 1, 2, 3, 4), 128),
-}
-
-
-def _vit_configs(profile: Profile, model: str) -> list[RunConfig]:
-    Ns, snrs, seeds, hidden = VIT_GRIDS.get(profile.name, VIT_GRIDS["default"])
-    extra: dict[str, object] = {}
-    if model == "vit-last-qkv":  # Appendix B.4: PGD of 5 steps; an unscaled backbone stands in for a pretrained one
-        extra = {"init": "pytorch", "attack": AttackSpec(steps=5), "test_attack": AttackSpec(steps=5)}
-    return [RunConfig(N=N, snr=snr, seed=seed, dh=hidden, dv=hidden, H=4, model=model, tau_rel=0.05,
-                      T_max=profile.T_max, n_test=profile.n_test, **_data(profile), **extra)  # type: ignore[arg-type]
-            for N in Ns for snr in snrs for seed in seeds]
-
-
-def vit_configs(profile: Profile) -> list[RunConfig]:
-    """Figure 1c's grid on digits for Section 6's simplified ViT, every parameter trained."""
-    return _vit_configs(profile, "simplevit")
-
-
-def b4_configs(profile: Profile) -> list[RunConfig]:
-    """Figure 1c's grid on digits in Appendix B.4's setting (last attention layer's Q/K/V only)."""
-    return _vit_configs(profile, "vit-last-qkv")
-
-
-# ---- Appendix B.2/B.3's grids: N × SNR over MNIST's SNR range, eq. (1) ---------------------------------------
-
-# (N values, number of SNR values, seeds, d_h = d_v) per profile, over the data set's Appendix B.2 SNR range and
-# at its τ/‖µ‖ (simulate.grid: MNIST's 0.4–2 and 0.05 for digits); N up to 200 of the 233 a balanced digits draw
-# allows. The paper's own N ranges (1000–10000) are the `paper` profile's on MNIST, CIFAR-10 and Tiny-ImageNet.
-B_GRIDS: dict[str, tuple[tuple[int, ...], int, tuple[int, ...], int]] = {
-    "ci": ((10, 40, 160), 3, (0,), 6),
-    "default": ((20, 60, 200), 4, (0, 1), 32),
-    "paper": ((20, 40, 80, 140, 200), 7, (0, 1, 2, 3, 4), 128),
-}
-
-
-def _b_configs(profile: Profile, kind: str) -> list[RunConfig]:
-    from simulate.grid import b_setting
-
-    Ns, k_snr, seeds, dh = B_GRIDS.get(profile.name, B_GRIDS["default"])
-    tau_rel, (n_lo, n_hi), (s_lo, s_hi) = b_setting(profile.images)
-    if profile.name == "paper" and profile.images != "digits":
-        Ns = tuple(sorted({round(float(v)) for v in np.geomspace(n_lo, n_hi, 5)}))
-    extra: dict[str, object] = {"attack": AttackSpec(kind="apgd"), "test_attack": AttackSpec(kind="apgd")} \
-        if kind == "apgd" else {"norm": "multi"} if kind == "multi" else {}
-    return [RunConfig(N=N, snr=snr, seed=seed, dh=dh, dv=dh, tau_rel=tau_rel, T_max=profile.T_max,
-                      n_test=profile.n_test, **_data(profile), **extra)  # type: ignore[arg-type]
-            for N in Ns for snr in _logspace(s_lo, s_hi, k_snr) for seed in seeds]
-
-
-def apgd_configs(profile: Profile) -> list[RunConfig]:
-    """Appendix B.2 on digits: APGD (ℓ₂, τ/‖µ‖ = 0.05) in training and test."""
-    return _b_configs(profile, "apgd")
-
-
-def multinorm_configs(profile: Profile) -> list[RunConfig]:
-    """Appendix B.3 on digits: the multi-norm PGD union, radii (20, 1, 1/30)·0.05·‖µ‖."""
-    return _b_configs(profile, "multi")
-
-
-def multinorm_and_l2_configs(profile: Profile) -> list[RunConfig]:
-    """B.3's grid twice: multi-norm PGD, and Section 6's ℓ₂ PGD at the same points (the comparison of EB.3.lower)."""
-    return multinorm_configs(profile) + _b_configs(profile, "l2")
 
 
 # ---- the checks: Figures 4–6's cut-off reading, and multi-norm against ℓ₂ ----------------------------------------
@@ -207,7 +103,7 @@ def transition_check(claim: str, cutoff: float | None, name: str, title: str) ->
 
 def _transition(claim: str, cutoff: float, name: str, title: str, records: Records) -> Finding:
     per = {m: _grid_cells(records, m) for m in ("clean", "robust")}
-    level = bonferroni_level(0.95, sum(len(cells) for _, _, cells in per.values()))
+    level = bonferroni_level(LEVEL, sum(len(cells) for _, _, cells in per.values()))
     rows: list[tuple[str, ...]] = [("accuracy", "N", "SNR", "errors (lower–upper)/n", "side of the cut-off")]
     words = {1: "surely above", -1: "surely below", 0: "undecided"}
     problems, partial, counts = [], [], []
@@ -311,18 +207,18 @@ CLAIMS = (
           "As E6.claim.boundary, on scikit-learn's 8×8 digits (0 vs 1) through Section 6's transform: SNR*(N) "
           "per seed where accuracy crosses the midpoint of its range, log SNR* regressed on log N, the slope's "
           "interval against −1/2. " + SUFFICIENT_ONLY,
-          fig1c_configs, _on_images(boundary_check("E6.real.boundary", -0.5))),
+          ("{images}-fig1c",), _on_images(boundary_check("E6.real.boundary", formulas.BOUNDARY))),
     Claim("E6.real.robust-ge-clean", "experiments",
           "On real images, robust test error is at least clean test error.",
           "Definitions (S3.loss); Section 6 (real data)",
           "As S.robust-ge-clean, on the digits grid: per run, the attack's robust error count against the clean "
           "count (one violation refutes; it checks the attack and counting code).",
-          fig1c_configs, robust_ge_clean_check("E6.real.robust-ge-clean")),
+          ("{images}-fig1c",), robust_ge_clean_check("E6.real.robust-ge-clean")),
     Claim("E6.real.monotone-snr", "experiments",
           "On real images, clean and robust test error are non-increasing in SNR at fixed N.",
           "Section 6.2 (Figure 1c–d's reading)",
           "As S.monotone-snr, on the digits grid (Fisher tests on pooled counts, Holm, every seed agreeing).",
-          fig1c_configs, monotone_snr_check("E6.real.monotone-snr")),
+          ("{images}-fig1c",), monotone_snr_check("E6.real.monotone-snr")),
     Claim("E6.real.vit.boundary", "experiments",
           "With Section 6's simplified ViT on real images (Figures 1c–d), a clear boundary of the form "
           "N·SNR² = Ω(1) separates high from low accuracy.",
@@ -331,13 +227,13 @@ CLAIMS = (
           "As E6.real.boundary, for the simplified ViT (SimpleViT: hidden 128, 4 heads, PyTorch init × 1/16, every "
           "parameter trained by Algorithm 1 with Section 6's PGD) on the digits. Robust accuracy is PGD's (no "
           "certificate exists for this model). " + SUFFICIENT_ONLY,
-          vit_configs, _on_images(boundary_check("E6.real.vit.boundary", -0.5), "vit")),
+          ("{images}-vit",), _on_images(boundary_check("E6.real.vit.boundary", formulas.BOUNDARY), "vit")),
     Claim("E6.real.vit.monotone", "experiments",
           "With the simplified ViT on real images, clean and robust test error fall as N and as SNR grow.",
           "Section 6.2 (Figure 1c–d's reading)",
           "As S.monotone-snr along SNR (at each N) and along N (at each SNR), on the simplified ViT's digits grid: "
           "Fisher tests on pooled counts, Holm over every comparison, every seed agreeing. Robust error is PGD's.",
-          vit_configs, monotone_check("E6.real.vit.monotone", ("snr", "N"))),
+          ("{images}-vit",), monotone_check("E6.real.vit.monotone", ("snr", "N"))),
     Claim("EB.2.transition", "experiments",
           "With APGD in training and test, the clean and robust accuracy heatmaps over N × SNR show a clear phase "
           "transition (Figures 4–6, with cut-offs 0.93, 0.65, 0.70).",
@@ -346,14 +242,14 @@ CLAIMS = (
           "accuracy, since the paper gives none for digits; on MNIST, CIFAR-10, Tiny-ImageNet the paper's own), "
           "eq. (1) trained and tested with APGD: every cell surely above, surely below or undecided against the "
           "cut-off; the two sides must both appear and the high-accuracy cells must form an up-set in (N, SNR).",
-          apgd_configs, transition_check("EB.2.transition", None, "eb2_apgd", "B.2 (APGD)")),
+          ("{images}-apgd",), transition_check("EB.2.transition", None, "eb2_apgd", "B.2 (APGD)")),
     Claim("EB.2.monotone", "experiments",
           "With APGD, clean and robust test error consistently decrease as N and SNR increase.",
           "Appendix B.2 (L1490–1493)",
           "Along SNR (at each N) and along N (at each SNR) on the APGD digits grid: no sure rise (Fisher on pooled "
           "counts, robust error bracketed by APGD and the certificate, Holm, seeds agreeing) and a sure fall over "
           "every line.",
-          apgd_configs, monotone_check("EB.2.monotone", ("snr", "N"))),
+          ("{images}-apgd",), monotone_check("EB.2.monotone", ("snr", "N"))),
     Claim("EB.3.lower", "experiments",
           "Under multi-norm attacks (ℓ₁, ℓ₂, ℓ∞ radii 20 : 1 : 1/30 of τ/‖µ‖), the model's robust test accuracy "
           "decreases (relative to the ℓ₂ setting).",
@@ -361,18 +257,18 @@ CLAIMS = (
           "On the digits B.3 grid, eq. (1) trained and tested with the multi-norm PGD union against the same points "
           "trained and tested with Section 6's ℓ₂ PGD: per cell and pooled, multi-norm robust error surely above "
           "ℓ₂'s (one-sided Fisher, Holm, seeds agreeing); any cell surely below refutes.",
-          multinorm_and_l2_configs, lower_than_l2_check("EB.3.lower")),
+          ("{images}-multinorm", "{images}-l2"), lower_than_l2_check("EB.3.lower")),
     Claim("EB.3.transition", "experiments",
           "Under multi-norm attacks a phase transition still persists (Figure 7).",
           "Appendix B.3 (L1553–1556), Figure 7",
           "As EB.2.transition on the multi-norm digits grid. Note: the ℓ₁ radius 20·0.05·‖µ‖ equals "
           "the whole image's norm ‖µ‖ = 5, per token.",
-          multinorm_configs, transition_check("EB.3.transition", None, "eb3_multinorm", "B.3 (multi-norm)")),
+          ("{images}-multinorm",), transition_check("EB.3.transition", None, "eb3_multinorm", "B.3 (multi-norm)")),
     Claim("EB.3.monotone", "experiments",
           "Under multi-norm attacks, increasing N or SNR reduces clean and robust test error.",
           "Appendix B.3 (L1553–1556)",
           "As EB.2.monotone, on the multi-norm digits grid.",
-          multinorm_configs, monotone_check("EB.3.monotone", ("snr", "N"))),
+          ("{images}-multinorm",), monotone_check("EB.3.monotone", ("snr", "N"))),
     Claim("EB.4.transition", "experiments",
           "With a realistic ViT whose only trained parameters are the last attention layer's QKV, a phase "
           "transition persists over N × SNR (Figure 8).",
@@ -381,12 +277,13 @@ CLAIMS = (
           "init (ViT-base in21k cannot be fetched offline; `--set checkpoint=FILE` runs a trained one), only its "
           "last attention layer's Q/K/V trained, PGD of 5 steps at τ = ‖µ‖/20. Cut-off reading as "
           "EB.2.transition with bovit's cut-off 0.75 (Figure 8 has none). Robust accuracy is PGD's.",
-          b4_configs, transition_check("EB.4.transition", CUTOFF_EB4, "eb4_last_qkv", "B.4 (last-layer QKV)")),
+          ("{images}-vit-b4",),
+          transition_check("EB.4.transition", CUTOFF_EB4, "eb4_last_qkv", "B.4 (last-layer QKV)")),
     Claim("EB.4.monotone", "experiments",
           "With the realistic ViT (last-layer QKV trained), increasing N or SNR reduces clean and robust test error.",
           "Appendix B.4 (L1580–1583)",
           "As EB.2.monotone, on the B.4 digits grid (robust error is PGD's).",
-          b4_configs, monotone_check("EB.4.monotone", ("snr", "N"))),
+          ("{images}-vit-b4",), monotone_check("EB.4.monotone", ("snr", "N"))),
 )
 
 # Each claim's model and grid, for the report's overview of the real-image claims
@@ -403,13 +300,13 @@ MUTANTS = (
           "Mutant (a wrong boundary slope): on digits the boundary is N·SNR = const (slope −1).",
           "E6.real.boundary with slope −1",
           "As E6.real.boundary, against a predicted slope of −1.",
-          fig1c_configs,
-          _on_images(boundary_check("E6.real.boundary.mutant.slope-1", -1.0)),
+          ("{images}-fig1c",),
+          _on_images(boundary_check("E6.real.boundary.mutant.slope-1", BOUNDARY_N_SQUARED)),
           mutant_of="E6.real.boundary"),
     Claim("EB.2.monotone.mutant.rising", "experiments",
           "Mutant (a reversed inequality): with APGD, clean and robust test error increase as N and SNR grow.",
           "EB.2.monotone reversed",
           "As EB.2.monotone, with the direction reversed: any sure fall refutes.",
-          apgd_configs, monotone_check("EB.2.monotone.mutant.rising", ("snr", "N"), falling=False),
+          ("{images}-apgd",), monotone_check("EB.2.monotone.mutant.rising", ("snr", "N"), falling=False),
           mutant_of="EB.2.monotone"),
 )

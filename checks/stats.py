@@ -26,8 +26,12 @@ from scipy import stats as sps
 
 from bounds import validate as v
 
+# The confidence level of every interval and verdict family (before multiplicity correction), stated once.
+LEVEL = 0.95
+
 __all__ = [
     "DEFAULT_S_MIN",
+    "LEVEL",
     "VERDICTS",
     "BoundCheck",
     "ImpliedConstant",
@@ -101,7 +105,7 @@ def _fmt(x: float) -> str:
 # -- Clopper–Pearson ----------------------------------------------------------------------------------
 
 
-def clopper_pearson(k: int, n: int, level: float = 0.95) -> tuple[float, float]:
+def clopper_pearson(k: int, n: int, level: float = LEVEL) -> tuple[float, float]:
     """Exact two-sided Clopper–Pearson interval for a binomial proportion from k successes in n.
 
     With α = 1 − level: lo = Beta⁻¹(α/2; k, n−k+1) (lo = 0 when k = 0) and
@@ -117,7 +121,7 @@ def clopper_pearson(k: int, n: int, level: float = 0.95) -> tuple[float, float]:
     return lo, hi
 
 
-def upper_limit(k: int, n: int, level: float = 0.95) -> float:
+def upper_limit(k: int, n: int, level: float = LEVEL) -> float:
     """One-sided exact upper confidence limit: P(p ≤ hi) ≥ level.
 
     hi = Beta⁻¹(level; k+1, n−k), and hi = 1 when k = n (Clopper–Pearson, one-sided).
@@ -128,7 +132,7 @@ def upper_limit(k: int, n: int, level: float = 0.95) -> float:
     return 1.0 if k == n else float(sps.beta.ppf(level, k + 1, n - k))
 
 
-def lower_limit(k: int, n: int, level: float = 0.95) -> float:
+def lower_limit(k: int, n: int, level: float = LEVEL) -> float:
     """One-sided exact lower confidence limit: P(p ≥ lo) ≥ level.
 
     lo = Beta⁻¹(1 − level; k, n−k+1), and lo = 0 when k = 0 (Clopper–Pearson, one-sided).
@@ -185,7 +189,7 @@ def bound_verdict(
     k_upper: int,
     n: int,
     bound: float,
-    level: float = 0.95,
+    level: float = LEVEL,
 ) -> BoundCheck:
     """Verdict on an upper bound ``err ≤ B`` from a bracketed error count k_lower ≤ k_upper of n.
 
@@ -218,7 +222,7 @@ def lower_bound_verdict(
     k_upper: int,
     n: int,
     bound: float,
-    level: float = 0.95,
+    level: float = LEVEL,
 ) -> BoundCheck:
     """Verdict on a lower bound ``err ≥ L`` (e.g. Theorem 4.3: robust error ≥ 1/4 or 1/2).
 
@@ -309,7 +313,7 @@ class ImpliedConstant:
         return 0 < self.k < self.n
 
 
-def implied_constant(k: int, n: int, g: float, level: float = 0.95) -> ImpliedConstant:
+def implied_constant(k: int, n: int, g: float, level: float = LEVEL) -> ImpliedConstant:
     """Ĉ = −log(err̂)/g for a bound err ≤ exp(−C·g), with the interval mapped from CP.
 
     g = d·SNR² for clean error, d·SNR²(1 − τ/‖µ‖)² for robust error (DESIGN.md). Since C ↦
@@ -373,7 +377,7 @@ def _ols(x: np.ndarray, y: np.ndarray, level: float) -> SlopeFit:
 
 
 def fit_boundary_slope(
-    xs: Sequence[float], ys: Sequence[float], level: float = 0.95, *, loglog: bool = False
+    xs: Sequence[float], ys: Sequence[float], level: float = LEVEL, *, loglog: bool = False
 ) -> SlopeFit:
     """OLS slope of ys on xs with a two-sided t-interval at ``level`` and R².
 
@@ -427,7 +431,7 @@ class TrendResult:
 
 
 def constant_trend(
-    points: Sequence[ImpliedConstant], level: float = 0.95, *, s_min: float = DEFAULT_S_MIN
+    points: Sequence[ImpliedConstant], level: float = LEVEL, *, s_min: float = DEFAULT_S_MIN
 ) -> TrendResult:
     """Test the claim "one absolute C > 0 gives err ≤ exp(−C·g)" from implied constants over g.
 

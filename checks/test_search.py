@@ -14,8 +14,9 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings, target
 from hypothesis import strategies as st
 
+from bounds import formulas
 from checks.claim import Finding
-from checks.derived import CLEAN_FIT, FACTORS, ic1_threshold
+from checks.derived import CLEAN_FIT, INSIDE, OUTSIDE, SHARP, threshold_of
 from checks.evaluate import records
 from checks.profiles import Profile
 from checks.scope import scope_of
@@ -23,7 +24,10 @@ from checks.settle import settle
 from checks.stats import bonferroni_level, bound_verdict, lower_bound_verdict
 from checks.strategies import radii, trained_point
 from simulate.config import RunConfig
+from simulate.grid import ic1_radii
 from simulate.store import RunRecord, Store
+
+T43_BOUND = formulas.T43_BOUND.value()
 
 LEVEL = 0.95
 # one point's outcome: (verdict, ratio to steer by — larger is closer to a counterexample, text)
@@ -80,16 +84,16 @@ def _judge_t43(c: RunConfig, rec: RunRecord, level: float) -> Outcome:
     r = f"{c.eval_tau_rels[0]:g}"
     at, n = rec.result["at_tau_rel"][r], rec.result["n_test"]
     v = lower_bound_verdict(at["robust_errors_attack"], max(at["robust_errors_certified"], at["robust_errors_attack"]),
-                            n, 0.25, level)
+                            n, T43_BOUND, level)
     rate = at["robust_errors_attack"] / n
-    return v.verdict, 0.25 / max(rate, 1 / n), f"robust error ≥ {rate:.3f} at τ/‖µ‖ = {r} (bound 1/4)"
+    return v.verdict, T43_BOUND / max(rate, 1 / n), f"robust error ≥ {rate:.3f} at τ/‖µ‖ = {r} (bound 1/4)"
 
 
 def _judge_sharp(c: RunConfig, rec: RunRecord, level: float) -> Outcome:
     pairs = rec.result["midpoint_pairs_both_correct_at"]
-    k = sum(pairs[r] for r in ("0.7072", "0.75", "1"))
-    return ("refuted" if k else "confirmed", k + pairs["0.7"] / rec.result["n_test"],
-            f"{k} coupled pairs survive at τ/‖µ‖ ≥ 0.7072 ({pairs['0.7']} at 0.70)")
+    k = sum(pairs[r] for r in INSIDE)
+    return ("refuted" if k else "confirmed", k + pairs[OUTSIDE] / rec.result["n_test"],
+            f"{k} coupled pairs survive at τ/‖µ‖ ≥ {SHARP} ({pairs[OUTSIDE]} at {float(OUTSIDE):.2f})")
 
 
 def _judge_l55(c: RunConfig, rec: RunRecord, level: float) -> Outcome:
@@ -101,7 +105,7 @@ def _judge_l55(c: RunConfig, rec: RunRecord, level: float) -> Outcome:
 @st.composite
 def _ic1_point(draw: st.DrawFn, profile: Profile) -> RunConfig:
     M = draw(st.integers(2, profile.dims["M"]))
-    radii_ = tuple(round(ic1_threshold(M) * f, 4) for f in FACTORS)
+    radii_ = ic1_radii(threshold_of(formulas.IC1_THRESHOLD), M)
     top = max(profile.snrs)
     return draw(trained_point(profile, snr_range=(top, 2 * top), tau_rels=(0.02,), M=M, eval_tau_rels=radii_))
 

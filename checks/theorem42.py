@@ -5,7 +5,8 @@ Every statement holds "under Condition 4.1", which no simulable point meets, so 
 out of scope with the data's verdict kept beside it; the mutants (deliberately false variants) are
 judged on the data alone and must come out refuted.
 
-Runs (grids per profile in ``GRIDS``; the sizes d, M, d_h, d_v, N and the seeds are the profile's):
+Runs (the ``simulate.grid`` presets ``t42-errors``, ``t42-case2``, ``t42-timing``, ``t42-ratio`` at the
+profile's scale):
 
 - *error grid* — Case 1 (τ = 0.05‖µ‖, Section 6) across the SNRs where a trained model's clean
   error falls from about 1/2 to 0 (the only range where an error rate is measurable with n test
@@ -31,10 +32,13 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats as sps
 
+from bounds import formulas
+from bounds.symbolic import S
 from checks.claim import Claim, Finding, Plot, Records, Series, scoped
 from checks.profiles import Profile
 from checks.scope import scope_of
 from checks.stats import (
+    LEVEL,
     ImpliedConstant,
     SlopeFit,
     TrendResult,
@@ -45,121 +49,26 @@ from checks.stats import (
     implied_constant,
 )
 from simulate.config import RunConfig
+from simulate.grid import B1_RADII, T_ALLOWANCE, at_run, is_case2, predicted_T, t42_grid
 from simulate.store import RunRecord
 
-LEVEL = 0.95
-CASE1_R = 0.05  # Section 6's τ/‖µ‖, a Case-1 radius at every d_h simulated
-B1_CASE1_R, B1_CASE2_R = 0.02, 0.1  # Appendix B.1's radii, read there as Case 1 and Case 2
-# The Θ in T hides a constant. Case-1 runs need about 3–25 × T at the sizes simulated; a run still above ε
-# after C_T_ALLOW times its predicted T (M·T in Case 2) counts against the claim.
-C_T_ALLOW = 50.0
+# the claims' formulas (bounds.formulas); each mutant substitutes one
+G_INVERSE_SNR = formulas.G_CLEAN.substitute("T4.2.2.mutant.snr-inverse", "g = d·SNR⁻²", {S.m: S.s**2 * S.d / S.m})
+T_ETA_SQUARED = formulas.T_CASE1.substitute("T4.2.T.mutant.eta-squared", "T ∝ η⁻²", {S.eta: S.eta**2})
+RATIO_M_SQUARED = formulas.CASE_RATIO.substitute("T4.2.T.mutant.M-squared", "T₂/T₁ = M²", {S.M: S.M**2})
+B1_CASE1_R, B1_CASE2_R = B1_RADII
 
 
-@dataclass(frozen=True)
-class Grid:
-    """The runs of this module at one profile (sizes and seeds come from the profile)."""
-
-    error_snrs: tuple[float, ...]
-    error_eta: float
-    error_eps: float
-    error_T_max: int
-    snr: float  # the SNR of the Case-2 pair, the timing grid and the ratio pairs (N·SNR² ≥ 1/ε there)
-    case2_eta: float
-    case2_eps: float
-    etas: tuple[float, ...]  # varied at eps0
-    epss: tuple[float, ...]  # varied at eta0
-    eta0: float
-    eps0: float
-    timing_T_max: int
-    ratio_Ms: tuple[int, ...]
-    ratio_eta: float
-    ratio_eps: float
-
-
-GRIDS: dict[str, Grid] = {
-    "ci": Grid(error_snrs=(0.35, 0.5, 0.7, 1.0), error_eta=0.32, error_eps=0.04, error_T_max=600,
-               snr=2.0, case2_eta=0.32, case2_eps=0.04,
-               etas=(0.08, 0.16, 0.32), epss=(0.005, 0.01, 0.02, 0.04), eta0=0.16, eps0=0.01, timing_T_max=600,
-               ratio_Ms=(2, 4), ratio_eta=0.08, ratio_eps=0.04),
-    "default": Grid(error_snrs=(0.5, 0.6, 0.7, 0.85, 1.0), error_eta=0.1, error_eps=0.01, error_T_max=1000,
-                    snr=2.0, case2_eta=0.1, case2_eps=0.025,
-                    etas=(0.01, 0.02, 0.04), epss=(0.0025, 0.005, 0.01, 0.02), eta0=0.02, eps0=0.01,
-                    timing_T_max=1000, ratio_Ms=(2, 4), ratio_eta=0.02, ratio_eps=0.025),
-}
-
-
-def grid(profile: Profile) -> Grid:
-    """The profile's grid; profiles without their own (paper, thorough) use the default one."""
-    return GRIDS.get(profile.name, GRIDS["default"])
-
-
-def case2_radius(dh: int) -> float:
-    """τ/‖µ‖ = 1.1/ln d_h: just inside Case 2's stated range ω(‖µ‖/log d_h) ≤ τ ≤ O(‖µ‖), unit constant."""
-    return round(1.1 / math.log(dh), 4)
-
-
-def predicted_T(c: RunConfig) -> float:
-    """T = 1/(η ε ‖µ‖² ‖w_O‖²) in Case 1, M times that in Case 2 (the Θ's constant taken as 1)."""
-    assert c.mu is not None
-    T = 1 / (c.eta * c.eps * c.mu**2 * c.w_O_norm**2)
-    return c.M * T if is_case2(c) else T
-
-
-def is_case2(c: RunConfig) -> bool:
-    return c.tau_rel >= case2_radius(c.dh) - 1e-12
-
-
-# ---- configs ------------------------------------------------------------------------------------
-
-
-def _run(profile: Profile, seed: int, **fields: object) -> RunConfig:
-    dims = {**profile.dims, **{k: fields.pop(k) for k in ("M",) if k in fields}}
-    return RunConfig(**dims, N=profile.N, seed=seed, n_test=profile.n_test, **fields)  # type: ignore[arg-type]
-
-
-def error_configs(profile: Profile) -> list[RunConfig]:
-    """Case-1 models (τ = 0.05‖µ‖) across the SNRs of the error grid, every seed."""
-    g = grid(profile)
-    return [_run(profile, seed, snr=snr, tau_rel=CASE1_R, eta=g.error_eta, eps=g.error_eps, T_max=g.error_T_max)
-            for snr in g.error_snrs for seed in profile.seeds]
-
-
-def case2_pair_configs(profile: Profile) -> list[RunConfig]:
-    """At one SNR, η, ε: τ = 0.05‖µ‖ (Case 1) and τ = 1.1‖µ‖/ln d_h (Case 2), each allowed C_T_ALLOW × its T."""
-    g = grid(profile)
-    out = []
-    for r in (CASE1_R, case2_radius(profile.dims["dh"])):
-        for seed in profile.seeds:
-            c = _run(profile, seed, snr=g.snr, tau_rel=r, eta=g.case2_eta, eps=g.case2_eps, T_max=1)
-            out.append(c.replace(T_max=math.ceil(C_T_ALLOW * predicted_T(c)) + 1))
-    return out
-
-
-def training_configs(profile: Profile) -> list[RunConfig]:
-    return error_configs(profile) + case2_pair_configs(profile)
-
-
-def timing_configs(profile: Profile) -> list[RunConfig]:
-    """Case 1 at one SNR: η varied at ε₀, ε varied at η₀ (the point (η₀, ε₀) once), every seed."""
-    g = grid(profile)
-    points = [(eta, g.eps0) for eta in g.etas] + [(g.eta0, eps) for eps in g.epss]
-    return list(dict.fromkeys(
-        _run(profile, seed, snr=g.snr, tau_rel=CASE1_R, eta=eta, eps=eps, T_max=g.timing_T_max)
-        for eta, eps in points for seed in profile.seeds))
-
-
-def ratio_configs(profile: Profile) -> list[RunConfig]:
-    """Appendix B.1's radii 0.02 (Case 1) and 0.1 (Case 2) at matched η, ε, ‖µ‖, w for each M, every seed."""
-    g = grid(profile)
-    return [_run(profile, seed, M=M, snr=g.snr, tau_rel=r, eta=g.ratio_eta, eps=g.ratio_eps, T_max=g.timing_T_max)
-            for M in g.ratio_Ms for r in (B1_CASE1_R, B1_CASE2_R) for seed in profile.seeds]
+def _minus(x: float) -> str:
+    """A number as the report prints a predicted exponent: with a true minus sign."""
+    return f"{x:g}".replace("-", "−")
 
 
 # ---- T4.2.1 ---------------------------------------------------------------------------------------
 
 
 def check_t421(records: Records, profile: Profile) -> Finding:
-    """Every run must reach L_S^rob ≤ ε; one still above ε after C_T_ALLOW × its predicted T refutes."""
+    """Every run must reach L_S^rob ≤ ε; one still above ε after T_ALLOWANCE × its predicted T refutes."""
     rows: list[tuple[str, ...]] = [("run", "case", "η", "ε", "T predicted", "T_max", "iterations", "reached ε",
                                     "final robust loss", "iterations / T")]
     failed, open_, done = [], [], []
@@ -171,7 +80,7 @@ def check_t421(records: Records, profile: Profile) -> Finding:
                      f"{res['iterations'] / T:.3g}" if res["converged"] else f"> {c.T_max / T:.3g}"))
         if res["converged"]:
             done.append((c, res["iterations"] / T))
-        elif c.T_max >= C_T_ALLOW * T:
+        elif c.T_max >= T_ALLOWANCE * T:
             failed.append((c, res))
         else:
             open_.append(c)
@@ -184,7 +93,7 @@ def check_t421(records: Records, profile: Profile) -> Finding:
     if failed:
         c, res = failed[0]
         verdict = "refuted"
-        reason = (f"{len(failed)} of {len(records)} runs never reach ε within {C_T_ALLOW:g} × the predicted T, e.g. "
+        reason = (f"{len(failed)} of {len(records)} runs never reach ε within {T_ALLOWANCE:g} × the predicted T, e.g. "
                   f"{c.label()} (Case {'2' if is_case2(c) else '1'}, τ/‖µ‖ = {c.tau_rel:g}): robust loss "
                   f"{res['final_robust_loss']:.3g} > ε = {c.eps:g} after {c.T_max} iterations "
                   f"({c.T_max / predicted_T(c):.3g} × T)")
@@ -192,7 +101,7 @@ def check_t421(records: Records, profile: Profile) -> Finding:
             reason += f"; the {len(done)} runs that do reach ε need at most {max(x for _, x in done):.3g} × T"
     elif open_:
         verdict = "inconclusive"
-        reason = (f"{len(open_)} runs stop above ε before {C_T_ALLOW:g} × T, e.g. {open_[0].label()}")
+        reason = (f"{len(open_)} runs stop above ε before {T_ALLOWANCE:g} × T, e.g. {open_[0].label()}")
     else:
         verdict = "confirmed"
         reason = f"all {len(records)} runs reach ε, within {max(x for _, x in done):.3g} × the predicted T"
@@ -202,31 +111,19 @@ def check_t421(records: Records, profile: Profile) -> Finding:
                     Series(label, tuple(s for s, _, k in ys if k == case2), tuple(x for _, x, k in ys if k == case2),
                            style="points")
                     for label, case2 in (("Case 1", False), ("Case 2", True)) if any(k == case2 for *_, k in ys)),
-                xlog=True, ylog=True, hlines=((C_T_ALLOW, f"allowance {C_T_ALLOW:g}"),))
+                xlog=True, ylog=True, hlines=((T_ALLOWANCE, f"allowance {T_ALLOWANCE:g}"),))
     in_scope, why = scope_of(records)
     return scoped("T4.2.1", in_scope, why, verdict, reason, key, tuple(rows), (plot,))
+
+
+def g_of(f: formulas.Formula) -> Callable[[RunConfig], float]:
+    """A run's exponent g of an error bound exp(−C·g)."""
+    return lambda c: at_run(f, c)
 
 
 # ---- T4.2.2, T4.2.3: implied constants ------------------------------------------------------------
 
 GOf = Callable[[RunConfig], float]
-
-
-def g_clean(c: RunConfig) -> float:
-    """g = d·SNR² of Theorem 4.2's clean bound."""
-    assert c.snr is not None
-    return c.d * c.snr**2
-
-
-def g_robust(c: RunConfig) -> float:
-    """g = d·SNR²·(1 − τ/‖µ‖)² of Theorem 4.2's robust bound."""
-    return g_clean(c) * (1 - c.tau_rel) ** 2
-
-
-def g_inverse_snr(c: RunConfig) -> float:
-    """The mutant's g = d·SNR⁻² (the exponent of SNR is −2 instead of 2)."""
-    assert c.snr is not None
-    return c.d / c.snr**2
 
 
 def _cap(x: float) -> float:
@@ -268,7 +165,7 @@ def _trend_text(t: TrendResult) -> str:
     return f"slope {t.slope:.3g} [{t.slope_interval[0]:.3g}, {t.slope_interval[1]:.3g}] ({t.n_usable} pts)"
 
 
-def check_constant(claim: str, records: Records, g_of: GOf, robust: bool, glabel: str) -> Finding:
+def check_constant(claim: str, records: Records, g: formulas.Formula, robust: bool) -> Finding:
     """One absolute C with error ≤ exp(−C·g) at every converged run (the trained θ^(T)).
 
     The implied constants Ĉ = −log(error)/g of every run enter ``constant_trend``: the claim is refuted
@@ -276,6 +173,7 @@ def check_constant(claim: str, records: Records, g_of: GOf, robust: bool, glabel
     surely decays as g grows, and confirmed when the upper estimate (the certificate) gives a Ĉ that
     stays positive with no such decay; Bonferroni over the two trends for the robust error.
     """
+    g_of, glabel = (lambda c: at_run(g, c)), g.text
     runs = [(c, rec) for c, rec in records if rec.result["converged"]]
     unconverged = len(records) - len(runs)
     kinds = (("attack", "robust_errors_attack"), ("certified", "robust_errors_certified")) if robust \
@@ -321,16 +219,9 @@ def _scoped_or_plain(claim: str, records: Records, verdict: Verdict, reason: str
     return scoped(claim, in_scope, why, verdict, reason, key, rows, plots)
 
 
-def check_t422(records: Records, profile: Profile) -> Finding:
-    return check_constant("T4.2.2", records, g_clean, False, "g = d·SNR²")
-
-
-def check_t423(records: Records, profile: Profile) -> Finding:
-    return check_constant("T4.2.3", records, g_robust, True, "g = d·SNR²·(1 − τ/‖µ‖)²")
-
-
-def check_t422_inverse(records: Records, profile: Profile) -> Finding:
-    return check_constant("T4.2.2.mutant.snr-inverse", records, g_inverse_snr, False, "g = d·SNR⁻²")
+def constant_check(claim: str, g: formulas.Formula, robust: bool) -> Callable[[Records, Profile], Finding]:
+    """The check that one absolute C bounds the clean (or robust) error by exp(−C·g), g the formula."""
+    return lambda records, profile: check_constant(claim, records, g, robust)
 
 
 # ---- T4.2.T: slopes of the training time ------------------------------------------------------------
@@ -422,10 +313,10 @@ class Slopes:
     unconverged: int
 
 
-def measure_slopes(records: Records, profile: Profile) -> Slopes:
+def measure_slopes(records: Records, profile: Profile, T: formulas.Formula) -> Slopes:
     """log(iterations) on log η at ε₀ (within seeds, widened for integer rounding), and iterations = A + B·ε^s
     at η₀ (per seed A, B)."""
-    g = grid(profile)
+    g = t42_grid(profile.name)
     level = bonferroni_level(LEVEL, 2)
     done = [(c, rec.result["iterations"]) for c, rec in records if rec.result["converged"]]
     eta_runs = [(c.eta, float(it), c.seed) for c, it in done if c.eps == g.eps0]
@@ -451,25 +342,28 @@ def measure_slopes(records: Records, profile: Profile) -> Slopes:
 
     plots = []
     for name, var, pts, fit in (("eta", "η", eta_pts, eta_fit), ("eps", "ε", eps_pts, eps_loglog)):
+        predicted = T.log_slope(S.eta if name == "eta" else S.eps)
         xs = sorted({x for x, _ in pts})
         mid = (xs[0], math.exp(fit.intercept + fit.slope * math.log(xs[0])))
         series = [Series("runs", tuple(x for x, _ in pts), tuple(i for _, i in pts), style="points"),
                   Series(f"fit: slope {fit.slope:.3g}", tuple(xs), line(xs, fit.slope, mid)),
-                  Series("slope −1 (Theorem 4.2)", tuple(xs), line(xs, -1.0, mid), style="dashed")]
+                  Series(f"slope {_minus(predicted)} (Theorem 4.2)", tuple(xs), line(xs, predicted, mid),
+                         style="dashed")]
         plots.append(Plot(f"t42-T-slope-{name}", f"Iterations to reach ε against {var}", "lines", var,
                           "iterations", tuple(series), xlog=True, ylog=True))
     return Slopes(eta_slope, eta_iv, eps_fit, eps_loglog, tuple(rows), tuple(plots), len(records) - len(done))
 
 
-def check_slopes(claim: str, eta_slope: float, use_eps: bool) -> Callable[[Records, Profile], Finding]:
-    """Slope of iterations in η must be ``eta_slope`` and (when ``use_eps``) in ε −1: refuted when an interval
-    excludes its prediction, confirmed when every interval contains it and excludes 0."""
+def check_slopes(claim: str, T: formulas.Formula, use_eps: bool) -> Callable[[Records, Profile], Finding]:
+    """Slope of iterations in η must be T's exponent of η and (when ``use_eps``) in ε T's exponent of ε:
+    refuted when an interval excludes its prediction, confirmed when every interval contains it and excludes 0."""
+    eta_slope, eps_slope = T.log_slope(S.eta), T.log_slope(S.eps)
 
     def check(records: Records, profile: Profile) -> Finding:
-        m = measure_slopes(records, profile)
+        m = measure_slopes(records, profile, T)
         parts = [("η", m.eta_interval, eta_slope, m.eta_slope)]
         if use_eps:
-            parts.append(("ε (A + B·ε^s)", m.eps_fit.interval, -1.0, m.eps_fit.s))
+            parts.append(("ε (A + B·ε^s)", m.eps_fit.interval, eps_slope, m.eps_fit.s))
         verdicts = [_slope_verdict(lo, hi, pred) for _, (lo, hi), pred, _ in parts]
         text = "; ".join(f"{name} exponent {s:.3g} [{lo:.3g}, {hi:.3g}] (predicted {pred:g}: {v})"
                          for (name, (lo, hi), pred, s), v in zip(parts, verdicts, strict=True))
@@ -479,7 +373,8 @@ def check_slopes(claim: str, eta_slope: float, use_eps: bool) -> Callable[[Recor
             text += f"; {m.unconverged} runs that did not reach ε left out"
         verdict: Verdict = ("refuted" if "refuted" in verdicts else
                             "confirmed" if all(v == "confirmed" for v in verdicts) else "inconclusive")
-        key = f"η exponent {m.eta_slope:.3g}, ε exponent {m.eps_fit.s:.3g} (predicted {eta_slope:g}, −1)"
+        key = (f"η exponent {m.eta_slope:.3g}, ε exponent {m.eps_fit.s:.3g} (predicted {eta_slope:g}, "
+               f"{_minus(eps_slope)})")
         return _scoped_or_plain(claim, records, verdict, f"{verdict}: {text}", key, m.rows, m.plots)
 
     return check
@@ -488,9 +383,11 @@ def check_slopes(claim: str, eta_slope: float, use_eps: bool) -> Callable[[Recor
 # ---- T4.2.T: Case 2 over Case 1 ------------------------------------------------------------------
 
 
-def check_ratio(claim: str, predicted: float) -> Callable[[Records, Profile], Finding]:
-    """iterations(Case 2)/iterations(Case 1) ∝ M^b with b = ``predicted``: OLS of log ratio on log M over the
-    seeds; refuted when b's interval excludes the prediction, confirmed when it contains it and excludes 0."""
+def check_ratio(claim: str, ratio: formulas.Formula) -> Callable[[Records, Profile], Finding]:
+    """iterations(Case 2)/iterations(Case 1) ∝ M^b with b the formula's exponent of M: OLS of log ratio on log M
+    over the seeds; refuted when b's interval excludes the prediction, confirmed when it contains it and excludes
+    0."""
+    predicted = ratio.log_slope(S.M)
 
     def check(records: Records, profile: Profile) -> Finding:
         by = {(c.M, c.seed, c.tau_rel): (c, rec) for c, rec in records}
@@ -559,21 +456,23 @@ CLAIMS = (
           "Case-1 runs (τ = 0.05‖µ‖) across SNRs and a Case-2 pair (τ = 1.1‖µ‖/ln d_h, the bottom of the stated "
           "range, against 0.05‖µ‖ at the same η, ε, SNR with N·SNR² ≥ 1/ε) train until the robust training loss "
           f"is below ε. The Θ's constant is unknown: iterations/T is reported, and a run still above ε after "
-          f"{C_T_ALLOW:g} × its predicted T refutes.",
-          training_configs, check_t421, hypotheses=_C41),
+          f"{T_ALLOWANCE:g} × its predicted T refutes.",
+          ("t42-training",), check_t421, hypotheses=_C41, formulas=(formulas.T_CASE1, formulas.T_CASE2)),
     Claim("T4.2.2", "theorem42",
           "Under Condition 4.1, L_D(θ^(T)) ≤ exp(−C·d·SNR²) for an absolute constant C.",
           "Theorem 4.2, conclusion 2 (L559–613)",
           "Converged Case-1 models across SNRs (every seed): Ĉ = −log(clean error)/(d·SNR²) with Clopper–Pearson "
           "intervals; refuted if Ĉ surely decays as g = d·SNR² grows, confirmed if it surely does not and stays "
           "positive (constant_trend).",
-          error_configs, check_t422, hypotheses=_C41),
+          ("t42-errors",), constant_check("T4.2.2", formulas.G_CLEAN, False), hypotheses=_C41,
+          formulas=(formulas.G_CLEAN,)),
     Claim("T4.2.3", "theorem42",
           "Under Condition 4.1, L_D^rob(θ^(T)) ≤ exp(−C·d·SNR²·(1 − τ/‖µ‖)²) for an absolute constant C.",
           "Theorem 4.2, conclusion 3 (L559–613)",
           "As T4.2.2 with g = d·SNR²(1 − τ/‖µ‖)² and the robust error bracketed: the attack's count (lower "
           "estimate) can refute, the certified count (upper estimate) can confirm; Bonferroni over the two.",
-          error_configs, check_t423, hypotheses=_C41),
+          ("t42-errors",), constant_check("T4.2.3", formulas.G_ROBUST, True), hypotheses=_C41,
+          formulas=(formulas.G_ROBUST,)),
     Claim("T4.2.T.slopes", "theorem42",
           "T = Θ(η⁻¹ε⁻¹‖µ‖⁻²‖w_O‖⁻²): the time to reach L_S^rob ≤ ε scales as η⁻¹ and ε⁻¹.",
           "Theorem 4.2, Case 1's T (L559–613); CLAIMS.md §10 item 8",
@@ -583,7 +482,8 @@ CLAIMS = (
           "ε-independent early phase; the plain log-log slope is reported too). Each exponent must be −1: "
           "refuted if an interval excludes −1, confirmed if both contain −1 and exclude 0 (Bonferroni over the "
           "two).",
-          timing_configs, check_slopes("T4.2.T.slopes", -1.0, True), hypotheses=_C41),
+          ("t42-timing",), check_slopes("T4.2.T.slopes", formulas.T_CASE1, True), hypotheses=_C41,
+          formulas=(formulas.T_CASE1,)),
     Claim("T4.2.T.case2-over-case1", "theorem42",
           "Case 2 takes M times longer than Case 1 at matched (η, ε, ‖µ‖, ‖w_O‖).",
           "Theorem 4.2, Case 2's T; Remark R4.2.c; CLAIMS.md IC-6",
@@ -591,7 +491,8 @@ CLAIMS = (
           "stated Case-2 range never reaches ε, see T4.2.1) at matched η, ε, SNR for M ∈ {2, 4}, every seed. "
           "OLS of log(iterations ratio) on log M: its slope b must be 1 (ratio ∝ M); refuted if b's interval "
           "excludes 1, confirmed if it contains 1 and excludes 0.",
-          ratio_configs, check_ratio("T4.2.T.case2-over-case1", 1.0), hypotheses=_C41),
+          ("t42-ratio",), check_ratio("T4.2.T.case2-over-case1", formulas.CASE_RATIO), hypotheses=_C41,
+          formulas=(formulas.CASE_RATIO,)),
 )
 
 MUTANTS = (
@@ -603,15 +504,18 @@ MUTANTS = (
           "Mutant (a wrong exponent): L_D(θ^(T)) ≤ exp(−C·d·SNR⁻²).",
           "T4.2.2 with SNR² replaced by SNR⁻²",
           "As T4.2.2 with g = d·SNR⁻².",
-          error_configs, check_t422_inverse, mutant_of="T4.2.2"),
+          ("t42-errors",), constant_check("T4.2.2.mutant.snr-inverse", G_INVERSE_SNR, False), mutant_of="T4.2.2",
+          formulas=(G_INVERSE_SNR,)),
     Claim("T4.2.T.mutant.eta-squared", "theorem42",
           "Mutant (a wrong slope): the time to reach ε scales as η⁻².",
           "T4.2.T.slopes with η⁻² in place of η⁻¹",
           "As T4.2.T.slopes, the η exponent only, predicted −2.",
-          timing_configs, check_slopes("T4.2.T.mutant.eta-squared", -2.0, False), mutant_of="T4.2.T.slopes"),
+          ("t42-timing",), check_slopes("T4.2.T.mutant.eta-squared", T_ETA_SQUARED, False),
+          mutant_of="T4.2.T.slopes", formulas=(T_ETA_SQUARED,)),
     Claim("T4.2.T.mutant.M-squared", "theorem42",
           "Mutant (a wrong factor): Case 2 takes M² times longer than Case 1.",
           "T4.2.T.case2-over-case1 with M² in place of M",
           "As T4.2.T.case2-over-case1, predicted b = 2.",
-          ratio_configs, check_ratio("T4.2.T.mutant.M-squared", 2.0), mutant_of="T4.2.T.case2-over-case1"),
+          ("t42-ratio",), check_ratio("T4.2.T.mutant.M-squared", RATIO_M_SQUARED),
+          mutant_of="T4.2.T.case2-over-case1", formulas=(RATIO_M_SQUARED,)),
 )

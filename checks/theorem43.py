@@ -2,25 +2,17 @@
 
 Runs: models trained with Algorithm 1 at the profile's sizes (τ/‖µ‖ = 0.05), then attacked with the
 constructive attack of the proof (the signal token moved toward (µ₊ + µ₋)/2 by τ) at τ/‖µ‖ = 0.70,
-1/√2⁺ (0.7072), 0.75 and 1, with the certified upper estimate of the robust error at 0.7072 and 1.
+1/√2⁺ (0.7072), 0.75 and 1 (``bounds.formulas.MIDPOINT_RADII``), with the certified upper estimate of the robust
+error at 0.7072 and 1 (the preset ``t43-midpoint``).
 The sharpened statement and where it starts are in ``checks.derived``.
 """
 
 from __future__ import annotations
 
+from bounds import formulas
 from checks.claim import Claim, Finding, Records
 from checks.profiles import Profile
-from checks.stats import bonferroni_level, lower_bound_verdict
-from simulate.config import RunConfig
-
-LEVEL = 0.95
-
-
-def midpoint_configs(profile: Profile) -> list[RunConfig]:
-    """Trained models at the profile's SNRs and seeds, evaluated at τ/‖µ‖ = 0.7072 and 1 as well."""
-    return [RunConfig(**profile.dims, N=profile.N, snr=snr, seed=seed, T_max=profile.T_max, n_test=profile.n_test,
-                      eval_tau_rels=(0.7072, 1.0))
-            for snr in profile.snrs for seed in profile.seeds]
+from checks.stats import LEVEL, bonferroni_level, lower_bound_verdict
 
 
 def check_lower_bound(claim: str, records: Records, r: str, bound: float) -> Finding:
@@ -54,8 +46,13 @@ def check_lower_bound(claim: str, records: Records, r: str, bound: float) -> Fin
     return Finding(claim, "inconclusive", "; ".join(bad[:3]), key, evidence=tuple(rows))
 
 
+def radius_key(r: float) -> str:
+    """How a run's results name an evaluation radius τ/‖µ‖ (``1``, ``0.7072``)."""
+    return f"{r:g}"
+
+
 def check_t43(records: Records, profile: Profile) -> Finding:
-    return check_lower_bound("T4.3", records, "1", 0.25)
+    return check_lower_bound("T4.3", records, radius_key(formulas.T43_RADIUS.value()), formulas.T43_BOUND.value())
 
 
 CLAIMS = (
@@ -65,7 +62,7 @@ CLAIMS = (
           "Trained models are attacked at τ = ‖µ‖ with the proof's construction (the signal token moved to "
           "the midpoint (µ₊ + µ₋)/2); the attack's error count is a lower estimate, the certified count an upper "
           "one. Each model's Clopper–Pearson lower limit must clear 1/4 (Bonferroni over models).",
-          midpoint_configs, check_t43),
+          ("t43-midpoint",), check_t43, formulas=(formulas.T43_RADIUS, formulas.T43_BOUND)),
 )
 
 # A lower-bound mutant ("≥ 3/4") cannot be refuted here: refuting a lower bound needs an upper estimate

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from simulate.config import AttackSpec, RunConfig
 from simulate.data import generator, held_out_chunks, make_signals, sample, sample_group
-from simulate.grid import GridSpec, apply_settings, group, preset
+from simulate.grid import PRESETS, GridSpec, apply_settings, group, preset
 from simulate.model import Weights, attention, forward, forward_reference, init_weights
 
 
@@ -212,8 +212,8 @@ def test_bad_attack_spec_names_the_parameter() -> None:
         AttackSpec(steps=0)
 
 
-@pytest.mark.parametrize("scale", ["quick", "default", "paper"])
-@pytest.mark.parametrize("name", ["fig1", "fig2", "fig2n", "fig3"])
+@pytest.mark.parametrize("scale", ["ci", "quick", "default", "paper", "thorough"])
+@pytest.mark.parametrize("name", [n for n in PRESETS if not n.startswith(("mnist", "cifar10", "tiny-imagenet"))])
 def test_presets_expand_to_valid_runs(name: str, scale: str) -> None:
     spec = preset(name, scale)
     configs = spec.configs()
@@ -226,6 +226,7 @@ def test_fig1_paper_scale_is_section_6() -> None:
     assert {(c.d, c.M, c.dh, c.dv, c.eta, c.eps, c.tau_rel) for c in cs} == {(1024, 16, 128, 128, 0.1, 0.01, 0.05)}
     assert min(c.N for c in cs) == 2 and max(c.N for c in cs) == 22
     assert math.isclose(min(c.snr for c in cs), 0.16) and math.isclose(max(c.snr for c in cs), 16)
+    assert len(cs) == 11 * 11 * 5  # Figure 1a-b: N = 2, 4, …, 22, 11 SNRs, 5 seeds
 
 
 def test_grouping_keeps_shapes_and_N_together_and_loses_nothing() -> None:

@@ -120,7 +120,7 @@ def test_train_config_refuses_bad_input() -> None:
 
 @pytest.mark.parametrize("name", ["digits-vit", "digits-vit-b4"])
 def test_vit_presets_are_the_papers_settings(name: str) -> None:
-    spec = preset(name, "quick")
+    spec = preset(name, "default")
     c = spec.configs()[0]
     assert (c.dh, c.H, c.tau_rel, c.dataset) == (128, 4, 0.05, "digits")
     if name.endswith("b4"):
