@@ -1,4 +1,4 @@
-"""RunConfig: everything that determines one simulated training run, frozen and validated.
+"""RunConfig: everything that determines one simulated training run, frozen and validated; RunOutput: what it produced.
 
 A run is one point of the paper's parameter space (d, M, N, d_h, d_v, H, ‖µ‖, σ_p, τ, η, ε, σ_h,
 σ_V, ‖w_O‖, seed) plus the simulation choices the paper leaves open (CLAIMS.md IC-10): the noise
@@ -26,9 +26,11 @@ __all__ = [
     "DTYPES",
     "GROUP_FIELDS",
     "MEMBER_FIELDS",
+    "MODELS",
     "NORMS",
     "AttackSpec",
     "RunConfig",
+    "RunOutput",
 ]
 
 Norm = Literal["2", "inf", "1", "multi"]
@@ -41,7 +43,7 @@ INITS = ("pytorch16", "theory", "pytorch")
 # The model trained: "eq1" is the analysed eq. (1) ViT (simulate/model.py); "simplevit" is Section 6's simplified
 # ViT for real data, every parameter trained (simulate/vit.py, E6.real); "vit-last-qkv" is Appendix B.4's
 # setting, the same ViT with only its last attention layer's Q/K/V trained (EB.4). The latter two are not the
-# analysed model (CLAIMS.md IC-18) and train on image data only.
+# analysed model (CLAIMS.md IC-18) and train on image data only. simulate.train.TRAINERS maps each to its trainer.
 MODELS = ("eq1", "simplevit", "vit-last-qkv")
 W_O_DIRS = ("ones", "random")
 STOP_ON = ("robust", "clean")
@@ -381,3 +383,13 @@ MEMBER_FIELDS: tuple[str, ...] = (
 GROUP_FIELDS: tuple[str, ...] = tuple(
     f.name for f in dataclasses.fields(RunConfig) if f.name not in MEMBER_FIELDS
 )
+
+
+@dataclass
+class RunOutput:
+    """What one run produced, whichever its model: the final result row, its trajectory and its wall time."""
+
+    config: RunConfig
+    result: dict[str, object]
+    trajectory: list[dict[str, float]]
+    wall_s: float

@@ -24,8 +24,8 @@ import torch
 import torch.nn.functional as F
 
 from bounds.lemmas import lemma56_bound
-from simulate import attacks, certify
-from simulate.config import DTYPES, RunConfig
+from simulate import attacks, certify, vit
+from simulate.config import DTYPES, RunConfig, RunOutput
 from simulate.data import (
     Signals,
     generator,
@@ -38,22 +38,12 @@ from simulate.data import (
 )
 from simulate.model import Weights, attention, forward, init_weights
 
-__all__ = ["RunOutput", "Trained", "algorithm1", "evaluate", "train_group", "trajectory_row"]
+__all__ = ["TRAINERS", "RunOutput", "Trained", "algorithm1", "evaluate", "train_group", "trajectory_row"]
 
 # Lemma 5.3's attention ratio is estimated by an attack per (query, key) pair; it is costly, so the
 # trajectory estimates it on this many training examples with this many PGD steps.
 RATIO_EXAMPLES = 1
 RATIO_STEPS = 10
-
-
-@dataclass
-class RunOutput:
-    """What one member's run produced: the final result, its trajectory and its wall time."""
-
-    config: RunConfig
-    result: dict[str, object]
-    trajectory: list[dict[str, float]]
-    wall_s: float
 
 
 def _check_group(configs: list[RunConfig]) -> None:
@@ -424,21 +414,8 @@ def algorithm1(
     return Trained(stacked, signals, iterations, converged, final_loss, trajectories, member_wall)
 
 
-def train_group(
-    configs: list[RunConfig],
-    device: str = "cpu",
-    tick: Callable[[int], None] | None = None,
-) -> list[RunOutput]:
-    """Train every member of one group with Algorithm 1 and evaluate it; one RunOutput per config.
-
-    A group of ViT runs (``model`` "simplevit" or "vit-last-qkv") trains member by member with
-    :func:`simulate.vit.train_config`."""
-    _check_group(configs)
-    if configs[0].model != "eq1":
-        from simulate.vit import train_config
-
-        runs = [(c, train_config(c, device, tick)) for c in configs]
-        return [RunOutput(c, r.result, r.trajectory, r.wall_s) for c, r in runs]
+def _train_eq1(configs: list[RunConfig], device: str, tick: Callable[[int], None] | None) -> list[RunOutput]:
+    """A group of eq. (1) runs: Algorithm 1 batched over the members, then each member evaluated."""
     tr = algorithm1(configs, device, tick)
     ev_start = time.perf_counter()
     evals = evaluate(configs, tr.weights, tr.signals, torch.device(device))
@@ -469,3 +446,27 @@ def train_group(
         result["attention_log_ratio_final"] = ratios[-1] if ratios else math.nan
         outputs.append(RunOutput(c, result, tr.trajectories[g], tr.member_wall[g] + eval_share))
     return outputs
+
+
+def _train_vit(configs: list[RunConfig], device: str, tick: Callable[[int], None] | None) -> list[RunOutput]:
+    """A group of ViT runs, member by member (:func:`simulate.vit.train_config`)."""
+    return [vit.train_config(c, device, tick) for c in configs]
+
+
+Trainer = Callable[[list[RunConfig], str, Callable[[int], None] | None], list[RunOutput]]
+# RunConfig.model → the trainer of a group of its runs: eq. (1) here, the ViT models (simulate.vit.TRAINED_PARAMETERS,
+# which also says what each trains) in simulate.vit. config.MODELS lists the same names for RunConfig's validation.
+TRAINERS: dict[str, Trainer] = {"eq1": _train_eq1, **dict.fromkeys(vit.TRAINED_PARAMETERS, _train_vit)}
+
+
+def train_group(
+    configs: list[RunConfig],
+    device: str = "cpu",
+    tick: Callable[[int], None] | None = None,
+) -> list[RunOutput]:
+    """Train every member of one group and evaluate it; one RunOutput per config.
+
+    The group's ``model`` picks the trainer (:data:`TRAINERS`): eq. (1) runs train batched with Algorithm 1
+    (:func:`algorithm1`, :func:`evaluate`), ViT runs member by member with :func:`simulate.vit.train_config`."""
+    _check_group(configs)
+    return TRAINERS[configs[0].model](configs, device, tick)

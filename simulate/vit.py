@@ -39,11 +39,11 @@ from torch import nn
 
 from bounds.validate import choice, nonnegative, positive, positive_int
 from simulate.attacks import pgd_loop
-from simulate.config import DTYPES, RunConfig
+from simulate.config import DTYPES, RunConfig, RunOutput
 from simulate.data import generator, image_held_out_chunks, image_pools, sample_images_group
 
 __all__ = [
-    "ConfigRun",
+    "TRAINED_PARAMETERS",
     "Evaluation",
     "SimpleViT",
     "TrainResult",
@@ -661,16 +661,20 @@ def load_checkpoint(model: nn.Module, path: str | os.PathLike[str]) -> nn.Module
 # ---- one stored run ------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ConfigRun:
-    """What :func:`train_config` produced: the result row, the trajectory and the wall time."""
-
-    result: dict[str, object]
-    trajectory: list[dict[str, float]]
-    wall_s: float
+def _all_parameters(model: nn.Module) -> list[nn.Parameter]:
+    return list(model.parameters())
 
 
-def train_config(cfg: RunConfig, device: str = "cpu", tick: Callable[[int], None] | None = None) -> ConfigRun:
+# The ViT models a run may name (RunConfig.model) and the parameters each trains: Section 6's simplified ViT all of
+# them (E6.real), Appendix B.4 only the last attention layer's Q/K/V (EB.4). simulate.train.TRAINERS sends a run of
+# any of these models to train_config.
+TRAINED_PARAMETERS: dict[str, Callable[[nn.Module], list[nn.Parameter]]] = {
+    "simplevit": _all_parameters,
+    "vit-last-qkv": last_attention_params,
+}
+
+
+def train_config(cfg: RunConfig, device: str = "cpu", tick: Callable[[int], None] | None = None) -> RunOutput:
     """One run of a ViT model (``cfg.model`` "simplevit": every parameter trained, Section 6; "vit-last-qkv": only
     the last attention layer's Q/K/V, Appendix B.4) on the image data of ``cfg``, as :mod:`simulate.train` does
     for eq. (1): the same training set (``sample_images_group``), Algorithm 1 (:func:`train_adversarial`) with the
@@ -683,8 +687,9 @@ def train_config(cfg: RunConfig, device: str = "cpu", tick: Callable[[int], None
     """
     if not isinstance(cfg, RunConfig):
         raise ValueError(f"cfg must be a RunConfig, got {type(cfg).__name__}")
-    if cfg.model not in ("simplevit", "vit-last-qkv"):
-        raise ValueError(f"cfg.model must be 'simplevit' or 'vit-last-qkv' to train a ViT, got {cfg.model!r}")
+    if cfg.model not in TRAINED_PARAMETERS:
+        raise ValueError(f"cfg.model must be one of {', '.join(map(repr, TRAINED_PARAMETERS))} to train a ViT, "
+                         f"got {cfg.model!r}")
     dev = torch.device(device)
     if dev.type == "cuda" and not torch.cuda.is_available():
         raise ValueError(f"device must be available, got {device!r} (torch sees no CUDA device)")
@@ -699,7 +704,7 @@ def train_config(cfg: RunConfig, device: str = "cpu", tick: Callable[[int], None
     if cfg.checkpoint:
         load_checkpoint(model, cfg.checkpoint)
     model.to(dev)
-    params = last_attention_params(model) if cfg.model == "vit-last-qkv" else None
+    params = TRAINED_PARAMETERS[cfg.model](model)
     tau_train = 0.0 if cfg.attack.kind == "none" else cfg.tau
     trajectory: list[dict[str, float]] = []
 
@@ -727,7 +732,7 @@ def train_config(cfg: RunConfig, device: str = "cpu", tick: Callable[[int], None
             robust_n[name] += ev.robust_errors
             if name == "":
                 clean_n += ev.clean_errors
-    n_trained = sum(p.numel() for p in (params if params is not None else model.parameters()))
+    n_trained = sum(p.numel() for p in params)
     result: dict[str, object] = {
         "iterations": tr.iterations,
         "converged": tr.converged,
@@ -739,4 +744,4 @@ def train_config(cfg: RunConfig, device: str = "cpu", tick: Callable[[int], None
         "robust_errors_attack": robust_n[""],
         "at_tau_rel": {name: {"robust_errors_attack": k} for name, k in robust_n.items() if name},
     }
-    return ConfigRun(result, trajectory, time.perf_counter() - start)
+    return RunOutput(cfg, result, trajectory, time.perf_counter() - start)

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 import torch
 
-from simulate.config import AttackSpec, RunConfig
+from simulate.config import MODELS, AttackSpec, RunConfig, RunOutput
 from simulate.grid import preset
-from simulate.train import train_group
-from simulate.vit import SimpleViT, last_attention_params, train_config
+from simulate.train import TRAINERS, train_group
+from simulate.vit import TRAINED_PARAMETERS, SimpleViT, last_attention_params, train_config
 
 pytestmark = pytest.mark.usefixtures("one_thread")
 
@@ -57,6 +57,13 @@ def test_eq1_keys_do_not_carry_the_model_fields() -> None:
     assert RunConfig.from_dict(cfg(model="vit-last-qkv", checkpoint="w.pt").as_dict()).model == "vit-last-qkv"
 
 
+def test_every_model_has_one_trainer() -> None:
+    """The dispatch table covers exactly the models RunConfig accepts; every ViT model goes to train_config."""
+    assert set(TRAINERS) == set(MODELS)
+    assert {m for m in MODELS if m != "eq1"} == set(TRAINED_PARAMETERS)
+    assert TRAINERS["simplevit"] is TRAINERS["vit-last-qkv"] is not TRAINERS["eq1"]
+
+
 def test_train_group_runs_vit_members_one_by_one_deterministically() -> None:
     configs = [cfg(), cfg(seed=1, eval_tau_rels=(0.2,))]
     with pytest.raises(ValueError, match="share a group key"):
@@ -64,6 +71,9 @@ def test_train_group_runs_vit_members_one_by_one_deterministically() -> None:
     first = train_group([configs[0], cfg(seed=1)])
     again = train_group([configs[0], cfg(seed=1)])
     assert [o.result for o in first] == [o.result for o in again]
+    assert all(isinstance(o, RunOutput) for o in first) and [o.config for o in first] == [configs[0], cfg(seed=1)]
+    alone = train_config(configs[0])  # what train_group ran for the first member
+    assert (alone.config, alone.result, alone.trajectory) == (first[0].config, first[0].result, first[0].trajectory)
     assert first[0].result != first[1].result  # the seed changes data and initialisation
     for o in first:
         r = o.result
