@@ -13,6 +13,14 @@ Table ``runs``: ``key`` (primary key, :meth:`simulate.config.RunConfig.key`), ``
 list of rows — a few hundred dicts of floats compress about 3×), ``code_version``, ``created``
 (Unix time, s) and ``wall_s``.
 
+Table ``findings`` (schema version 2): one claim's Finding per profile and image data set, written by
+``bovit run`` and read by ``bovit report``. Key ``(claim, profile, images, data_root)``; ``finding`` (the
+Finding as JSON, its plots included; NULL when the check raised, ``error`` then saying why),
+``checks_version`` (the claim-checks code that made it) and ``code_version`` (the simulation code of the
+runs it read). It holds no timestamp: the same runs and code give the same row. Writing a key again
+replaces the row (a finding is the latest evaluation, not an archive). A version-1 store (runs only)
+is upgraded when opened: its runs are kept and the empty findings table is added.
+
 JSON encoding rules (what :meth:`Store.put` accepts and what :meth:`Store.get` gives back):
 
 - floats round-trip bit for bit (JSON text is ``float.__repr__``, the shortest exact form);
@@ -38,15 +46,15 @@ import sqlite3
 import threading
 import time
 import zlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-__all__ = ["SCHEMA_VERSION", "RunRecord", "Store", "code_version", "source_hash"]
+__all__ = ["SCHEMA_VERSION", "FindingRecord", "RunRecord", "Store", "code_version", "source_hash"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 1: runs only; 2: runs and findings
 _FLOAT_TAG = "$float"
 _NONFINITE = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
 _COLUMNS = "key, config, result, trajectory, code_version, created, wall_s"
@@ -59,6 +67,20 @@ CREATE TABLE IF NOT EXISTS runs (
     code_version TEXT NOT NULL,
     created      REAL NOT NULL,
     wall_s       REAL NOT NULL
+)
+"""
+_FINDING_COLUMNS = "claim, profile, images, data_root, finding, error, checks_version, code_version"
+_FINDINGS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS findings (
+    claim          TEXT NOT NULL,
+    profile        TEXT NOT NULL,
+    images         TEXT NOT NULL,
+    data_root      TEXT NOT NULL,
+    finding        TEXT,
+    error          TEXT NOT NULL,
+    checks_version TEXT NOT NULL,
+    code_version   TEXT NOT NULL,
+    PRIMARY KEY (claim, profile, images, data_root)
 )
 """
 
@@ -116,6 +138,25 @@ class RunRecord:
     wall_s: float
     code: str
     created: float
+
+
+@dataclass(frozen=True)
+class FindingRecord:
+    """One stored finding: whose (claim, profile, image data set), the Finding as plain JSON values (None when
+    the check raised, ``error`` then saying why), and the code versions that made it."""
+
+    claim: str
+    profile: str
+    images: str
+    data_root: str
+    finding: dict[str, Any] | None
+    error: str
+    checks: str  # the claim-checks code version
+    code: str  # the simulation code version (code_version())
+
+    @property
+    def key(self) -> tuple[str, str, str, str]:
+        return (self.claim, self.profile, self.images, self.data_root)
 
 
 # ---- JSON ----------------------------------------------------------------------------------------
@@ -260,11 +301,13 @@ class Store:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version == SCHEMA_VERSION:
             return
-        if version != 0:
-            raise ValueError(f"path {self.path!r} has store schema version {version}, this code reads {SCHEMA_VERSION}")
+        if version not in (0, 1):  # 0: a new file; 1: runs only, upgraded in place
+            raise ValueError(f"path {self.path!r} has store schema version {version}, this code reads "
+                             f"{SCHEMA_VERSION} (and upgrades 1)")
         conn.execute("BEGIN IMMEDIATE")
         try:
             conn.execute(_SCHEMA)
+            conn.execute(_FINDINGS_SCHEMA)
             conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
             conn.execute("COMMIT")
         except BaseException:
@@ -396,7 +439,74 @@ class Store:
                     raise ValueError("trajectory is not a list of JSON objects")
             except Exception as exc:
                 problems.append(f"run {key}: {type(exc).__name__}: {exc}")
+        with self._lock:
+            rows = self._db.execute(f"SELECT {_FINDING_COLUMNS} FROM findings").fetchall()
+        for row in rows:
+            try:
+                finding = self._finding(row).finding
+                if finding is not None and not isinstance(finding, dict):
+                    raise ValueError("finding is not a JSON object")
+            except Exception as exc:
+                problems.append(f"finding {row[:4]}: {type(exc).__name__}: {exc}")
         return problems
+
+    # ---- findings ----------------------------------------------------------------------------
+    @staticmethod
+    def _finding(row: tuple[Any, ...]) -> FindingRecord:
+        claim, profile, images, data_root, finding, error, checks, code = row
+        return FindingRecord(claim, profile, images, data_root, None if finding is None else _loads(finding),
+                             error, checks, code)
+
+    def get_finding(
+        self, claim: str, profile: str, images: str = "digits", data_root: str = ""
+    ) -> FindingRecord | None:
+        """The stored finding of ``claim`` at this profile and image data set, or None."""
+        key = (_check_key(claim), profile, images, data_root)
+        with self._lock:
+            row = self._db.execute(f"SELECT {_FINDING_COLUMNS} FROM findings WHERE claim = ? AND profile = ? "
+                                   "AND images = ? AND data_root = ?", key).fetchone()
+        return None if row is None else self._finding(row)
+
+    def findings(self) -> list[FindingRecord]:
+        """Every stored finding, in key order."""
+        with self._lock:
+            rows = self._db.execute(f"SELECT {_FINDING_COLUMNS} FROM findings "
+                                    "ORDER BY claim, profile, images, data_root").fetchall()
+        return [self._finding(row) for row in rows]
+
+    def put_findings(self, records: Sequence[FindingRecord]) -> None:
+        """Store findings in one transaction (all or none), replacing any stored under the same key.
+
+        Everything is validated and encoded first, so a bad value raises a ValueError naming its field
+        (``finding['plots'][0]['series'][1]['y'][2]``) and writes nothing.
+        """
+        rows = []
+        for i, r in enumerate(records):
+            if not isinstance(r, FindingRecord):
+                raise ValueError(f"records[{i}] must be a FindingRecord, got {type(r).__name__}")
+            _check_key(r.claim)
+            for name in ("profile", "checks", "code"):
+                value = getattr(r, name)
+                if not isinstance(value, str) or not value.strip():
+                    raise ValueError(f"{name} must be a non-empty string, got {value!r} (finding of {r.claim})")
+            for name in ("images", "data_root", "error"):
+                if not isinstance(getattr(r, name), str):
+                    raise ValueError(f"{name} must be a string, got {getattr(r, name)!r} (finding of {r.claim})")
+            if r.finding is None and not r.error:
+                raise ValueError(f"error must say why a check raised when finding is None, got '' ({r.claim})")
+            finding = None if r.finding is None else _dumps(_check_mapping("finding", r.finding), "finding")
+            rows.append((*r.key, finding, r.error, r.checks, r.code))
+        with self._lock:
+            db = self._db
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                db.executemany(f"INSERT OR REPLACE INTO findings ({_FINDING_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                               rows)
+                db.execute("COMMIT")
+            except BaseException:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise
 
     # ---- writing -----------------------------------------------------------------------------
     def put(

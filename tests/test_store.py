@@ -17,6 +17,7 @@ import subprocess
 import sys
 import threading
 import time
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from simulate.config import RunConfig
-from simulate.store import RESULT_MODULES, RunRecord, Store, code_version, source_hash
+from simulate.store import RESULT_MODULES, SCHEMA_VERSION, FindingRecord, RunRecord, Store, code_version, source_hash
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -344,6 +345,92 @@ def test_bad_paths_and_closed_stores(tmp_path: Path) -> None:
     store.close()
     with pytest.raises(ValueError, match="closed"):
         store.has("k")
+
+
+# ---- findings -------------------------------------------------------------------------------------
+
+
+def finding_record(claim: str = "T4.3", profile: str = "ci", images: str = "digits", data_root: str = "",
+                   verdict: str = "confirmed", checks: str = "checks1", code: str = "code1") -> FindingRecord:
+    finding = {"claim": claim, "verdict": verdict, "reason": "r", "key": "k", "data_verdict": None, "scope": "",
+               "evidence": [["a", "b"], ["1", "2"]],
+               "plots": [{"name": "p", "x": [1, 2.5, math.nan], "hlines": [[math.inf, "∞"]], "log": False}]}
+    return FindingRecord(claim, profile, images, data_root, finding, "", checks, code)
+
+
+def test_findings_round_trip_replace_and_are_keyed_by_claim_profile_and_images(tmp_path: Path) -> None:
+    path = tmp_path / "runs.sqlite"
+    with Store(path) as store:
+        assert store.get_finding("T4.3", "ci") is None and store.findings() == []
+        rec = finding_record()
+        failed = FindingRecord("IC-1", "ci", "digits", "", None, "ZeroDivisionError: x", "checks1", "code1")
+        store.put_findings([rec, finding_record(profile="default"), finding_record(images="mnist", data_root="/m"),
+                            failed])
+        back = store.get_finding("T4.3", "ci")
+        assert back is not None and _canonical(back.finding) == _canonical(rec.finding)
+        assert (back.key, back.error, back.checks, back.code) == (("T4.3", "ci", "digits", ""), "", "checks1", "code1")
+        assert store.get_finding("T4.3", "ci", "mnist", "/m") is not None
+        assert store.get_finding("T4.3", "ci", "mnist", "/other") is None
+        failed = store.get_finding("IC-1", "ci")
+        assert failed is not None and failed.finding is None and failed.error == "ZeroDivisionError: x"
+        assert [r.key for r in store.findings()] == [("IC-1", "ci", "digits", ""), ("T4.3", "ci", "digits", ""),
+                                                     ("T4.3", "ci", "mnist", "/m"), ("T4.3", "default", "digits", "")]
+        # writing a key again replaces its row (the latest evaluation), never duplicates it
+        store.put_findings([finding_record(verdict="refuted", checks="checks2")])
+        again = store.get_finding("T4.3", "ci")
+        assert again is not None and again.finding["verdict"] == "refuted" and again.checks == "checks2"
+        assert len(store.findings()) == 4 and len(store) == 0  # len counts runs
+        assert store.check() == []
+    with sqlite3.connect(path) as raw:  # no timestamp: the row is a function of what was written
+        columns = [row[1] for row in raw.execute("PRAGMA table_info(findings)")]
+        assert columns == ["claim", "profile", "images", "data_root", "finding", "error", "checks_version",
+                           "code_version"]
+        assert raw.execute("SELECT json_valid(finding) FROM findings WHERE claim = 'T4.3'").fetchall() == [(1,)] * 3
+
+
+@pytest.mark.parametrize(
+    ("record", "message"),
+    [
+        (FindingRecord("", "ci", "digits", "", {}, "", "c", "s"), "key must be a non-empty string"),
+        (FindingRecord("T4.3", "", "digits", "", {}, "", "c", "s"), "profile must be a non-empty string"),
+        (FindingRecord("T4.3", "ci", "digits", "", {}, "", "", "s"), "checks must be a non-empty string"),
+        (FindingRecord("T4.3", "ci", "digits", "", {}, "", "c", " "), "code must be a non-empty string"),
+        (FindingRecord("T4.3", "ci", None, "", {}, "", "c", "s"), "images must be a string"),  # type: ignore[arg-type]
+        (FindingRecord("T4.3", "ci", "digits", "", None, "", "c", "s"), "error must say why"),
+        (FindingRecord("T4.3", "ci", "digits", "", {"plots": [{"x": {1, 2}}]}, "", "c", "s"),
+         r"finding\['plots'\]\[0\]\['x'\] must be"),
+        ("not a record", r"records\[1\] must be a FindingRecord"),
+    ],
+    ids=["claim", "profile", "checks", "code", "images", "no-error", "a-set", "type"],
+)
+def test_bad_findings_name_the_field_and_write_nothing(record: object, message: str) -> None:
+    with Store(":memory:") as store:
+        with pytest.raises(ValueError, match=message):
+            store.put_findings([finding_record(claim="IC-1"), record])  # type: ignore[list-item]
+        assert store.findings() == []  # all or none: the good record before it was not written either
+
+
+def test_a_version_1_store_is_upgraded_keeping_its_runs(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    config, result, trajectory, wall = expected(3)
+    with sqlite3.connect(path) as raw:  # a store as schema version 1 wrote it: the runs table only
+        raw.execute("CREATE TABLE runs (key TEXT PRIMARY KEY NOT NULL, config TEXT NOT NULL, result TEXT NOT NULL, "
+                    "trajectory BLOB NOT NULL, code_version TEXT NOT NULL, created REAL NOT NULL, "
+                    "wall_s REAL NOT NULL)")
+        raw.execute("INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    ("k003", json.dumps(config), json.dumps(result), zlib.compress(json.dumps(trajectory).encode()),
+                     "old-code", 1.0, wall))
+        raw.execute("PRAGMA user_version=1")
+    assert SCHEMA_VERSION == 2
+    with Store(path) as store:
+        record = store.get("k003")
+        assert record is not None and (record.config, record.result, record.trajectory) == (config, result, trajectory)
+        assert store.findings() == [] and store.check() == []
+        store.put_findings([finding_record()])
+    with sqlite3.connect(path) as raw:
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == 2
+    with Store(path) as store:  # opening the upgraded file again changes nothing
+        assert len(store) == 1 and len(store.findings()) == 1
 
 
 def test_file_store_creates_directories_uses_wal_and_persists(tmp_path: Path) -> None:
