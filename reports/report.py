@@ -1,9 +1,12 @@
 """The report: every claim's Finding at one profile, from one store, as markdown with PNG figures.
 
-``build`` trains whatever the claims need and the store lacks (one sweep over all their runs, with a
-progress bar), then evaluates each claim from the store without training (``train=False``: rendering
-never trains), and writes ``REPORT.md`` and ``figures/<plot>.png``. A claim whose check raises becomes
-an error row, not a failed report.
+Running and rendering are apart. ``run`` trains whatever the claims need and the store lacks (one sweep
+over all their runs, with a progress bar), evaluates each claim from the store, and writes each Finding
+into the store's ``findings`` table with the claim-checks and simulation code versions that made it.
+``render`` writes ``REPORT.md``, ``figures/<plot>.png`` and ``verdicts.json`` from those stored findings
+alone: it never trains and never evaluates a check, and refuses (``MissingFindings``) when a claim has
+no finding from the current code. ``build`` is both in one call (evaluate, then write), the path the
+two-step one reproduces byte for byte. A claim whose check raises becomes an error row, not a failed report.
 
 The markdown is a pure function of the store, the claims' code and the environment: no clock, no
 rendering time (the wall time shown is the sum of the stored runs' own wall times), dict contents
@@ -12,10 +15,12 @@ sorted, floats formatted explicitly. Building twice from the same store gives by
 
 from __future__ import annotations
 
+import functools
 import importlib.metadata
 import json
 import platform
 import re
+import shlex
 import subprocess
 from collections import Counter
 from collections.abc import Sequence
@@ -30,9 +35,11 @@ from checks.expected import mismatch
 from checks.profiles import PROFILES, Profile
 from checks.stats import VERDICTS
 from simulate.progress import format_duration
-from simulate.store import RunRecord, Store, code_version, source_hash
+from simulate.store import FindingRecord, RunRecord, Store, code_version, source_hash
 
-__all__ = ["SCALES", "Outcome", "Report", "build", "choose", "evaluate", "profile_for"]
+__all__ = ["SCALES", "MissingFindings", "Outcome", "Report", "Run", "build", "checks_version", "choose",
+           "claims_for", "default_out", "evaluate", "profile_for", "render", "report_command", "run",
+           "run_command", "stored", "write"]
 
 # the --scale names: the profiles, and `quick` for the ci profile (the sweep presets' name for it)
 SCALES: dict[str, str] = {"ci": "ci", "quick": "ci", "default": "default", "paper": "paper", "thorough": "thorough"}
@@ -72,6 +79,55 @@ def choose(ids: Sequence[str] | None, *, mutants: bool = False) -> tuple[Claim, 
     return chosen + tuple(m for m in MUTANTS if m.mutant_of in named and m.id not in named)
 
 
+def claims_for(ids: Sequence[str] | None, profile: Profile, *, mutants: bool = False) -> tuple[Claim, ...]:
+    """The claims ``bovit run``/``report`` work on: ``choose(ids)``, where no IDs mean every claim on the
+    bundled digits and the real-data claims alone on another image data set (the synthetic ones do not
+    read images)."""
+    if ids is None and profile.images != "digits":
+        ids = [c.id for c in real.CLAIMS]
+    return choose(ids, mutants=mutants)
+
+
+def default_out(profile: Profile) -> str:
+    """The report's folder: reports/ for the default profile on digits, else reports/<profile> (on
+    another image data set reports/<images>-<profile>)."""
+    stem = profile.name if profile.images == "digits" else f"{profile.images}-{profile.name}"
+    return "reports" if stem == "default" else str(Path("reports") / stem)
+
+
+def _command(verb: str, profile: Profile, store_path: str, ids: Sequence[str] | None, mutants: bool,
+             out: str | None = None) -> str:
+    parts = ["bovit", verb, "--scale", profile.name, "--store", store_path]
+    if out is not None:
+        parts += ["--out", out]
+    if profile.images != "digits":
+        parts += ["--images", profile.images, "--data-root", profile.data_root]
+    if ids:
+        parts += ["--claims", *ids]
+    if mutants:
+        parts.append("--mutants")
+    return shlex.join(parts)
+
+
+def report_command(profile: Profile, store_path: str, out: str, ids: Sequence[str] | None = None,
+                   mutants: bool = False) -> str:
+    """The command line that renders the report, with every default spelled out (shown in its header)."""
+    return _command("report", profile, store_path, ids, mutants, out)
+
+
+def run_command(profile: Profile, store_path: str, ids: Sequence[str] | None = None, mutants: bool = False) -> str:
+    """The command line that trains and evaluates what ``report_command`` renders."""
+    return _command("run", profile, store_path, ids, mutants)
+
+
+@functools.cache
+def checks_version() -> str:
+    """The claim-checks code version: a 16-hex-digit hash of checks/ (the claims, their statistics and
+    recorded verdicts), shown in the report's provenance and stored with every finding. Computed once per
+    process, as ``code_version`` is."""
+    return source_hash(_ROOT / "checks")
+
+
 @dataclass(frozen=True)
 class Outcome:
     """One claim in a report: its Finding, or why its check raised; the figures written for it."""
@@ -108,10 +164,41 @@ class Outcome:
             return None
         return mismatch(self.finding, self.profile)
 
+    def as_dict(self) -> dict[str, object]:
+        """The finding as ``Finding.as_dict()``, or the claim, no verdict and why its check raised."""
+        if self.finding is None:
+            return {"claim": self.claim.id, "verdict": None, "error": self.error}
+        return self.finding.as_dict()
+
+
+class _Verdicts:
+    """What ``run`` and ``render`` both report about their outcomes."""
+
+    outcomes: tuple[Outcome, ...]
+
+    def counts(self) -> dict[str, int]:
+        """Claims (not mutants) per verdict, in the order of VERDICTS, then errors."""
+        c = Counter(o.verdict for o in self.outcomes if not o.is_mutant)
+        return {v: c.get(v, 0) for v in (*VERDICTS, ERROR)}
+
+    def counts_line(self) -> str:
+        """The counts as one line, e.g. ``confirmed 2, refuted 0, inconclusive 0, out-of-scope 0``
+        (errors only when there are some)."""
+        return _counts_line(self.counts())
+
+    def mutants_caught(self) -> tuple[int, int] | None:
+        """(mutants refuted, mutants), or None when there are no mutants among the outcomes."""
+        mutants = [o for o in self.outcomes if o.is_mutant]
+        return (sum(o.verdict == "refuted" for o in mutants), len(mutants)) if mutants else None
+
+    def problems(self) -> list[str]:
+        """Every difference from the recorded verdicts (and every surviving mutant or failed check)."""
+        return [p for o in self.outcomes if (p := o.problem) is not None]
+
 
 @dataclass(frozen=True)
-class Report:
-    """What ``build`` wrote: the markdown file, the profile, each claim's outcome and the runs read."""
+class Report(_Verdicts):
+    """What ``render``/``build`` wrote: the markdown file, the profile, each claim's outcome and the runs read."""
 
     path: Path
     profile: Profile
@@ -120,14 +207,15 @@ class Report:
     trained: int
     figures: tuple[Path, ...] = field(default=())
 
-    def counts(self) -> dict[str, int]:
-        """Claims (not mutants) per verdict, in the order of VERDICTS, then errors."""
-        c = Counter(o.verdict for o in self.outcomes if not o.is_mutant)
-        return {v: c.get(v, 0) for v in (*VERDICTS, ERROR)}
 
-    def problems(self) -> list[str]:
-        """Every difference from the recorded verdicts (and every surviving mutant or failed check)."""
-        return [p for o in self.outcomes if (p := o.problem) is not None]
+@dataclass(frozen=True)
+class Run(_Verdicts):
+    """What ``run`` did: each claim's outcome (now stored), the runs its claims read and how many were trained."""
+
+    profile: Profile
+    outcomes: tuple[Outcome, ...]
+    runs: int
+    trained: int
 
 
 def evaluate(claims: Sequence[Claim], profile: Profile, store: Store, *, train: bool = True,
@@ -148,18 +236,70 @@ def evaluate(claims: Sequence[Claim], profile: Profile, store: Store, *, train: 
     elif missing:
         raise MissingRuns(f"{len(missing)} of the {len(configs)} runs these claims read at profile "
                           f"{profile.name!r} are not in the store {store.path} (e.g. {missing[0].label()}); "
-                          f"train them first (bovit report or pytest checks at this profile)")
+                          f"train them first (bovit run or pytest checks at this profile)")
     outcomes = []
-    real_ids = {c.id for c in real.CLAIMS + real.MUTANTS}
     for claim in claims:
-        unrecorded = profile.images if profile.images != "digits" and claim.id in real_ids else ""
         try:
             outcomes.append(Outcome(claim, finding(claim, profile, store, train=False), profile=profile.name,
-                                    unrecorded=unrecorded))
+                                    unrecorded=_unrecorded(claim, profile)))
         except Exception as exc:  # one broken check is an error row, not a broken report
             outcomes.append(Outcome(claim, None, error=f"{type(exc).__name__}: {exc}", profile=profile.name,
-                                    unrecorded=unrecorded))
+                                    unrecorded=_unrecorded(claim, profile)))
     return outcomes, trained
+
+
+def _unrecorded(claim: Claim, profile: Profile) -> str:
+    """The image data set when the suite records no verdict of this claim on it (Outcome.unrecorded), else ''."""
+    real_ids = {c.id for c in real.CLAIMS + real.MUTANTS}
+    return profile.images if profile.images != "digits" and claim.id in real_ids else ""
+
+
+# ---- stored findings -----------------------------------------------------------------------------
+
+
+class MissingFindings(ValueError):
+    """Claims have no finding in the store from the current claim-check and simulation code."""
+
+
+def run(claims: Sequence[Claim], profile: Profile, store: Store, *, show_progress: bool = True) -> Run:
+    """Train what the claims read and the store lacks (one sweep), evaluate every claim, and store each
+    Finding (or why its check raised) under (claim, profile, image data set) with the current claim-check
+    and simulation code versions, replacing what was stored there."""
+    if not claims:
+        raise ValueError("claims must name at least one claim, got none")
+    outcomes, trained = evaluate(claims, profile, store, train=True, show_progress=show_progress)
+    checks, code = checks_version(), code_version()
+    store.put_findings([FindingRecord(o.claim.id, profile.name, profile.images, profile.data_root,
+                                      None if o.finding is None else o.finding.as_dict(plots=True), o.error,
+                                      checks, code) for o in outcomes])
+    return Run(profile, tuple(outcomes), len(all_configs(claims, profile)), trained)
+
+
+def stored(claims: Sequence[Claim], profile: Profile, store: Store) -> list[Outcome]:
+    """Each claim's Outcome as ``run`` stored it; ``MissingFindings`` (one line naming the claims) when a
+    claim has no stored finding, or one made by other claim-check code or other simulation code."""
+    checks, code = checks_version(), code_version()
+    outcomes: list[Outcome] = []
+    why: dict[str, list[str]] = {"none": [], "other claim-check code": [], "other simulation code": []}
+    for claim in claims:
+        rec = store.get_finding(claim.id, profile.name, profile.images, profile.data_root)
+        if rec is None:
+            why["none"].append(claim.id)
+        elif rec.checks != checks:
+            why["other claim-check code"].append(claim.id)
+        elif rec.code != code:
+            why["other simulation code"].append(claim.id)
+        else:
+            found = Finding.from_dict(rec.finding) if rec.finding is not None else None
+            outcomes.append(Outcome(claim, found, error=rec.error, profile=profile.name,
+                                    unrecorded=_unrecorded(claim, profile)))
+    if any(why.values()):
+        on = f" on {profile.images}" if profile.images != "digits" else ""
+        parts = [("no stored finding" if k == "none" else f"findings made by {k}") + f" for {', '.join(ids)}"
+                 for k, ids in why.items() if ids]
+        raise MissingFindings(f"claims must have findings from the current code at profile {profile.name!r}{on} "
+                              f"in the store {store.path}, got {'; '.join(parts)}")
+    return outcomes
 
 
 # ---- rendering -----------------------------------------------------------------------------------
@@ -251,7 +391,7 @@ def _provenance(records: list[RunRecord], profile: Profile, command: str) -> lis
     dims = ", ".join(f"{k}={v}" for k, v in sorted(profile.dims.items()))
     rows = [
         ("item", "value"),
-        ("bovit", f"{_version('bovit')} (git {_git_revision()}; claim checks {source_hash(_ROOT / 'checks')})"),
+        ("bovit", f"{_version('bovit')} (git {_git_revision()}; claim checks {checks_version()})"),
         ("libraries", f"python {platform.python_version()}, torch {_version('torch')}, numpy {_version('numpy')}, "
                       f"scipy {_version('scipy')}, sympy {_version('sympy')}, matplotlib {_version('matplotlib')}"),
         ("runs made by", f"git {runs('git')}; python {runs('python')}; torch {runs('torch')}"),
@@ -426,25 +566,47 @@ def markdown(outcomes: Sequence[Outcome], profile: Profile, records: list[RunRec
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def build(profile: Profile, store: Store, out_dir: str | Path, claims: Sequence[Claim], command: str,
-          train: bool = True, show_progress: bool = True) -> Report:
-    """Train what the claims need (unless ``train`` is false: then missing runs raise ``MissingRuns``),
-    evaluate every claim from the store, and write ``out_dir/REPORT.md`` with ``out_dir/figures/*.png``
-    and every verdict, its evidence and the commands that reproduce it in ``out_dir/verdicts.json``.
-
-    ``command`` is the command line shown in the provenance header (the one that reproduces the report).
-    """
-    if not claims:
-        raise ValueError("claims must name at least one claim, got none")
-    out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        raise ValueError(f"out_dir must be a directory, got the file {str(out)!r}")
-    outcomes, trained = evaluate(claims, profile, store, train=train, show_progress=show_progress)
+def write(outcomes: Sequence[Outcome], profile: Profile, store: Store, out_dir: str | Path, command: str,
+          trained: int = 0) -> Report:
+    """Write ``out_dir/REPORT.md`` with ``out_dir/figures/*.png`` and every verdict, its evidence and the
+    commands that reproduce it in ``out_dir/verdicts.json``, from the outcomes and the store's runs of
+    their claims (read for the provenance only). ``command`` is the command line shown in the header."""
+    out = _out_dir(out_dir)
+    claims = [o.claim for o in outcomes]
     code = code_version()
     records = [r for c in all_configs(claims, profile) if (r := store.get(c.key(code))) is not None]
     out.mkdir(parents=True, exist_ok=True)
-    outcomes, figures = _figures(outcomes, out)
+    done, figures = _figures(list(outcomes), out)
     path = out / "REPORT.md"
-    path.write_text(markdown(outcomes, profile, records, store.path, command), encoding="utf-8")
-    (out / "verdicts.json").write_text(verdicts_json(outcomes, profile, store.path), encoding="utf-8")
-    return Report(path, profile, tuple(outcomes), len(records), trained, tuple(figures))
+    path.write_text(markdown(done, profile, records, store.path, command), encoding="utf-8")
+    (out / "verdicts.json").write_text(verdicts_json(done, profile, store.path), encoding="utf-8")
+    return Report(path, profile, tuple(done), len(records), trained, tuple(figures))
+
+
+def _out_dir(out_dir: str | Path) -> Path:
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"out_dir must be a directory, got the file {str(out)!r}")
+    return out
+
+
+def render(profile: Profile, store: Store, out_dir: str | Path, claims: Sequence[Claim], command: str) -> Report:
+    """The report from the findings ``run`` stored, alone: never trains, never evaluates a check
+    (``MissingFindings`` when a claim has no current finding; nothing is written then)."""
+    if not claims:
+        raise ValueError("claims must name at least one claim, got none")
+    _out_dir(out_dir)
+    return write(stored(claims, profile, store), profile, store, out_dir, command)
+
+
+def build(profile: Profile, store: Store, out_dir: str | Path, claims: Sequence[Claim], command: str,
+          train: bool = True, show_progress: bool = True) -> Report:
+    """Evaluate and write in one call, storing no finding: train what the claims need (unless ``train`` is
+    false: then missing runs raise ``MissingRuns``), evaluate every claim from the store, and ``write``.
+    ``run`` then ``render`` give the same files byte for byte.
+    """
+    if not claims:
+        raise ValueError("claims must name at least one claim, got none")
+    _out_dir(out_dir)
+    outcomes, trained = evaluate(claims, profile, store, train=train, show_progress=show_progress)
+    return write(outcomes, profile, store, out_dir, command, trained)

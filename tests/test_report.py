@@ -11,17 +11,30 @@ import json
 import math
 import struct
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from clirun import run_cli
+from hypothesis import given
+from hypothesis import strategies as st
 
 from checks import expected
 from checks.claim import Claim, Finding, Plot, Records, Series, no_runs
 from checks.profiles import PROFILES, Profile
+from checks.stats import VERDICTS
 from reports.figures import DPI, SIZE, cell_edges, render
-from reports.report import build, choose, profile_for
-from simulate.store import Store
+from reports.report import (
+    MissingFindings,
+    build,
+    choose,
+    profile_for,
+    run,
+    run_command,
+    stored,
+)
+from reports.report import render as render_report
+from simulate.store import FindingRecord, Store
 
 CLAIMS = ("T4.3", "IC-1")
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -192,6 +205,11 @@ def test_quick_is_the_ci_profile_and_mutants_follow_their_claims() -> None:
     assert [c.id for c in choose(["IC-1"])] == ["IC-1"]
 
 
+def files(out: Path) -> dict[str, bytes]:
+    """Every file a report wrote, by its path relative to the report's folder."""
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
 # ---- the report's layout, from synthetic claims (no simulation) -----------------------------------
 
 
@@ -292,6 +310,47 @@ def test_report_layout_error_rows_figures_and_mutants(tmp_path: Path, memory_sto
     assert "| runs | 0 |" in md and "| command | `cmd` |" in md
 
 
+def test_run_then_render_equals_building_in_one_step(tmp_path: Path, memory_store: Store,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Error rows, a surviving mutant, NaN and ∞ in the figures: the stored findings render the same files."""
+    monkeypatch.setitem(expected.EXPECTED, "SYN-1", ("confirmed", "synthetic"))
+    profile = PROFILES["ci"]
+    ran = run(SYNTHETIC, profile, memory_store, show_progress=False)
+    assert (ran.runs, ran.trained, ran.counts()["confirmed"], ran.counts()["error"]) == (0, 0, 1, 1)
+    assert ran.mutants_caught() == (0, 1) and len(ran.problems()) == 2
+    assert ran.counts_line() == "confirmed 1, refuted 0, inconclusive 0, out-of-scope 0, error 1"
+    failed = memory_store.get_finding("SYN-ERR", "ci")
+    assert failed is not None and failed.finding is None and failed.error.startswith("ZeroDivisionError")
+    rendered = render_report(profile, memory_store, tmp_path / "a", SYNTHETIC, "cmd")
+    built = build(profile, memory_store, tmp_path / "b", SYNTHETIC, "cmd", show_progress=False)
+    assert files(tmp_path / "a") == files(tmp_path / "b")
+    assert len(files(tmp_path / "a")) == 5  # REPORT.md, verdicts.json and three figures
+    assert rendered.outcomes == built.outcomes and rendered.problems() == built.problems()
+    assert rendered.trained == 0 and rendered.mutants_caught() == (0, 1)
+
+
+def test_render_refuses_missing_and_stale_findings_and_writes_nothing(tmp_path: Path, memory_store: Store) -> None:
+    profile = PROFILES["ci"]
+    with pytest.raises(MissingFindings, match=r"got no stored finding for SYN-1, SYN-ERR, SYN-1.mutant$"):
+        render_report(profile, memory_store, tmp_path, SYNTHETIC, "cmd")
+    run(SYNTHETIC, profile, memory_store, show_progress=False)
+    assert [o.claim.id for o in stored(SYNTHETIC, profile, memory_store)] == [c.id for c in SYNTHETIC]
+    syn = memory_store.get_finding("SYN-1", "ci")
+    err = memory_store.get_finding("SYN-ERR", "ci")
+    assert syn is not None and err is not None
+    memory_store.put_findings([replace(syn, checks="other"), replace(err, code="other")])
+    with pytest.raises(MissingFindings) as info:
+        render_report(profile, memory_store, tmp_path, SYNTHETIC, "cmd")
+    assert str(info.value) == ("claims must have findings from the current code at profile 'ci' in the store "
+                               ":memory:, got findings made by other claim-check code for SYN-1; findings made by "
+                               "other simulation code for SYN-ERR")
+    with pytest.raises(MissingFindings, match=r"got no stored finding for SYN-1$"):  # another profile's are not used
+        render_report(PROFILES["default"], memory_store, tmp_path, SYNTHETIC[:1], "cmd")
+    assert not (tmp_path / "REPORT.md").exists()
+    assert run_command(profile, "s.sqlite", ["SYN-1"], True) == ("bovit run --scale ci --store s.sqlite "
+                                                                 "--claims SYN-1 --mutants")
+
+
 def test_build_without_training_refuses_missing_runs(tmp_path: Path, memory_store: Store) -> None:
     from checks.catalogue import claim
     from checks.evaluate import MissingRuns
@@ -299,6 +358,87 @@ def test_build_without_training_refuses_missing_runs(tmp_path: Path, memory_stor
     with pytest.raises(MissingRuns, match="not in the store"):
         build(PROFILES["ci"], memory_store, tmp_path, (claim("T4.3"),), "cmd", train=False)
     assert len(memory_store) == 0 and not (tmp_path / "REPORT.md").exists()
+
+
+# ---- the Finding's round trip through the store ---------------------------------------------------
+
+
+def same(a: object, b: object) -> bool:
+    """Equal with the same types all the way down (a tuple is not a list, 1 is not 1.0), NaN equal to NaN."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, float):
+        return (math.isnan(a) and math.isnan(b)) or a.hex() == b.hex()  # type: ignore[arg-type]
+    if isinstance(a, tuple):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))  # type: ignore[arg-type]
+    if isinstance(a, Finding | Plot | Series):
+        return all(same(getattr(a, f), getattr(b, f)) for f in a.__dataclass_fields__)
+    return a == b
+
+
+def through_store(f: Finding) -> Finding:
+    with Store(":memory:") as store:
+        store.put_findings([FindingRecord(f.claim, "ci", "digits", "", f.as_dict(plots=True), "", "c", "s")])
+        rec = store.get_finding(f.claim, "ci")
+    assert rec is not None and rec.finding is not None
+    return Finding.from_dict(rec.finding)
+
+
+def test_a_hand_made_finding_round_trips_through_the_store() -> None:
+    plots = _plots()
+    findings = [
+        Finding("SYN-1", "confirmed", "synthetic | with a pipe", "key 0.123", evidence=(("a", "b"), ("1", "x|y")),
+                plots=plots),
+        Finding("SYN-2", "out-of-scope", "r", "", "refuted", "C4.1.1a fails", (), (plots[1],)),
+        Finding("SYN-3", "inconclusive", "", plots=(Plot("ints", "t", "lines", "x", "y",
+                                                         (Series("s", (1, 2, 3), (0, -0.0, 1e-300)),),
+                                                         hlines=((2, "two"),)),)),
+    ]
+    for f in findings:
+        back = through_store(f)
+        assert same(back, f), f.claim
+        assert back.as_dict() == f.as_dict() and not (back.as_dict() == f.as_dict(plots=True))
+    assert math.isnan(through_store(findings[0]).plots[0].series[0].y[2])
+
+
+_FLOATS = st.floats() | st.integers(-(2**60), 2**60)
+_TEXT = st.text(max_size=6)
+
+
+@st.composite
+def series(draw: st.DrawFn, n: int | None = None) -> Series:
+    n = draw(st.integers(0, 4)) if n is None else n
+    values = st.tuples(*[_FLOATS] * n)
+    return Series(draw(_TEXT), draw(values), draw(values), draw(st.just(()) | values), draw(st.just(()) | values),
+                  draw(st.sampled_from(["line", "points", "dashed"])))
+
+
+@st.composite
+def plots(draw: st.DrawFn) -> Plot:
+    kind = draw(st.sampled_from(["lines", "heatmap", "histogram"]))
+    rows, cols = (draw(st.integers(0, 3)), draw(st.integers(0, 3))) if kind == "heatmap" else (0, 0)
+    ref = st.tuples(_FLOATS, _TEXT)
+    return Plot(draw(st.from_regex(r"[a-z][a-z0-9_.-]{0,8}", fullmatch=True)), draw(_TEXT), kind, draw(_TEXT),
+                draw(_TEXT), tuple(draw(st.lists(series(), max_size=3))), draw(st.booleans()), draw(st.booleans()),
+                tuple(draw(st.lists(ref, max_size=2))), tuple(draw(st.lists(ref, max_size=2))),
+                tuple(tuple(draw(st.lists(_FLOATS, min_size=cols, max_size=cols))) for _ in range(rows)),
+                tuple(draw(st.lists(_FLOATS, min_size=cols, max_size=cols))),
+                tuple(draw(st.lists(_FLOATS, min_size=rows, max_size=rows))), draw(_TEXT))
+
+
+@st.composite
+def findings(draw: st.DrawFn) -> Finding:
+    verdict = draw(st.sampled_from(VERDICTS))
+    data = draw(st.none() | st.sampled_from(VERDICTS)) if verdict == "out-of-scope" else None
+    width = draw(st.integers(1, 3))
+    evidence = tuple(draw(st.lists(st.tuples(*[_TEXT] * width), max_size=3)))
+    return Finding(draw(st.from_regex(r"[A-Z][A-Za-z0-9.-]{0,8}", fullmatch=True)), verdict, draw(st.text()),
+                   draw(_TEXT), data, draw(_TEXT), evidence, tuple(draw(st.lists(plots(), max_size=2))))
+
+
+@given(findings())
+def test_any_finding_round_trips_through_the_store_exactly(f: Finding) -> None:
+    assert same(through_store(f), f)
 
 
 # ---- figures -------------------------------------------------------------------------------------
