@@ -163,35 +163,24 @@ def _check_gens(gens: object, G: int, needed: bool) -> list[torch.Generator] | N
 # ---- projections -----------------------------------------------------------------------------------
 
 
-def project_l2(delta: Tensor, radius: float | Tensor) -> Tensor:
-    """Euclidean projection of each row δ (last axis) onto {‖δ‖₂ ≤ r}: δ·min(1, r/‖δ‖₂).
+# The projections proper (_l2, _linf, _l1, by norm in _PROJECT) take a radius tensor already in δ's dtype and
+# broadcastable to its token shape: the attacks call them at every step with their own, validated, radii. The
+# public project_* validate the radius first.
 
-    delta (..., d); radius broadcastable to (...,). Points inside are returned unchanged (bitwise).
-    """
-    r = _radius("radius", radius, delta)
+
+def _l2(delta: Tensor, r: Tensor) -> Tensor:
     n = delta.norm(dim=-1)
     # clamp_min keeps r/n finite where n = 0 (that branch is not taken, but where() evaluates both)
     scale = torch.where(n > r, r / n.clamp_min(torch.finfo(delta.dtype).tiny), torch.ones_like(n))
     return delta * scale[..., None]
 
 
-def project_linf(delta: Tensor, radius: float | Tensor) -> Tensor:
-    """Euclidean projection onto {‖δ‖∞ ≤ r}: clamp every coordinate to [−r, r].
-
-    delta (..., d); radius broadcastable to (...,).
-    """
-    r = _radius("radius", radius, delta)[..., None]
+def _linf(delta: Tensor, r: Tensor) -> Tensor:
+    r = r[..., None]
     return torch.maximum(torch.minimum(delta, r), -r)
 
 
-def project_l1(delta: Tensor, radius: float | Tensor) -> Tensor:
-    """Euclidean projection onto {‖δ‖₁ ≤ r}, sort-based (Duchi, Shalev-Shwartz, Singer & Chandra 2008, Fig. 1).
-
-    For ‖δ‖₁ > r: sort |δ| decreasingly into u, ρ = max{j : u_j − (Σ_{i≤j} u_i − r)/j > 0},
-    θ = (Σ_{i≤ρ} u_i − r)/ρ, and the projection is sign(δ)·max(|δ| − θ, 0). Vectorised over every row.
-    delta (..., d); radius broadcastable to (...,). Points inside are returned unchanged (bitwise).
-    """
-    r = _radius("radius", radius, delta)
+def _l1(delta: Tensor, r: Tensor) -> Tensor:
     a = delta.abs()
     r = torch.broadcast_to(r, a.shape[:-1])
     u = a.sort(dim=-1, descending=True).values
@@ -210,16 +199,42 @@ def project_l1(delta: Tensor, radius: float | Tensor) -> Tensor:
 
 
 _PROJECT: dict[str, Callable[[Tensor, Tensor], Tensor]] = {
-    "2": project_l2,
-    "inf": project_linf,
-    "1": project_l1,
+    "2": _l2,
+    "inf": _linf,
+    "1": _l1,
 }
+
+
+def project_l2(delta: Tensor, radius: float | Tensor) -> Tensor:
+    """Euclidean projection of each row δ (last axis) onto {‖δ‖₂ ≤ r}: δ·min(1, r/‖δ‖₂).
+
+    delta (..., d); radius broadcastable to (...,). Points inside are returned unchanged (bitwise).
+    """
+    return _l2(delta, _radius("radius", radius, delta))
+
+
+def project_linf(delta: Tensor, radius: float | Tensor) -> Tensor:
+    """Euclidean projection onto {‖δ‖∞ ≤ r}: clamp every coordinate to [−r, r].
+
+    delta (..., d); radius broadcastable to (...,).
+    """
+    return _linf(delta, _radius("radius", radius, delta))
+
+
+def project_l1(delta: Tensor, radius: float | Tensor) -> Tensor:
+    """Euclidean projection onto {‖δ‖₁ ≤ r}, sort-based (Duchi, Shalev-Shwartz, Singer & Chandra 2008, Fig. 1).
+
+    For ‖δ‖₁ > r: sort |δ| decreasingly into u, ρ = max{j : u_j − (Σ_{i≤j} u_i − r)/j > 0},
+    θ = (Σ_{i≤ρ} u_i − r)/ρ, and the projection is sign(δ)·max(|δ| − θ, 0). Vectorised over every row.
+    delta (..., d); radius broadcastable to (...,). Points inside are returned unchanged (bitwise).
+    """
+    return _l1(delta, _radius("radius", radius, delta))
 
 
 def project(delta: Tensor, radius: float | Tensor, norm: str) -> Tensor:
     """Euclidean projection of each row of delta (..., d) onto its ℓ_p ball, p ∈ {"2", "inf", "1"}."""
     choice("norm", norm, tuple(_PROJECT))
-    return _PROJECT[norm](delta, radius)
+    return _PROJECT[norm](delta, _radius("radius", radius, delta))
 
 
 # ---- uniform points of the balls ---------------------------------------------------------------------
@@ -263,6 +278,13 @@ def sample_ball(
     choice("norm", norm, tuple(_UNIT))
     if len(gens) != tau.shape[0]:
         raise ValueError(f"gens must hold one generator per member (G = {tau.shape[0]}), got {len(gens)}")
+    return _sample_ball(norm, tau, shape, gens, dtype)
+
+
+def _sample_ball(
+    norm: str, tau: Tensor, shape: tuple[int, int, int], gens: Sequence[torch.Generator], dtype: torch.dtype
+) -> Tensor:
+    """:func:`sample_ball` for an attack's own (validated) norm, radii and generators."""
     draws = torch.stack([_UNIT[norm](shape, gen, dtype) for gen in gens]).to(tau.device)
     out = draws * tau.to(dtype).view(-1, 1, 1, 1)
     # rounding can put a point a few ulps outside; the projection moves it by as much
@@ -366,15 +388,15 @@ _Inner = Callable[[Tensor, Tensor, Tensor, Tensor], tuple[Tensor, Tensor]]
 Score = Callable[[Tensor], tuple[Tensor, Tensor]]
 
 
-def pgd_loop(score: Score, delta0: Tensor, radius: float | Tensor, step: float | Tensor, norm: str,
+def pgd_loop(score: Score, delta0: Tensor, radius: Tensor, step: float | Tensor, norm: str,
              steps: int) -> tuple[Tensor, Tensor]:
     """Section 6's PGD (E6.4): ``steps`` per-token steps of length ``step`` in the ℓ_p steepest direction of
     ∇(−s), each followed by the per-token projection onto the ball of ``radius``, from the projection of δ₀;
     returns per example the iterate of lowest score seen (start included) and that score.
 
     The loop of :func:`attack`'s PGD and of :func:`simulate.vit.per_token_pgd`, for any model: δ has shape
-    (..., M, d), the score (...,); ``radius`` and ``step`` broadcast against δ's token and coordinate axes.
-    Its callers validate; it takes their values as they are.
+    (..., M, d), the score (...,); ``radius`` (a tensor in δ's dtype) broadcasts against δ's token axes and
+    ``step`` against δ. Its callers validate; it takes their values as they are.
     """
     proj = _PROJECT[norm]
     delta = proj(delta0, radius)
@@ -419,7 +441,10 @@ def apgd_checkpoints(steps: int) -> list[int]:
     p₀ = 0, p₁ = 0.22, p_{j+1} = p_j + max(p_j − p_{j−1} − 0.03, 0.06), in exact rational arithmetic: in
     floats 0.22 + 0.19 + 0.16 = 0.5700000000000001 and ⌈57.000…01⌉ would give 58 instead of 57.
     """
-    steps = positive_int("steps", steps)
+    return _checkpoints(positive_int("steps", steps))
+
+
+def _checkpoints(steps: int) -> list[int]:
     p = [Fraction(0), Fraction(22, 100)]
     while p[-1] < 1:
         p.append(p[-1] + max(p[-1] - p[-2] - Fraction(3, 100), Fraction(6, 100)))
@@ -442,7 +467,7 @@ def _apgd(
     G, B = X.shape[:2]
     rad = tau.view(G, 1, 1)
     proj = _PROJECT[norm]
-    checkpoints = set(apgd_checkpoints(steps))
+    checkpoints = set(_checkpoints(steps))
     eta = (2 * tau).view(G, 1).expand(G, B).clone()
     delta = proj(delta0, rad)
     m, g = maps.margin_grad(X, y, delta)
@@ -556,7 +581,7 @@ def _pgd_subspace(
     if has_start:
         delta = delta + best_a[..., None] * d0
     if low:  # rounding may leave δ slightly outside the ball, and the kept score is approximate: fix both
-        delta = project_l2(delta, tau.view(G, 1))
+        delta = _l2(delta, tau.view(G, 1))
         best_m = maps.margin(X + delta.reshape(G, B, M, d), y)
     return delta.reshape(G, B, M, d), best_m
 
@@ -580,14 +605,14 @@ def _with_restarts(
     _, B, M, d = X.shape
     if spec.random_start:
         assert gens is not None
-        delta0 = sample_ball(norm, tau, (B, M, d), gens, X.dtype)
+        delta0 = _sample_ball(norm, tau, (B, M, d), gens, X.dtype)
     else:
         delta0 = torch.zeros_like(X)
     delta, m = inner(X, y, tau, delta0)
     for _ in range(1, spec.restarts):
         assert gens is not None
         # every member draws its full batch, so its stream does not depend on which columns are attacked
-        delta0 = sample_ball(norm, tau, (B, M, d), gens, X.dtype)
+        delta0 = _sample_ball(norm, tau, (B, M, d), gens, X.dtype)
         if only_robust:
             need = m > 0
             cols = need.any(dim=0).nonzero().squeeze(1)
@@ -641,7 +666,7 @@ def attack(
     not exact). gens: one generator per member, required when the attack draws random points.
     Members with τ = 0 get X back exactly. The weights are detached: no gradient reaches w.
     """
-    G, B, M, d = _check_data(X, y)
+    G = _check_data(X, y)[0]
     if not isinstance(spec, AttackSpec):
         raise ValueError(f"spec must be a simulate.config.AttackSpec, got {type(spec).__name__}")
     choice("norm", norm, NORMS)
@@ -656,6 +681,23 @@ def attack(
         raise ValueError("engine='subspace' implements PGD only, got attack kind 'apgd' (use engine='direct')")
     needs_random = spec.kind == "random" or (spec.kind in ("pgd", "apgd") and (spec.random_start or spec.restarts > 1))
     gen_list = _check_gens(gens, G, needs_random)
+    return _attack(w, X, y, tau_t, spec, norm, gen_list, engine, only_robust)
+
+
+def _attack(
+    w: Weights,
+    X: Tensor,
+    y: Tensor,
+    tau_t: Tensor,
+    spec: AttackSpec,
+    norm: str,
+    gen_list: list[torch.Generator] | None,
+    engine: str,
+    only_robust: bool,
+) -> Tensor:
+    """:func:`attack` on arguments a run has validated (RunConfig's attack, norm and engine): w detached in X's
+    dtype, τ a (G,) tensor in X's dtype, a generator per member when the attack draws random points."""
+    G, B, M, d = X.shape
     X = X.detach()
     y = y.detach().to(X.dtype)
     if spec.kind == "none" or not bool((tau_t > 0).any()):
@@ -669,10 +711,10 @@ def attack(
             which = which.to(X.device)
             delta = torch.zeros_like(X)
             for i, (p, factor) in enumerate(MULTI_RADII):
-                draw = sample_ball(p, tau_t * factor, (B, M, d), gen_list, X.dtype)
+                draw = _sample_ball(p, tau_t * factor, (B, M, d), gen_list, X.dtype)
                 delta = torch.where((which == i)[..., None, None], draw, delta)
         else:
-            delta = sample_ball(norm, tau_t, (B, M, d), gen_list, X.dtype)
+            delta = _sample_ball(norm, tau_t, (B, M, d), gen_list, X.dtype)
     else:
         maps = _Maps.of(w, bf16=engine == "bf16")
         best_delta, best_m = None, None
@@ -712,13 +754,19 @@ def theorem43_attack(
     µ_y for Definition 3.1's data); y is checked for shape and values only.
     X (G, B, M, d), y (G, B), signals_* (G, d), τ (G,) or scalar → X̃ (G, B, M, d).
     """
-    G, B, _, d = _check_data(X, y)
+    G, _, _, d = _check_data(X, y)
     for name, s in (("signals_plus", signals_plus), ("signals_minus", signals_minus)):
         if not isinstance(s, Tensor) or tuple(s.shape) != (G, d):
             shape = tuple(s.shape) if isinstance(s, Tensor) else type(s).__name__
             raise ValueError(f"{name} must have shape (G, d) = ({G}, {d}), got {shape}")
     choice("target", target, ("midpoint", "zero"))
-    tau_t = _tau(tau, G, X).view(G, 1)
+    return _theorem43(X, signals_plus, signals_minus, _tau(tau, G, X), target)
+
+
+def _theorem43(X: Tensor, signals_plus: Tensor, signals_minus: Tensor, tau: Tensor, target: str) -> Tensor:
+    """:func:`theorem43_attack` for a run's own test points, signals and (G,) radii in X's dtype."""
+    G, B, _, d = X.shape
+    tau_t = tau.view(G, 1)
     X = X.detach()
     if target == "zero":
         z = torch.zeros(G, d, dtype=X.dtype, device=X.device)
@@ -757,7 +805,7 @@ def _extremise_attention(
     rad = tau.view(G, 1, 1)
     step = (step_rel * tau).view(G, 1, 1, 1)
     best = sign * _log_attention(Xc, WQ, WK, lq, jk)
-    delta = project_l2(delta0, rad)
+    delta = _l2(delta0, rad)
     for it in range(steps + 1):
         leaf = delta.detach().requires_grad_(True)
         with torch.enable_grad():
@@ -766,7 +814,7 @@ def _extremise_attention(
         best = torch.maximum(best, obj.detach())
         if it == steps:
             break
-        delta = project_l2(delta + step * steepest_direction(g, "2"), rad)
+        delta = _l2(delta + step * steepest_direction(g, "2"), rad)
     return best
 
 
@@ -793,13 +841,20 @@ def attention_ratio(
     20 steps, float32, one CPU core. Returns exp(max log φ − min log φ) ≥ 1; it is 1 exactly when W_Q W_Kᵀ = 0.
     With ``log=True`` it returns max log φ − min log φ ≥ 0 instead, which stays finite at huge logits.
     """
-    G, B, M, d = _check_data(X)
+    G = _check_data(X)[0]
     w = _check_weights(w, X)
     tau_t = _tau(tau, G, X)
     steps = positive_int("steps", steps)
     step_rel = positive("step_rel", step_rel)
     chunk = positive_int("chunk", chunk)
     gen_list = _check_gens(gens, G, needed=False)
+    return _attention_ratio(w, X, tau_t, steps, step_rel, gen_list, chunk, log)
+
+
+def _attention_ratio(w: Weights, X: Tensor, tau_t: Tensor, steps: int, step_rel: float,
+                     gen_list: list[torch.Generator] | None, chunk: int, log: bool) -> Tensor:
+    """:func:`attention_ratio` on a run's own weights (detached, X's dtype), points and (G,) radii."""
+    G, B, M, d = X.shape
     X = X.detach()
     E = B * M * M
     e = torch.arange(E, device=X.device)
@@ -814,7 +869,7 @@ def attention_ratio(
             hi_lo = []
             for sign in (1.0, -1.0):
                 if gen_list is not None:
-                    delta0 = sample_ball("2", tau_t, (C, M, d), gen_list, X.dtype)
+                    delta0 = _sample_ball("2", tau_t, (C, M, d), gen_list, X.dtype)
                 else:
                     delta0 = torch.zeros_like(Xc)
                 hi_lo.append(_extremise_attention(Xc, WQ, WK, l_idx[sl], j_idx[sl], tau_t, steps, step_rel, sign,

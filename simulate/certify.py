@@ -301,6 +301,20 @@ def certified_margin(
     WQ, WK, WV, wO, X, t, p = _inputs(w, X, tau, norm)
     y = _labels(y, X)
     choice("center", center, CENTERS)
+    return _bound(WQ, WK, WV, wO, X, y, t, p, center)
+
+
+def _certified_margin(w: Weights, X: torch.Tensor, y: torch.Tensor, tau: torch.Tensor, norm: str) -> torch.Tensor:
+    """:func:`certified_margin` (center "mean") on a run's own weights, points, labels and (G,) radii, which its
+    callers have validated: converted to float64, not checked again."""
+    WQ, WK, WV, wO = (t.detach().to(torch.float64) for t in (w.W_Q, w.W_K, w.W_V, w.w_O))
+    X, y = X.detach().to(torch.float64), y.detach().to(torch.float64)
+    return _bound(WQ, WK, WV, wO, X, y, tau.detach().to(torch.float64).contiguous(), norm, "mean")
+
+
+def _bound(WQ: torch.Tensor, WK: torch.Tensor, WV: torch.Tensor, wO: torch.Tensor, X: torch.Tensor,
+           y: torch.Tensor, t: torch.Tensor, p: str, center: str) -> torch.Tensor:
+    """The certified lower bound of the module docstring, from float64 inputs: (G, B)."""
     qn = _DUAL[p]
     G, B, M, d = X.shape
     H, dh, dv = WQ.shape[1], WQ.shape[3], WV.shape[3]

@@ -31,6 +31,7 @@ __all__ = [
     "AttackSpec",
     "RunConfig",
     "RunOutput",
+    "run_device",
 ]
 
 Norm = Literal["2", "inf", "1", "multi"]
@@ -393,3 +394,14 @@ class RunOutput:
     result: dict[str, object]
     trajectory: list[dict[str, float]]
     wall_s: float
+
+
+def run_device(device: object) -> torch.device:
+    """The torch device a run trains on, from its name (``"cpu"``, ``"cuda"``, ``"cuda:1"``), if it is available."""
+    try:
+        dev = torch.device(device)  # type: ignore[arg-type]
+    except (RuntimeError, TypeError):
+        raise ValueError(f"device must name a torch device such as 'cpu' or 'cuda', got {device!r}") from None
+    if dev.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(f"device must be available, got {device!r} (torch sees no CUDA device)")
+    return dev

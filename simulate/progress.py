@@ -9,7 +9,8 @@ that the job is alive. A line reads::
 
 The ETA is the remaining amount at the average rate so far; amounts are in any unit (runs, or
 work units such as training iterations so that unequal items weigh right). The clock is
-injectable, so the output is testable without sleeping.
+injectable, so the output is testable without sleeping; like ``time.monotonic`` (the default) it must
+never go backwards, and its readings are used as they are.
 """
 
 from __future__ import annotations
@@ -29,6 +30,11 @@ def format_duration(seconds: float) -> str:
     """``42s``, ``1m05s``, ``2h03m`` (rounded to the second; ``?`` if negative or not finite)."""
     if isinstance(seconds, bool) or not isinstance(seconds, int | float):
         raise ValueError(f"seconds must be a number, got {seconds!r}")
+    return _duration(seconds)
+
+
+def _duration(seconds: float) -> str:
+    """:func:`format_duration` of a number of seconds the bar computed itself."""
     if not math.isfinite(seconds) or seconds < 0:
         return "?"
     s = round(seconds)
@@ -112,7 +118,7 @@ class Progress:
     @property
     def elapsed(self) -> float:
         """Seconds since the bar was created."""
-        return max(self._clock() - self._start, 0.0)
+        return self._clock() - self._start
 
     @property
     def fraction(self) -> float:
@@ -121,7 +127,7 @@ class Progress:
 
     def eta(self, now: float | None = None) -> float | None:
         """Seconds left at the average rate so far; None until something is done."""
-        elapsed = self.elapsed if now is None else max(now - self._start, 0.0)
+        elapsed = self.elapsed if now is None else now - self._start
         left = max(self.total - self.done, 0.0)
         if left == 0:
             return 0.0
@@ -137,8 +143,8 @@ class Progress:
         parts = [
             f"{_amount(self.done):>{len(total)}}/{total}",
             f"{100 * self.fraction:5.1f}%",
-            f"elapsed {format_duration(max(now - self._start, 0.0))}",
-            f"ETA {'?' if eta is None else format_duration(eta)}",
+            f"elapsed {_duration(now - self._start)}",
+            f"ETA {'?' if eta is None else _duration(eta)}",
         ]
         if self.label:
             parts.insert(0, self.label)

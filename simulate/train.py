@@ -25,7 +25,7 @@ import torch.nn.functional as F
 
 from bounds.lemmas import lemma56_bound
 from simulate import attacks, certify, vit
-from simulate.config import DTYPES, RunConfig, RunOutput
+from simulate.config import DTYPES, RunConfig, RunOutput, run_device
 from simulate.data import (
     Signals,
     generator,
@@ -41,9 +41,12 @@ from simulate.model import Weights, attention, forward, init_weights
 __all__ = ["TRAINERS", "RunOutput", "Trained", "algorithm1", "evaluate", "train_group", "trajectory_row"]
 
 # Lemma 5.3's attention ratio is estimated by an attack per (query, key) pair; it is costly, so the
-# trajectory estimates it on this many training examples with this many PGD steps.
+# trajectory estimates it on this many training examples with this many PGD steps of this size (relative
+# to τ), this many expanded (example, query, key) triples at a time (memory only: the estimate does not depend on it).
 RATIO_EXAMPLES = 1
 RATIO_STEPS = 10
+RATIO_STEP_REL = 0.2
+RATIO_CHUNK = 1024
 
 
 def _check_group(configs: list[RunConfig]) -> None:
@@ -137,8 +140,8 @@ def _certified(w: Weights, X: torch.Tensor, y: torch.Tensor, tau: torch.Tensor, 
     """A certified lower bound on the worst margin over the threat set; for "multi" the min over its balls
     (Appendix B.3's radii, :data:`simulate.attacks.MULTI_RADII`)."""
     if norm != "multi":
-        return certify.certified_margin(w, X, y, tau, norm=norm)
-    return torch.stack([certify.certified_margin(w, X, y, tau * r, norm=p) for p, r in attacks.MULTI_RADII]).amin(0)
+        return certify._certified_margin(w, X, y, tau, norm)
+    return torch.stack([certify._certified_margin(w, X, y, tau * r, p) for p, r in attacks.MULTI_RADII]).amin(0)
 
 
 # Radii τ/‖µ‖ at which Theorem 4.3's midpoint attack is always evaluated (CLAIMS.md T4.3.sharp: the
@@ -192,10 +195,16 @@ def evaluate(
     (``midpoint_*``) are left out of the result.
     """
     _check_group(configs)
+    if not _is_image(configs[0]) and (signals is None or len(signals) != len(configs)):
+        raise ValueError(f"signals must list one Signals per config for a synthetic run, got {signals!r}")
+    return _evaluate(configs, w, signals, device, chunk)
+
+
+def _evaluate(configs: list[RunConfig], w: Weights, signals: list[Signals] | None, device: torch.device,
+              chunk: int = 250) -> list[dict[str, object]]:
+    """:func:`evaluate` for a checked group with its signals (None for images)."""
     cfg = configs[0]
     image = _is_image(cfg)
-    if not image and (signals is None or len(signals) != len(configs)):
-        raise ValueError(f"signals must list one Signals per config for a synthetic run, got {signals!r}")
     dtype = DTYPES[cfg.dtype]
     G = len(configs)
     tau = _col([c.tau for c in configs], dtype, device)
@@ -218,7 +227,7 @@ def evaluate(
         X, y = X.to(device), y.to(device)
         with torch.no_grad():
             clean = y * forward(w, X)
-        X_adv = attacks.attack(w, X, y, tau, cfg.test_attack, cfg.norm, gens, engine="direct", only_robust=True)
+        X_adv = attacks._attack(w, X, y, tau, cfg.test_attack, cfg.norm, gens, "direct", only_robust=True)
         with torch.no_grad():
             adv = torch.minimum(y * forward(w, X_adv), clean)
             cert = _certified(w, X, y, tau, cfg.norm)
@@ -230,24 +239,23 @@ def evaluate(
             if image:  # no µ±: no midpoint attack, no coupled pairs
                 pass
             else:
-                X_mid = attacks.theorem43_attack(X, y, plus, minus, tau, target="midpoint")
+                X_mid = attacks._theorem43(X, plus, minus, tau, "midpoint")
                 counts["midpoint"] += (y * forward(w, X_mid) <= 0).sum(1).cpu()
             # the coupled pair of T4.3.sharp: the same noise with each signal, both moved toward the
             # midpoint; the proof says at least one of the two is misclassified once r ≥ 1/√2
-            ones = torch.ones_like(y)
             if not image:
                 X_p = X.clone()
                 X_p[:, :, 0] = plus[:, None, :]
                 X_m = X.clone()
                 X_m[:, :, 0] = minus[:, None, :]
             for r, slot in ({} if image else mid_at).items():
-                X_r = attacks.theorem43_attack(X, y, plus, minus, r * mu, target="midpoint")
+                X_r = attacks._theorem43(X, plus, minus, r * mu, "midpoint")
                 slot += (y * forward(w, X_r) <= 0).sum(1).cpu()
-                f_p = forward(w, attacks.theorem43_attack(X_p, ones, plus, minus, r * mu, target="midpoint"))
-                f_m = forward(w, attacks.theorem43_attack(X_m, -ones, plus, minus, r * mu, target="midpoint"))
+                f_p = forward(w, attacks._theorem43(X_p, plus, minus, r * mu, "midpoint"))
+                f_m = forward(w, attacks._theorem43(X_m, plus, minus, r * mu, "midpoint"))
                 pair_at[r] += ((f_p > 0) & (f_m < 0)).sum(1).cpu()
         for r, slots in extra.items():
-            X_r = attacks.attack(w, X, y, r * mu, cfg.test_attack, cfg.norm, gens, engine="direct", only_robust=True)
+            X_r = attacks._attack(w, X, y, r * mu, cfg.test_attack, cfg.norm, gens, "direct", only_robust=True)
             with torch.no_grad():
                 adv_r = torch.minimum(y * forward(w, X_r), clean)
                 cert_r = _certified(w, X, y, r * mu, cfg.norm)
@@ -311,9 +319,12 @@ def algorithm1(
     skips the trajectory (the benchmark times training alone).
     """
     _check_group(configs)
-    dev = torch.device(device)
-    if dev.type == "cuda" and not torch.cuda.is_available():
-        raise ValueError(f"device must be available, got {device!r} (torch sees no CUDA device)")
+    return _algorithm1(configs, run_device(device), tick, log)
+
+
+def _algorithm1(configs: list[RunConfig], dev: torch.device, tick: Callable[[int], None] | None,
+                log: bool = True) -> Trained:
+    """:func:`algorithm1` for a checked group on an available device."""
     cfg = configs[0]
     dtype = DTYPES[cfg.dtype]
     start = time.perf_counter()
@@ -354,8 +365,8 @@ def algorithm1(
     t = 0
     while active:
         w_det = w.detached()
-        X_adv = attacks.attack(w_det, X, y, tau, cfg.attack, cfg.norm, [gens[g] for g in active],
-                               engine=cfg.attack_engine, only_robust=False)
+        X_adv = attacks._attack(w_det, X, y, tau, cfg.attack, cfg.norm, [gens[g] for g in active],
+                                cfg.attack_engine, only_robust=False)
         for p in w.trainable():
             p.requires_grad_(True)
         robust = _losses(w, X_adv, y, mask, n)
@@ -374,7 +385,8 @@ def algorithm1(
             rows = trajectory_row(t, w_det, X, X_adv, y, mask, plus, minus, robust.detach(), clean)
             ratio_now = t == 0 or any(stop) or (cfg.ratio_every > 0 and t % cfg.ratio_every == 0)
             if ratio_now:
-                log_ratio = attacks.attention_ratio(w_det, X[:, :RATIO_EXAMPLES], tau, steps=RATIO_STEPS, log=True)
+                log_ratio = attacks._attention_ratio(w_det, X[:, :RATIO_EXAMPLES], tau, RATIO_STEPS, RATIO_STEP_REL,
+                                                     None, RATIO_CHUNK, log=True)
                 for i, row in enumerate(rows):
                     row["attention_log_ratio"] = float(log_ratio[i])  # compare with log(e/2) ≈ 0.307
             for i, g in enumerate(active):
@@ -414,11 +426,11 @@ def algorithm1(
     return Trained(stacked, signals, iterations, converged, final_loss, trajectories, member_wall)
 
 
-def _train_eq1(configs: list[RunConfig], device: str, tick: Callable[[int], None] | None) -> list[RunOutput]:
+def _train_eq1(configs: list[RunConfig], dev: torch.device, tick: Callable[[int], None] | None) -> list[RunOutput]:
     """A group of eq. (1) runs: Algorithm 1 batched over the members, then each member evaluated."""
-    tr = algorithm1(configs, device, tick)
+    tr = _algorithm1(configs, dev, tick)
     ev_start = time.perf_counter()
-    evals = evaluate(configs, tr.weights, tr.signals, torch.device(device))
+    evals = _evaluate(configs, tr.weights, tr.signals, dev)
     eval_share = (time.perf_counter() - ev_start) / len(configs)
     outputs = []
     for g, c in enumerate(configs):
@@ -448,12 +460,13 @@ def _train_eq1(configs: list[RunConfig], device: str, tick: Callable[[int], None
     return outputs
 
 
-def _train_vit(configs: list[RunConfig], device: str, tick: Callable[[int], None] | None) -> list[RunOutput]:
+def _train_vit(configs: list[RunConfig], dev: torch.device, tick: Callable[[int], None] | None) -> list[RunOutput]:
     """A group of ViT runs, member by member (:func:`simulate.vit.train_config`)."""
-    return [vit.train_config(c, device, tick) for c in configs]
+    return [vit._train_config(c, dev, tick) for c in configs]
 
 
-Trainer = Callable[[list[RunConfig], str, Callable[[int], None] | None], list[RunOutput]]
+# A trainer takes a checked group, an available device and the progress callback.
+Trainer = Callable[[list[RunConfig], torch.device, Callable[[int], None] | None], list[RunOutput]]
 # RunConfig.model → the trainer of a group of its runs: eq. (1) here, the ViT models (simulate.vit.TRAINED_PARAMETERS,
 # which also says what each trains) in simulate.vit. config.MODELS lists the same names for RunConfig's validation.
 TRAINERS: dict[str, Trainer] = {"eq1": _train_eq1, **dict.fromkeys(vit.TRAINED_PARAMETERS, _train_vit)}
@@ -469,4 +482,4 @@ def train_group(
     The group's ``model`` picks the trainer (:data:`TRAINERS`): eq. (1) runs train batched with Algorithm 1
     (:func:`algorithm1`, :func:`evaluate`), ViT runs member by member with :func:`simulate.vit.train_config`."""
     _check_group(configs)
-    return TRAINERS[configs[0].model](configs, device, tick)
+    return TRAINERS[configs[0].model](configs, run_device(device), tick)

@@ -39,7 +39,7 @@ from torch import nn
 
 from bounds.validate import choice, nonnegative, positive, positive_int
 from simulate.attacks import pgd_loop
-from simulate.config import DTYPES, RunConfig, RunOutput
+from simulate.config import DTYPES, RunConfig, RunOutput, run_device
 from simulate.data import generator, image_held_out_chunks, image_pools, sample_images_group
 
 __all__ = [
@@ -68,6 +68,8 @@ MLP_PLACEMENTS = ("final", "every")
 INIT_SCALE = 1.0 / 16.0
 # ViT (Dosovitskiy et al. 2020) initialises its position embedding N(0, 0.02²); PyTorch has no default for it
 POS_STD = 0.02
+# evaluate attacks and scores this many test points at a time (a stored run's counts depend on it: PGD's batch)
+EVAL_CHUNK = 256
 
 
 # ---- the simplified ViT ----------------------------------------------------------------------------------
@@ -344,7 +346,8 @@ def _pgd(model: nn.Module, X: Tensor, y: Tensor, kind: str, tau: float, norm: st
             (g,) = torch.autograd.grad(obj.sum(), leaf)
         return -obj.detach(), g
 
-    best_delta, _ = pgd_loop(score, torch.zeros_like(X), tau, step_rel * tau, norm, steps)
+    radius = torch.tensor(tau, dtype=X.dtype, device=X.device)
+    best_delta, _ = pgd_loop(score, torch.zeros_like(X), radius, step_rel * tau, norm, steps)
     return (X + best_delta).detach()
 
 
@@ -456,6 +459,16 @@ def train_adversarial(
     if progress is not None and not callable(progress):
         raise ValueError(f"progress must be callable or None, got {type(progress).__name__}")
     trained = _check_params(model, params)
+    with _EvalMode(model):
+        kind, y_t = _resolve(model, X, y, loss)
+    return _train(model, X, y_t, kind, tau, eta, eps, T_max, trained, norm, steps, step_rel, progress)
+
+
+def _train(model: nn.Module, X: Tensor, y_t: Tensor, kind: str, tau: float, eta: float, eps: float, T_max: int,
+           trained: list[nn.Parameter], norm: str, steps: int, step_rel: float,
+           progress: Callable[[int, float, float], None] | None) -> TrainResult:
+    """:func:`train_adversarial` on validated arguments: X detached, y in the form ``kind`` needs (:func:`_resolve`),
+    ``trained`` distinct parameters of the model."""
     trained_ids = {id(p) for p in trained}
     flags = [(p, p.requires_grad) for p in model.parameters()]
     robust_hist: list[float] = []
@@ -465,7 +478,6 @@ def train_adversarial(
         for p, _ in flags:
             p.requires_grad_(id(p) in trained_ids)
         with _EvalMode(model):
-            kind, y_t = _resolve(model, X, y, loss)
             B = X.shape[0]
             while True:
                 X_adv = _pgd(model, X, y_t, kind, tau, norm, steps, step_rel)
@@ -519,7 +531,7 @@ def evaluate(
     steps: int = 20,
     step_rel: float = 0.2,
     loss: Loss = "auto",
-    chunk: int = 256,
+    chunk: int = EVAL_CHUNK,
 ) -> Evaluation:
     """Clean and robust error counts of ``model`` on (X, y), ``chunk`` examples at a time.
 
@@ -529,10 +541,17 @@ def evaluate(
     """
     model, X, tau, norm, steps, step_rel = _check_attack(model, X, tau, norm, steps, step_rel)
     chunk = positive_int("chunk", chunk)
+    with _EvalMode(model):
+        kind, y_t = _resolve(model, X, y, loss)
+    return _evaluate(model, X, y_t, kind, tau, norm, steps, step_rel, chunk)
+
+
+def _evaluate(model: nn.Module, X: Tensor, y_t: Tensor, kind: str, tau: float, norm: str, steps: int,
+              step_rel: float, chunk: int = EVAL_CHUNK) -> Evaluation:
+    """:func:`evaluate` on validated arguments (X detached, y in the form ``kind`` needs)."""
     B = X.shape[0]
     clean_n = robust_n = 0
     with _EvalMode(model):
-        kind, y_t = _resolve(model, X, y, loss)
         for start in range(0, B, chunk):
             Xc, yc = X[start : start + chunk], y_t[start : start + chunk]
             X_adv = _pgd(model, Xc, yc, kind, tau, norm, steps, step_rel)
@@ -690,9 +709,11 @@ def train_config(cfg: RunConfig, device: str = "cpu", tick: Callable[[int], None
     if cfg.model not in TRAINED_PARAMETERS:
         raise ValueError(f"cfg.model must be one of {', '.join(map(repr, TRAINED_PARAMETERS))} to train a ViT, "
                          f"got {cfg.model!r}")
-    dev = torch.device(device)
-    if dev.type == "cuda" and not torch.cuda.is_available():
-        raise ValueError(f"device must be available, got {device!r} (torch sees no CUDA device)")
+    return _train_config(cfg, run_device(device), tick)
+
+
+def _train_config(cfg: RunConfig, dev: torch.device, tick: Callable[[int], None] | None) -> RunOutput:
+    """:func:`train_config` for a RunConfig of a ViT model (validated when it was made) on an available device."""
     start = time.perf_counter()
     dtype = DTYPES[cfg.dtype]
     snr = float(cfg.snr or 0.0)
@@ -714,8 +735,9 @@ def train_config(cfg: RunConfig, device: str = "cpu", tick: Callable[[int], None
         if tick is not None and t > 0:
             tick(1)
 
-    tr = train_adversarial(model, X, y, tau_train, eta=cfg.eta, eps=cfg.eps, T_max=cfg.T_max, params=params,
-                           norm=cfg.norm, steps=cfg.attack.steps, step_rel=cfg.attack.step_rel, progress=progress)
+    # a two-class SimpleViT has one output: the logistic loss on y = ±1 (what _resolve finds for it)
+    tr = _train(model, X, y, "logistic", tau_train, cfg.eta, cfg.eps, cfg.T_max, params, cfg.norm, cfg.attack.steps,
+                cfg.attack.step_rel, progress)
     if not trajectory or trajectory[-1]["t"] != tr.iterations:
         trajectory.append({"t": float(tr.iterations), "robust_loss": tr.final_robust_loss,
                            "clean_loss": tr.final_clean_loss})
@@ -728,7 +750,7 @@ def train_config(cfg: RunConfig, device: str = "cpu", tick: Callable[[int], None
     for Xc, yc in image_held_out_chunks(cfg.n_test, [snr], [cfg.seed], cfg.M, pools, dtype):
         Xc, yc = Xc[0].to(dev), yc[0].to(dev)
         for name, tau in radii.items():
-            ev = evaluate(model, Xc, yc, tau, norm=cfg.norm, steps=steps, step_rel=step_rel)
+            ev = _evaluate(model, Xc, yc, "logistic", tau, cfg.norm, steps, step_rel)
             robust_n[name] += ev.robust_errors
             if name == "":
                 clean_n += ev.clean_errors
