@@ -1,1 +1,2 @@
-"""Report builder and the ``bovit`` command line (the last stage: bounds ← simulate ← checks ← reports)."""
+"""Report builder: run the claims into the store's findings, render REPORT.md and figures from them
+(bounds ← simulate ← checks ← reports ← cli, the command line)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from simulate.config import RunConfig
 from simulate.executor import run_all
@@ -19,7 +20,7 @@ from simulate.progress import Progress
 from simulate.store import Store, code_version
 from simulate.train import RunOutput, train_group
 
-__all__ = ["SweepSummary", "sweep", "train_work"]
+__all__ = ["SweepSummary", "rates", "sweep", "train_work"]
 
 
 @dataclass(frozen=True)
@@ -100,3 +101,24 @@ def sweep(
         elif items:
             run_all(items, train_work, on_result, scheduler=scheduler, weights=weights, progress=bar)
     return SweepSummary(len(keyed), stored_before, len(todo), len(groups), time.perf_counter() - start)
+
+
+def rates(configs: Sequence[RunConfig], store: Store) -> list[dict[str, Any]]:
+    """Each stored run of ``configs`` (in their order; runs not in the store are left out) with its error
+    rates over its ``n_test`` points: clean, robust by the attack, and robust certified (an upper estimate;
+    None for the ViT models, which have no certificate), with its label, grid values, iterations,
+    whether it converged, and its key."""
+    code = code_version()
+    rows = []
+    for c in configs:
+        rec = store.get(c.key(code))
+        if rec is None:
+            continue
+        r = rec.result
+        n = r["n_test"]
+        cert = r.get("robust_errors_certified")
+        rows.append({"id": c.label(), "N": c.N, "snr": c.snr, "tau_rel": c.tau_rel, "seed": c.seed,
+                     "iterations": r["iterations"], "converged": r["converged"],
+                     "clean_error": r["clean_errors"] / n, "robust_error_attack": r["robust_errors_attack"] / n,
+                     "robust_error_certified": None if cert is None else cert / n, "key": rec.key})
+    return rows

@@ -6,7 +6,7 @@ import contextlib
 import io
 from collections.abc import Sequence
 
-from reports.cli import main
+from cli.main import main
 
 
 def run_cli(argv: Sequence[str]) -> tuple[int, str, str]:

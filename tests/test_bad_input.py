@@ -1,6 +1,6 @@
 """Bad input to the ``bovit`` command line: one table, one test.
 
-Every row goes through the real CLI in-process (``reports.cli.main``) and must exit 2 with exactly
+Every row goes through the real CLI in-process (``cli.main.main``) and must exit 2 with exactly
 one line on stderr, ``bovit: error: ...``, naming the offending parameter(s) and showing the value
 given, and never a traceback. The same rows, where they are about a point, a constant, a preset or
 a solve request, must also fail at the library level with a ``ValueError`` naming the parameter.
@@ -16,7 +16,7 @@ import pytest
 from bounds.params import Constants, Params
 from bounds.presets import preset
 from bounds.solve import solve
-from reports.cli import main
+from cli.main import main
 
 # A valid point (the paper's Section 6 setting) that some rows complete.
 _D = ("--d", "1024")
@@ -155,7 +155,7 @@ def _library_call(argv: Sequence[str]) -> None:
 
 def _library_cases() -> list[object]:
     """The table's rows, with the marks of the bugs that live in the library (not the CLI)."""
-    # const-log_base-3: the bug is in reports.cli (Constants.parse itself rejects log_base=3);
+    # const-log_base-3: the bug is in the command line (Constants.parse itself rejects log_base=3);
     # M-overflows-to-inf: the message names M, which is all this test asks of it.
     not_here = {"const-log_base-3", "M-overflows-to-inf"}
     cases = []

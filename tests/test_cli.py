@@ -379,17 +379,19 @@ def _python(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_query_as_a_real_process() -> None:
-    done = _python("-m", "reports.cli", "query", *SEC6, "--json")
+    done = _python("-m", "cli", "query", *SEC6, "--json")
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["snr"] == pytest.approx(2)
-    bad = _python("-m", "reports.cli", "query", "--d", "1")
+    bad = _python("-m", "cli", "query", "--d", "1")
     assert bad.returncode == 2
     assert bad.stdout == "" and bad.stderr.count("\n") == 1 and bad.stderr.startswith("bovit: error:")
+    alias = _python("-m", "reports.cli", "query", "--d", "1")  # the old module name still runs the command line
+    assert (alias.returncode, alias.stdout, alias.stderr) == (bad.returncode, bad.stdout, bad.stderr)
 
 
 def test_query_does_not_import_torch() -> None:
     argv = ["query", *SEC6, "--json"]
-    code = (f"import sys, contextlib, io, reports.cli as c\n"
+    code = (f"import sys, contextlib, io, cli.main as c\n"
             f"with contextlib.redirect_stdout(io.StringIO()):\n"
             f"    c.main({argv!r})\n"
             f"print('torch' in sys.modules)")

@@ -1,8 +1,11 @@
-"""``bovit report`` and ``bovit check``, and the figures they draw (reports/report.py, reports/figures.py).
+"""``bovit run``, ``bovit report`` and ``bovit check``, and the figures they draw (reports/report.py,
+reports/figures.py).
 
-Everything runs at the ``ci`` profile against a temporary store, with two cheap claims (T4.3, IC-1);
-the catalogue grows while other claims are added, so no test assumes its size. Figures are tested
-with synthetic Plots of every kind, and the report's layout with synthetic claims (no simulation).
+Everything runs at the ``ci`` profile against a temporary store, with two cheap claims (T4.3, IC-1):
+``bovit run`` trains and evaluates them once into the store's findings, and every report test renders
+from those; the catalogue grows while other claims are added, so no test assumes its size. Figures are
+tested with synthetic Plots of every kind, the report's layout with synthetic claims (no simulation),
+and the Finding's round trip through the store with hand-made and hypothesis-drawn findings.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from clirun import run_cli
 from hypothesis import given
 from hypothesis import strategies as st
 
+import reports.report as report_module
 from checks import expected
 from checks.claim import Claim, Finding, Plot, Records, Series, no_runs
 from checks.profiles import PROFILES, Profile
@@ -27,14 +31,16 @@ from reports.figures import DPI, SIZE, cell_edges, render
 from reports.report import (
     MissingFindings,
     build,
+    checks_version,
     choose,
     profile_for,
+    report_command,
     run,
     run_command,
     stored,
 )
 from reports.report import render as render_report
-from simulate.store import FindingRecord, Store
+from simulate.store import FindingRecord, Store, code_version
 
 CLAIMS = ("T4.3", "IC-1")
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -48,7 +54,12 @@ def png_size(data: bytes) -> tuple[int, int]:
     return struct.unpack(">II", data[16:24])
 
 
-# ---- a report of two real claims at ci, shared by the CLI tests ----------------------------------
+# ---- a run and a report of two real claims at ci, shared by the CLI tests ------------------------
+
+
+def files(out: Path) -> dict[str, bytes]:
+    """Every file a report wrote, by its path relative to the report's folder."""
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture(scope="module")
@@ -57,11 +68,45 @@ def store_path(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest.fixture(scope="module")
-def first_report(store_path: str, tmp_path_factory: pytest.TempPathFactory) -> tuple[int, str, str, Path]:
+def first_run(store_path: str) -> tuple[int, str, str]:
+    return run_cli(["run", "--scale", "ci", "--store", store_path, "--claims", *CLAIMS, "--no-progress"])
+
+
+@pytest.fixture(scope="module")
+def first_report(first_run: tuple[int, str, str], store_path: str,
+                 tmp_path_factory: pytest.TempPathFactory) -> tuple[int, str, str, Path]:
     out = tmp_path_factory.mktemp("report")
     code, stdout, stderr = run_cli(["report", "--scale", "ci", "--store", store_path, "--out", str(out),
                                     "--claims", *CLAIMS, "--no-progress"])
     return code, stdout, stderr, out
+
+
+def test_run_trains_evaluates_and_stores_each_finding(first_run: tuple[int, str, str], store_path: str) -> None:
+    code, stdout, stderr = first_run
+    assert code == 0, stdout + stderr
+    with Store(store_path) as store:
+        runs = len(store)
+        records = {r.claim: r for r in store.findings()}
+    assert runs > 0
+    assert stdout.splitlines()[0] == (f"run: 2 findings at profile ci stored in {store_path} "
+                                      f"({runs} runs read, {runs} trained)")
+    assert "verdicts: confirmed 2, refuted 0, inconclusive 0, out-of-scope 0\n" in stdout
+    assert sorted(records) == sorted(CLAIMS)
+    for claim_id, rec in records.items():
+        assert (rec.profile, rec.images, rec.data_root, rec.error) == ("ci", "digits", "", "")
+        assert (rec.checks, rec.code) == (checks_version(), code_version())
+        assert rec.finding is not None and rec.finding["verdict"] == expected.EXPECTED[claim_id][0]
+        assert isinstance(rec.finding["plots"], list)  # the figures are stored as data with the finding
+    assert any(rec.finding["plots"] for rec in records.values() if rec.finding is not None)
+    # a second run trains nothing, evaluates again and prints the same verdicts as JSON
+    code, stdout, stderr = run_cli(["run", "--scale", "quick", "--store", store_path, "--claims", *CLAIMS,
+                                    "--no-progress", "--json"])
+    assert code == 0, stderr
+    out = json.loads(stdout)
+    assert (out["profile"], out["runs"], out["trained"], out["problems"]) == ("ci", runs, 0, [])
+    assert out["verdicts"]["confirmed"] == 2 and [f["claim"] for f in out["findings"]] == list(CLAIMS)
+    with Store(store_path) as store:
+        assert len(store) == runs and len(store.findings()) == 2
 
 
 def test_report_writes_provenance_summary_and_a_section_per_claim(first_report: tuple[int, str, str, Path],
@@ -69,13 +114,15 @@ def test_report_writes_provenance_summary_and_a_section_per_claim(first_report: 
     code, stdout, stderr, out = first_report
     assert code == 0, stdout + stderr
     md = (out / "REPORT.md").read_text(encoding="utf-8")
-    assert f"report: {out / 'REPORT.md'}" in stdout
-    assert "verdicts: confirmed" in stdout
     with Store(store_path) as store:
         runs = len(store)
+    assert stdout.startswith(f"report: {out / 'REPORT.md'} (")
+    assert f"; {runs} runs read)\n" in stdout and "trained" not in stdout
+    assert "verdicts: confirmed" in stdout
     assert runs > 0
     assert "## Provenance" in md and f"| runs | {runs} |" in md
     assert "simulated wall time" in md and "| device | cpu |" in md
+    assert f"claim checks {checks_version()})" in md
     assert "M=4, d=32, dh=6, dv=6" in md  # the ci profile's dims
     assert f"`bovit report --scale ci --store {store_path} --out {out} --claims T4.3 IC-1`" in md
     assert "| claim | statement | source | verdict | key number | matches recorded |" in md
@@ -91,17 +138,30 @@ def test_report_writes_provenance_summary_and_a_section_per_claim(first_report: 
     assert "## Mutation suite" not in md
 
 
-def test_render_only_rerenders_byte_identically_without_training(first_report: tuple[int, str, str, Path],
-                                                                  store_path: str) -> None:
+def test_report_renders_stored_findings_byte_identically_to_building_in_one_step(
+        first_report: tuple[int, str, str, Path], store_path: str, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     _, _, _, out = first_report
-    before = (out / "REPORT.md").read_bytes()
+    rendered = files(out)
+    assert {"REPORT.md", "verdicts.json"} < set(rendered) and any(k.startswith("figures/") for k in rendered)
+    profile = profile_for("ci")
     with Store(store_path) as store:
         runs = len(store)
+        # today's path: train what is missing (nothing), evaluate, write, with the command the report showed
+        build(profile, store, tmp_path, choose(list(CLAIMS)), report_command(profile, store_path, str(out),
+                                                                              list(CLAIMS)), show_progress=False)
+    assert files(tmp_path) == rendered
+    # rendering again never trains or evaluates: with both made to fail, the files come out the same
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("bovit report evaluated or trained")
+
+    monkeypatch.setattr(report_module, "evaluate", refuse)
+    monkeypatch.setattr(report_module, "finding", refuse)
+    monkeypatch.setattr("simulate.sweep.sweep", refuse)
     code, stdout, stderr = run_cli(["report", "--scale", "quick", "--store", store_path, "--out", str(out),
-                                    "--claims", *CLAIMS, "--render-only", "--no-progress"])
+                                    "--claims", *CLAIMS, "--no-progress"])
     assert code == 0, stdout + stderr
-    assert "0 trained" in stdout
-    assert (out / "REPORT.md").read_bytes() == before  # `quick` is the ci profile: the same report
+    assert files(out) == rendered  # `quick` is the ci profile: the same report
     with Store(store_path) as store:
         assert len(store) == runs
 
@@ -111,41 +171,60 @@ def test_report_exits_1_and_names_the_claim_when_a_finding_differs(first_report:
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(expected.EXPECTED, "T4.3", ("refuted", "a deliberately wrong record"))
     code, stdout, _ = run_cli(["report", "--scale", "ci", "--store", store_path, "--out", str(tmp_path),
-                               "--claims", "T4.3", "--render-only"])
+                               "--claims", "T4.3"])
     assert code == 1
     assert "differ from checks/expected.py" in stdout and "T4.3: observed confirmed, recorded refuted" in stdout
     md = (tmp_path / "REPORT.md").read_text(encoding="utf-8")
     assert "Differences from the recorded verdicts:" in md and "| no |" in md
+    code, stdout, _ = run_cli(["report", "--scale", "ci", "--store", store_path, "--out", str(tmp_path),
+                               "--claims", "T4.3", "--json"])
+    assert code == 1 and json.loads(stdout)["problems"][0].startswith("T4.3: observed confirmed, recorded refuted")
 
 
 def test_default_out_is_reports_slash_profile_for_other_scales(first_report: tuple[int, str, str, Path],
                                                                store_path: str, tmp_path: Path,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    code, stdout, stderr = run_cli(["report", "--scale", "quick", "--store", store_path, "--claims", "T4.3",
-                                    "--render-only"])
+    code, stdout, stderr = run_cli(["report", "--scale", "quick", "--store", store_path, "--claims", "T4.3"])
     assert code == 0, stdout + stderr
     assert (tmp_path / "reports" / "ci" / "REPORT.md").is_file()
     assert not (tmp_path / "reports" / "REPORT.md").exists()  # the committed default report is left alone
 
 
-def test_render_only_on_an_empty_store_fails_and_trains_nothing(tmp_path: Path) -> None:
+def test_report_without_stored_findings_fails_in_one_line_and_trains_nothing(tmp_path: Path) -> None:
     path = tmp_path / "empty.sqlite"
     with Store(path):
         pass
     out = tmp_path / "out"
-    code, _, stderr = run_cli(["report", "--scale", "ci", "--store", str(path), "--out", str(out),
-                                    "--claims", "T4.3", "--render-only"])
-    assert code == 2
-    assert "--render-only never trains" in stderr and "not in the store" in stderr and "Traceback" not in stderr
+    code, stdout, stderr = run_cli(["report", "--scale", "ci", "--store", str(path), "--out", str(out),
+                                    "--claims", "T4.3", "IC-1"])
+    assert code == 2 and stdout == "" and stderr.count("\n") == 1 and "Traceback" not in stderr
+    assert stderr.startswith("bovit: error: claims must have findings from the current code at profile 'ci'")
+    assert "no stored finding for T4.3, IC-1" in stderr
+    assert f"run `bovit run --scale ci --store {path} --claims T4.3 IC-1` first" in stderr
     with Store(path) as store:
-        assert len(store) == 0
-    assert not (out / "REPORT.md").exists()
+        assert len(store) == 0 and store.findings() == []
+    assert not out.exists()
     # a store that does not exist is not created
     missing = tmp_path / "missing.sqlite"
-    code, _, stderr = run_cli(["report", "--scale", "ci", "--store", str(missing), "--out", str(out),
-                               "--claims", "T4.3", "--render-only"])
-    assert code == 2 and "store must exist" in stderr and not missing.exists()
+    code, _, stderr = run_cli(["report", "--scale", "ci", "--store", str(missing), "--out", str(out)])
+    assert code == 2 and stderr.count("\n") == 1 and "store must exist" in stderr
+    assert f"run `bovit run --scale ci --store {missing}` first" in stderr and not missing.exists()
+
+
+@pytest.mark.parametrize(("patched", "why"), [("checks_version", "findings made by other claim-check code"),
+                                              ("code_version", "findings made by other simulation code")],
+                         ids=["checks", "simulation"])
+def test_report_refuses_findings_made_by_other_code(first_report: tuple[int, str, str, Path], store_path: str,
+                                                    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, patched: str,
+                                                    why: str) -> None:
+    monkeypatch.setattr(report_module, patched, lambda: "0123456789abcdef")  # the code has changed since `run`
+    code, stdout, stderr = run_cli(["report", "--scale", "ci", "--store", store_path, "--out", str(tmp_path),
+                                    "--claims", *CLAIMS, "L5.3", "--mutants"])  # L5.3 was never run
+    assert code == 2 and stdout == "" and stderr.count("\n") == 1
+    assert f"got no stored finding for L5.3; {why} for T4.3, IC-1; run `bovit run" in stderr
+    assert f"run `bovit run --scale ci --store {store_path} --claims T4.3 IC-1 L5.3 --mutants` first" in stderr
+    assert not (tmp_path / "REPORT.md").exists()
 
 
 def test_check_prints_verdict_reason_and_evidence(first_report: tuple[int, str, str, Path], store_path: str) -> None:
@@ -171,9 +250,10 @@ def test_check_json_is_the_findings_as_dicts(first_report: tuple[int, str, str, 
 
 
 @pytest.mark.parametrize("argv", [
+    ["run", "--scale", "big", "--claims", "T4.3"],
     ["report", "--scale", "big", "--claims", "T4.3"],
     ["check", "T4.3", "--scale", "big"],
-], ids=["report", "check"])
+], ids=["run", "report", "check"])
 def test_a_bad_scale_is_rejected_with_the_valid_ones(argv: list[str], tmp_path: Path) -> None:
     store = tmp_path / "s.sqlite"
     code, _, stderr = run_cli([*argv, "--store", str(store)])
@@ -183,9 +263,10 @@ def test_a_bad_scale_is_rejected_with_the_valid_ones(argv: list[str], tmp_path: 
 
 
 @pytest.mark.parametrize("argv", [
+    ["run", "--scale", "ci", "--claims", "T4.3", "NOPE"],
     ["report", "--scale", "ci", "--claims", "T4.3", "NOPE"],
     ["check", "NOPE", "--scale", "ci"],
-], ids=["report", "check"])
+], ids=["run", "report", "check"])
 def test_an_unknown_claim_is_rejected_with_the_valid_ids(argv: list[str], tmp_path: Path) -> None:
     store = tmp_path / "s.sqlite"
     code, stdout, stderr = run_cli([*argv, "--store", str(store), "--no-progress"])
@@ -203,11 +284,6 @@ def test_quick_is_the_ci_profile_and_mutants_follow_their_claims() -> None:
     assert chosen[0].id == "IC-1"
     assert all(m.mutant_of == "IC-1" for m in chosen[1:])
     assert [c.id for c in choose(["IC-1"])] == ["IC-1"]
-
-
-def files(out: Path) -> dict[str, bytes]:
-    """Every file a report wrote, by its path relative to the report's folder."""
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
 
 
 # ---- the report's layout, from synthetic claims (no simulation) -----------------------------------
@@ -486,7 +562,7 @@ def test_the_report_needs_no_test_dependencies() -> None:
     import subprocess
     import sys
 
-    code = ("import sys, reports.cli, reports.report, checks.catalogue, checks.expected; "
+    code = ("import sys, cli.main, cli.commands, reports.report, checks.catalogue, checks.expected; "
             "bad = sorted(m for m in ('pytest', 'hypothesis', '_pytest') if m in sys.modules); "
             "sys.exit(', '.join(bad) or None)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)

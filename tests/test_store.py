@@ -262,6 +262,27 @@ def test_a_run_config_round_trips_through_the_store() -> None:
     assert RunConfig.from_dict(record.config).key(record.code) == key
 
 
+def test_sweep_rates_are_the_stored_runs_error_rates() -> None:
+    from simulate.sweep import rates
+
+    eq1, vit, absent = (RunConfig(N=6, snr=2.0, seed=1, d=32, dh=6, dv=6),
+                        RunConfig(N=6, snr=4.0, seed=0, d=32, dh=6, dv=6, tau_rel=0.1),
+                        RunConfig(N=8, snr=1.0, d=32, dh=6, dv=6))
+    code = code_version()
+    result = {"n_test": 200, "iterations": 40, "converged": True, "clean_errors": 10, "robust_errors_attack": 50}
+    with Store(":memory:") as store:
+        store.put(eq1.key(code), eq1.as_dict(), {**result, "robust_errors_certified": 70}, [], 1.0, code)
+        store.put(vit.key(code), vit.as_dict(), {**result, "converged": False, "robust_errors_certified": None},
+                  [], 1.0, code)  # a model without a certificate
+        rows = rates([eq1, absent, vit], store)
+    assert rows == [
+        {"id": eq1.label(), "N": 6, "snr": 2.0, "tau_rel": eq1.tau_rel, "seed": 1, "iterations": 40, "converged": True,
+         "clean_error": 0.05, "robust_error_attack": 0.25, "robust_error_certified": 0.35, "key": eq1.key(code)},
+        {"id": vit.label(), "N": 6, "snr": 4.0, "tau_rel": 0.1, "seed": 0, "iterations": 40, "converged": False,
+         "clean_error": 0.05, "robust_error_attack": 0.25, "robust_error_certified": None, "key": vit.key(code)},
+    ]  # the run not in the store is left out
+
+
 # ---- queries --------------------------------------------------------------------------------------
 
 

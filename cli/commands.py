@@ -1,0 +1,206 @@
+"""The ``bovit`` commands: each parses its namespace, validates, calls one library function and prints.
+
+Each imports only what it needs when it runs, so ``bovit query`` never imports torch.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from cli import tables
+from cli.options import EXIT_DIFFERS, EXIT_INFEASIBLE, EXIT_OK, constants, point
+
+# -- bounds --------------------------------------------------------------------------------------
+
+
+def query(args: argparse.Namespace) -> int:
+    from bounds.params import Params
+    from bounds.query import answer
+
+    spec, notes = point(args)
+    ans = answer(Params.from_inputs(**spec), constants(args))
+    if args.json:
+        ans["notes"] = notes
+        print(json.dumps(ans, indent=2, ensure_ascii=False))
+    else:
+        tables.print_query(ans, notes)
+    return EXIT_OK
+
+
+def solve(args: argparse.Namespace) -> int:
+    from bounds.solve import solve
+
+    spec, notes = point(args)
+    result = solve(args.target, spec, case=args.case, consts=constants(args), include_derived=args.with_derived)
+    if args.json:
+        out = result.as_json()
+        out["notes"] = notes
+        print(json.dumps(out, indent=2, ensure_ascii=False, default=str))
+    else:
+        for note in notes:
+            print(f"note      {note}")
+        print(("FEASIBLE    " if result.feasible else "INFEASIBLE  ") + result.explanation)
+        print()
+        rows = [[c.id, c.status, c.needs] for c in result.constraints]
+        print(tables.table(rows, ["item", "status", f"what it needs of {result.target}"]))
+    return EXIT_OK if result.feasible else EXIT_INFEASIBLE
+
+
+def audit(args: argparse.Namespace) -> int:
+    from bounds.presets import PRESETS, audit
+
+    names = [args.preset] if args.preset else list(PRESETS)
+    consts = constants(args)
+    audits = [audit(name, consts) for name in names]
+    if args.json:
+        print(json.dumps([a.as_json() for a in audits], indent=2, ensure_ascii=False))
+    else:
+        tables.print_audit(audits)
+    return EXIT_OK
+
+
+def bench_bounds(args: argparse.Namespace) -> int:
+    from bounds.bench import bench_classify
+
+    r = bench_classify(points=args.points, baseline_points=args.baseline_points, seed=args.seed)
+    if args.json:
+        print(json.dumps(r.as_json(), indent=2))
+        return EXIT_OK
+    print(f"vectorised classify_many: {r.points:,} points in {r.seconds:.3f} s ({r.rate:,.0f} points/s)")
+    print(f"baseline regime() per point: {r.baseline_points} points in {r.baseline_seconds:.3f} s "
+          f"({r.baseline_rate:,.0f} points/s)")
+    print(f"speed-up: {r.rate / r.baseline_rate:,.0f}x; agree on the baseline subset: {r.agree}")
+    print("regimes: " + ", ".join(f"{k} {v:,}" for k, v in r.counts.items()))
+    return EXIT_OK
+
+
+# -- simulate ------------------------------------------------------------------------------------
+
+
+def sweep(args: argparse.Namespace) -> int:
+    from simulate.executor import parse_scheduler
+    from simulate.grid import GridSpec, apply_settings, preset
+    from simulate.store import Store
+    from simulate.sweep import rates, sweep
+
+    if args.preset is None and not args.axis:
+        raise ValueError("give --preset NAME or at least one --axis FIELD=V1,V2,...")
+    parse_scheduler(args.scheduler)  # bad addresses fail before anything starts
+    spec = preset(args.preset, args.scale) if args.preset else GridSpec("custom")
+    spec = apply_settings(spec, args.set or (), args.axis or ())
+    configs = spec.configs()
+    if args.device == "cuda":
+        import torch
+
+        if not torch.cuda.is_available():
+            raise ValueError("device must be available, got 'cuda' (torch sees no CUDA device)")
+    with Store(args.store) as store:
+        summary = sweep(configs, store, scheduler=args.scheduler, device=args.device,
+                        max_members=args.max_members, show_progress=not args.no_progress)
+        rows = rates(configs, store)
+    if args.json:
+        print(json.dumps({"preset": spec.name, "scale": args.scale if args.preset else None,
+                          "store": args.store, "runs": len(configs), "stored_before": summary.stored_before,
+                          "trained": summary.trained, "groups": summary.groups, "wall_s": summary.wall_s,
+                          "results": rows}, indent=2))
+        return EXIT_OK
+    print(f"{spec.name}: {len(configs)} runs ({summary.stored_before} already stored, {summary.trained} trained "
+          f"in {summary.groups} groups) in {summary.wall_s:.1f} s; store {args.store}")
+    print(tables.sweep_rows(rows))
+    return EXIT_OK
+
+
+def bench_sim(args: argparse.Namespace) -> int:
+    from simulate.bench import bench
+
+    engines = tuple(e.strip() for e in args.engines.split(",") if e.strip())  # bench() validates them
+    if args.threads is not None:
+        import torch
+
+        if args.threads < 1:
+            raise ValueError(f"threads must be >= 1, got {args.threads}")
+        torch.set_num_threads(args.threads)
+    r = bench(iterations=args.iterations, n_test=args.n_test, engines=engines,
+              strength_iterations=args.strength_iterations, log=None if args.json else print)
+    if args.json:
+        print(json.dumps(r.as_json(), indent=2))
+    else:
+        tables.print_bench_sim(r)
+    return EXIT_OK
+
+
+# -- claims and reports --------------------------------------------------------------------------
+
+
+def run(args: argparse.Namespace) -> int:
+    from reports.report import claims_for, profile_for, run
+    from simulate.store import Store
+
+    profile = profile_for(args.scale, args.images, args.data_root)
+    claims = claims_for(args.claims, profile, mutants=args.mutants)
+    with Store(args.store) as store:
+        result = run(claims, profile, store, show_progress=not args.no_progress)
+    if args.json:
+        print(json.dumps({"profile": profile.name, "images": profile.images, "store": args.store,
+                          "runs": result.runs, "trained": result.trained, "verdicts": result.counts(),
+                          "mutants_caught": result.mutants_caught(), "problems": result.problems(),
+                          "findings": [o.as_dict() for o in result.outcomes]}, indent=2, ensure_ascii=False))
+    else:
+        on = f" on {profile.images}" if profile.images != "digits" else ""
+        print(f"run: {len(result.outcomes)} findings at profile {profile.name}{on} stored in {args.store} "
+              f"({result.runs} runs read, {result.trained} trained)")
+        tables.print_verdicts(result)
+    return EXIT_DIFFERS if result.problems() else EXIT_OK
+
+
+def report(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from reports.report import (
+        MissingFindings,
+        claims_for,
+        default_out,
+        profile_for,
+        render,
+        report_command,
+        run_command,
+    )
+    from simulate.store import Store
+
+    profile = profile_for(args.scale, args.images, args.data_root)
+    claims = claims_for(args.claims, profile, mutants=args.mutants)
+    out = args.out or default_out(profile)
+    again = run_command(profile, args.store, args.claims, args.mutants)
+    if args.store != ":memory:" and not Path(args.store).is_file():
+        raise ValueError(f"store must exist (bovit report renders the findings bovit run stored), got "
+                         f"{args.store!r}; run `{again}` first")
+    with Store(args.store) as store:
+        try:
+            result = render(profile, store, out, claims, report_command(profile, args.store, out, args.claims,
+                                                                        args.mutants))
+        except MissingFindings as exc:
+            raise ValueError(f"{exc}; run `{again}` first") from None
+    if args.json:
+        print(json.dumps({"report": str(result.path), "figures": len(result.figures), "runs": result.runs,
+                          "verdicts": result.counts(), "mutants_caught": result.mutants_caught(),
+                          "problems": result.problems()}, indent=2, ensure_ascii=False))
+    else:
+        print(f"report: {result.path} ({len(result.figures)} figures; {result.runs} runs read)")
+        tables.print_verdicts(result)
+    return EXIT_DIFFERS if result.problems() else EXIT_OK
+
+
+def check(args: argparse.Namespace) -> int:
+    from reports.report import choose, evaluate, profile_for
+    from simulate.store import Store
+
+    profile = profile_for(args.scale, args.images, args.data_root)
+    claims = choose(args.ids)
+    with Store(args.store) as store:
+        outcomes, _ = evaluate(claims, profile, store, show_progress=not args.no_progress)
+    if args.json:
+        print(json.dumps([o.as_dict() for o in outcomes], indent=2, ensure_ascii=False))
+    else:
+        tables.print_outcomes(outcomes)
+    return EXIT_DIFFERS if any(o.problem is not None for o in outcomes) else EXIT_OK
