@@ -53,7 +53,7 @@ DTYPES: dict[str, torch.dtype] = {"float32": torch.float32, "float64": torch.flo
 # "synthetic" is Definition 3.1's data; the others are real images (simulate/images.py, E6.real).
 DATASET_CHOICES: tuple[str, ...] = ("synthetic", *images.DATASETS)
 # Section 6 scales every image to this ℓ2 norm: for an image run ‖µ‖ is this signal norm.
-IMAGE_SIGNAL_NORM = 5.0
+IMAGE_SIGNAL_NORM = images.SIGNAL_NORM
 _DEFAULT_SIGMA_P = math.sqrt(0.4)
 # fields whose synthetic defaults are left out of the store key, so keys of synthetic runs stay as they were
 _IMAGE_FIELDS = {"dataset": "synthetic", "data_root": "", "classes": (0, 1)}
@@ -304,7 +304,7 @@ class RunConfig:
         if self.mu is not None and not math.isclose(positive("mu", self.mu), IMAGE_SIGNAL_NORM, rel_tol=1e-12):
             raise ValueError(f"mu is the image norm {IMAGE_SIGNAL_NORM:g} for an image run; give snr only, "
                              f"got mu={self.mu!r}")
-        sigma = IMAGE_SIGNAL_NORM / (snr * math.sqrt(M * d))
+        sigma = images.noise_sigma(snr, M * d, IMAGE_SIGNAL_NORM)
         sp = self.sigma_p
         if sp != _DEFAULT_SIGMA_P and not (isinstance(sp, int | float) and math.isclose(sp, sigma, rel_tol=1e-9)):
             raise ValueError(f"sigma_p is derived for an image run (5/(snr·√(M·d)) = {sigma:.6g}); "

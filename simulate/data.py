@@ -1,4 +1,5 @@
-"""Definition 3.1's data, drawn from a seed, batched over a leading grid axis G.
+"""The training and test sets of a run, drawn from its seed, batched over a leading grid axis G: Definition 3.1's
+data, or Section 6's real images (from the pools :mod:`simulate.images` reads and tokenises).
 
 X = (x₁, …, x_M) ∈ ℝ^{M×d}: the signal token x₁ = µ₊ if y = +1 and µ₋ if y = −1 (y Rademacher),
 the noise tokens x₂, …, x_M i.i.d. N(0, σ_p²(I − µ₊µ₊ᵀ/‖µ‖² − µ₋µ₋ᵀ/‖µ‖²)) ("projected", the
@@ -14,12 +15,16 @@ import functools
 import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
 
 from bounds.validate import choice, positive, positive_int
 from simulate import images
+
+if TYPE_CHECKING:
+    from simulate.config import RunConfig
 
 __all__ = [
     "ImagePools",
@@ -60,6 +65,10 @@ def make_signals(d: int, mu: float, kind: str = "basis", seed: int = 0, dtype: t
     d = positive_int("d", d, minimum=2)
     mu = positive("mu", mu)
     choice("signal", kind, ("basis", "random"))
+    return _make_signals(d, mu, kind, seed, dtype)
+
+
+def _make_signals(d: int, mu: float, kind: str, seed: int, dtype: torch.dtype) -> Signals:
     if kind == "basis":
         basis = torch.zeros(d, 2, dtype=torch.float64)
         basis[0, 0] = basis[1, 1] = 1.0
@@ -78,6 +87,11 @@ def sample(
     M = positive_int("M", M, minimum=2)
     sigma_p = positive("sigma_p", sigma_p)
     choice("noise", noise, ("isotropic", "projected"))
+    return _sample(n, signals, sigma_p, M, noise, gen, dtype)
+
+
+def _sample(n: int, signals: Signals, sigma_p: float, M: int, noise: str, gen: torch.Generator,
+            dtype: torch.dtype) -> tuple[torch.Tensor, torch.Tensor]:
     d = signals.plus.shape[0]
     y = torch.randint(0, 2, (n,), generator=gen).to(dtype) * 2 - 1
     xi = torch.randn(n, M - 1, d, generator=gen, dtype=torch.float64) * sigma_p
@@ -133,8 +147,6 @@ def _chunked(n_test: int, chunk: int, draw: Callable[[int], list[tuple[torch.Ten
              ) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
     """n_test points per member in chunks of at most ``chunk``: ``draw(b)`` gives each member's (X, y) of
     b points; yields them stacked, X (G, b, M, d) and y (G, b)."""
-    n_test = positive_int("n_test", n_test)
-    chunk = positive_int("chunk", chunk)
     done = 0
     while done < n_test:
         b = min(chunk, n_test - done)
@@ -158,8 +170,20 @@ def held_out_chunks(
     Yields X (G, b, M, d) and y (G, b). The draw of a member depends only on its seed, its
     signals, σ_p and the chunk size (not on the other members of the group).
     """
+    n_test, chunk = positive_int("n_test", n_test), positive_int("chunk", chunk)
+    if not (len(signals) == len(sigma_ps) == len(seeds)) or not seeds:
+        raise ValueError(f"held_out_chunks needs equally long non-empty lists, got {len(signals)}, {len(sigma_ps)}, "
+                         f"{len(seeds)}")
+    M = positive_int("M", M, minimum=2)
+    sigma_ps = [positive("sigma_p", sp) for sp in sigma_ps]
+    choice("noise", noise, ("isotropic", "projected"))
+    return _held_out(n_test, signals, sigma_ps, seeds, M, noise, dtype, chunk)
+
+
+def _held_out(n_test: int, signals: list[Signals], sigma_ps: list[float], seeds: list[int], M: int, noise: str,
+              dtype: torch.dtype, chunk: int) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
     gens = [generator(seed, "test") for seed in seeds]
-    return _chunked(n_test, chunk, lambda b: [sample(b, sig, sp, M, noise, g, dtype)
+    return _chunked(n_test, chunk, lambda b: [_sample(b, sig, sp, M, noise, g, dtype)
                                               for sig, sp, g in zip(signals, sigma_ps, gens, strict=True)])
 
 
@@ -185,17 +209,17 @@ def _frozen(a: np.ndarray) -> np.ndarray:
 
 
 @functools.lru_cache(maxsize=8)
-def _image_pools_cached(dataset: str, root: str, classes: tuple[int, int]) -> ImagePools:
-    pos, neg = classes
+def _image_pools(dataset: str, root: str, classes: tuple[int, int]) -> ImagePools:
+    """image_pools of a dataset, root and class pair already validated (a RunConfig's, or image_pools')."""
     path = root or None
     if dataset == "digits":
-        images_, y = images.binary_task(images.load_images("digits", keep_classes=classes), pos, neg)
+        images_, y = images.load_binary_task("digits", None, "train", classes)
         perm = torch.randperm(len(y), generator=generator(0, "digits-split")).numpy()
         n_train = int(len(y) * DIGITS_TRAIN_SHARE)
         tr, te = perm[:n_train], perm[n_train:]
         return ImagePools(_frozen(images_[tr]), _frozen(y[tr]), _frozen(images_[te]), _frozen(y[te]))
-    tr_images, tr_y = images.binary_task(images.load_images(dataset, path, "train", keep_classes=classes), pos, neg)
-    te_images, te_y = images.binary_task(images.load_images(dataset, path, "test", keep_classes=classes), pos, neg)
+    tr_images, tr_y = images.load_binary_task(dataset, path, "train", classes)
+    te_images, te_y = images.load_binary_task(dataset, path, "test", classes)
     return ImagePools(_frozen(tr_images), _frozen(tr_y), _frozen(te_images), _frozen(te_y))
 
 
@@ -211,7 +235,14 @@ def image_pools(dataset: str, root: str = "", classes: tuple[int, int] = (0, 1))
         raise ValueError(f"root must be a string, got {root!r}")
     if not isinstance(classes, tuple | list) or len(classes) != 2:
         raise ValueError(f"classes must be a pair (positive, negative), got {classes!r}")
-    return _image_pools_cached(dataset, root, (int(classes[0]), int(classes[1])))
+    return _image_pools(dataset, root, (int(classes[0]), int(classes[1])))
+
+
+def _pool_sigmas(snrs: list[float], M: int, pools: ImagePools) -> list[float]:
+    """Each SNR's pixel noise σ (:func:`simulate.images.noise_sigma`) for the pools' images cut into M tokens."""
+    _, C, H, W = pools.train_images.shape
+    images._grid_side(M, H, W)
+    return [images.noise_sigma(positive("snr", snr), C * H * W) for snr in snrs]
 
 
 def sample_images_group(
@@ -234,10 +265,16 @@ def sample_images_group(
     if not (len(ns) == len(snrs) == len(seeds)) or not ns:
         raise ValueError(f"sample_images_group needs equally long non-empty lists, got {len(ns)}, {len(snrs)}, "
                          f"{len(seeds)}")
+    ns = [positive_int("n", n) for n in ns]
+    return _sample_images(ns, _pool_sigmas(snrs, M, pools), seeds, M, pools, dtype)
+
+
+def _sample_images(ns: list[int], sigma_ps: list[float], seeds: list[int], M: int, pools: ImagePools,
+                   dtype: torch.dtype) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """:func:`sample_images_group` at each member's pixel noise σ (a RunConfig's sigma_p)."""
     by_class = [np.flatnonzero(pools.train_y == label) for label in (1, -1)]
     sets = []
-    for n, snr, seed in zip(ns, snrs, seeds, strict=True):
-        n = positive_int("n", n)
+    for n, sigma, seed in zip(ns, sigma_ps, seeds, strict=True):
         want = ((n + 1) // 2, n // 2)
         if any(k > len(pool) for k, pool in zip(want, by_class, strict=True)):
             most = min(2 * len(by_class[0]), 2 * len(by_class[1]) + 1)
@@ -248,7 +285,7 @@ def sample_images_group(
         parts = [pool[torch.randperm(len(pool), generator=gen)[:k].numpy()]
                  for k, pool in zip(want, by_class, strict=True)]
         idx = np.concatenate(parts)[torch.randperm(n, generator=gen).numpy()]
-        sets.append(_tokens(pools.train_images[idx], pools.train_y[idx], M, snr, generator(seed, "train"), dtype))
+        sets.append(_tokens(pools.train_images[idx], pools.train_y[idx], M, sigma, generator(seed, "train"), dtype))
     return _padded(sets, dtype)
 
 
@@ -268,21 +305,59 @@ def image_held_out_chunks(
     """
     if len(snrs) != len(seeds) or not seeds:
         raise ValueError(f"snrs and seeds must be equally long non-empty lists, got {len(snrs)}, {len(seeds)}")
+    n_test, chunk = positive_int("n_test", n_test), positive_int("chunk", chunk)
+    return _image_held_out(n_test, _pool_sigmas(snrs, M, pools), seeds, M, pools, dtype, chunk)
+
+
+def _image_held_out(n_test: int, sigma_ps: list[float], seeds: list[int], M: int, pools: ImagePools,
+                    dtype: torch.dtype, chunk: int) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+    """:func:`image_held_out_chunks` at each member's pixel noise σ (a RunConfig's sigma_p)."""
     pool = len(pools.test_y)
     gens = [(generator(seed, "test-images"), generator(seed, "test")) for seed in seeds]
 
     def draw(b: int) -> list[tuple[torch.Tensor, torch.Tensor]]:
         parts = []
-        for snr, (g_img, g_noise) in zip(snrs, gens, strict=True):
+        for sigma, (g_img, g_noise) in zip(sigma_ps, gens, strict=True):
             idx = torch.randint(0, pool, (b,), generator=g_img).numpy()
-            parts.append(_tokens(pools.test_images[idx], pools.test_y[idx], M, snr, g_noise, dtype))
+            parts.append(_tokens(pools.test_images[idx], pools.test_y[idx], M, sigma, g_noise, dtype))
         return parts
 
     return _chunked(n_test, chunk, draw)
 
 
-def _tokens(imgs: np.ndarray, y: np.ndarray, M: int, snr: float, gen: torch.Generator,
+def _tokens(imgs: np.ndarray, y: np.ndarray, M: int, sigma: float, gen: torch.Generator,
             dtype: torch.dtype) -> tuple[torch.Tensor, torch.Tensor]:
     """Section 6's tokens of these images (drawn in float64, so the noise does not depend on ``dtype``)."""
-    X, y_t, _ = images.section6_tokens(imgs, y, M, snr, gen, dtype=torch.float64)
-    return X.to(dtype), y_t.to(dtype)
+    X = images._drawn_tokens(imgs, M, sigma, gen)
+    return X.to(dtype), torch.from_numpy(y.astype(np.float64)).to(dtype)
+
+
+# ---------------------------------------------------------------------------------------------------- a run's sets
+
+
+def _training_sets(configs: list[RunConfig], dtype: torch.dtype
+                   ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, list[Signals] | None]:
+    """The training sets of a group of runs (RunConfigs sharing a group key, validated when made), padded to the
+    largest N: X (G, n_max, M, d), y, mask, and each member's µ± (None for an image run, which has none)."""
+    cfg = configs[0]
+    seeds = [c.seed for c in configs]
+    if cfg.dataset != "synthetic":
+        pools = _image_pools(cfg.dataset, cfg.data_root, cfg.classes)
+        X, y, mask = _sample_images([c.N for c in configs], [c.sigma_p for c in configs], seeds, cfg.M, pools, dtype)
+        return X, y, mask, None
+    signals = [_make_signals(c.d, c.mu, c.signal, c.seed, dtype) for c in configs]  # type: ignore[arg-type]
+    X, y, mask = _padded([_sample(c.N, sig, c.sigma_p, cfg.M, cfg.noise, generator(c.seed, "train"), dtype)
+                          for c, sig in zip(configs, signals, strict=True)], dtype)
+    return X, y, mask, signals
+
+
+def _test_sets(configs: list[RunConfig], signals: list[Signals] | None, dtype: torch.dtype,
+               chunk: int) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+    """The fresh test sets of a group of runs (with their µ± from :func:`_training_sets`), chunk by chunk."""
+    cfg = configs[0]
+    sigma_ps, seeds = [c.sigma_p for c in configs], [c.seed for c in configs]
+    if cfg.dataset != "synthetic":
+        pools = _image_pools(cfg.dataset, cfg.data_root, cfg.classes)
+        return _image_held_out(cfg.n_test, sigma_ps, seeds, cfg.M, pools, dtype, chunk)
+    assert signals is not None
+    return _held_out(cfg.n_test, signals, sigma_ps, seeds, cfg.M, cfg.noise, dtype, chunk)

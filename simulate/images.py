@@ -1,5 +1,8 @@
 """Real images for Section 6 (E6.real, EB.2–EB.4): offline loaders, binary tasks, tokens and the SNR transform.
 
+This module reads image files and turns images into Section 6's tokens; :mod:`simulate.data` draws a run's
+training and test images from the pools of a binary task and asks for their tokens here.
+
 Four data sets, read from files already on disk (nothing is ever downloaded):
 
 - ``digits``: scikit-learn's bundled 8×8 grey digits (1797 images, 10 classes), values 0..16 → /16;
@@ -39,13 +42,16 @@ from bounds.validate import as_int, choice, positive
 
 __all__ = [
     "DATASETS",
+    "SIGNAL_NORM",
     "SPLITS",
     "ImageSet",
     "binary_task",
     "from_tokens",
     "image_dims",
     "image_shape",
+    "load_binary_task",
     "load_images",
+    "noise_sigma",
     "normalize_images",
     "section6_tokens",
     "to_tokens",
@@ -53,6 +59,8 @@ __all__ = [
 
 DATASETS = ("digits", "mnist", "cifar10", "tiny-imagenet")
 SPLITS = ("train", "test")
+# Section 6 scales every image to this ℓ₂ norm (its signal norm ‖µ‖, simulate.config's IMAGE_SIGNAL_NORM)
+SIGNAL_NORM = 5.0
 
 # (C, H, W) fixed by each format; MNIST's IDX header is read when its files are at hand.
 _SHAPES: dict[str, tuple[int, int, int]] = {
@@ -379,6 +387,17 @@ def load_images(
     return _LOADERS[name](path, split, keep)
 
 
+def load_binary_task(name: str, root: str | os.PathLike[str] | None, split: str,
+                     classes: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """The images (n, C, H, W) and labels y = ±1 (n,) of the binary task ``classes`` = (positive, negative) in one
+    split of a data set, read from its files (:func:`load_images` of those two classes, then :func:`binary_task`);
+    every image must be nonzero (Section 6 scales each to norm 5)."""
+    pos, neg = classes
+    images, y = binary_task(load_images(name, root, split, keep_classes=classes), pos, neg)
+    _check_nonzero(_norms(images))  # Section 6 scales each image to norm 5
+    return images, y
+
+
 def image_shape(name: str, root: str | os.PathLike[str] | None = None) -> tuple[int, int, int]:
     """(C, H, W) of a data set's images; for MNIST with ``root`` given, read from the IDX header alone."""
     choice("name", name, DATASETS)
@@ -447,8 +466,12 @@ def to_tokens(images: np.ndarray, M: int) -> np.ndarray:
     The paper does not say how it tokenises images (IC-10); this is a ViT's patching without the embedding.
     """
     x = _images4(images)
+    return _patches(x, _grid_side(M, *x.shape[2:]))
+
+
+def _patches(x: np.ndarray, g: int) -> np.ndarray:
+    """:func:`to_tokens` of images x (n, C, H, W) on a g × g grid that divides H and W."""
     n, C, H, W = x.shape
-    g = _grid_side(M, H, W)
     ph, pw = H // g, W // g
     return x.reshape(n, C, g, ph, g, pw).transpose(0, 2, 4, 1, 3, 5).reshape(n, g * g, C * ph * pw)
 
@@ -468,17 +491,35 @@ def from_tokens(tokens: np.ndarray, shape: tuple[int, int, int]) -> np.ndarray:
     return tokens.reshape(n, g, g, C, ph, pw).transpose(0, 3, 1, 4, 2, 5).reshape(n, C, H, W)
 
 
-def normalize_images(images: np.ndarray, signal_norm: float = 5.0) -> np.ndarray:
+def normalize_images(images: np.ndarray, signal_norm: float = SIGNAL_NORM) -> np.ndarray:
     """Each image scaled to ℓ₂ norm ``signal_norm`` (Section 6, step 1: norm 5); float64 (n, C, H, W)."""
     x = _images4(images).astype(np.float64)
     target = positive("signal_norm", signal_norm)
     if not np.all(np.isfinite(x)):
         raise ValueError("images must be finite, got NaN or inf")
-    norms = np.sqrt(np.einsum("nchw,nchw->n", x, x))
+    norms = _norms(x)
+    _check_nonzero(norms)
+    return _scaled(x, norms, target)
+
+
+def _norms(x: np.ndarray) -> np.ndarray:
+    # the ℓ₂ norm of each image of the batch x (einsum's rounding can depend on the batch: take the batch at hand)
+    return np.sqrt(np.einsum("nchw,nchw->n", x, x))
+
+
+def _check_nonzero(norms: np.ndarray) -> None:
     zero = np.flatnonzero(norms == 0)
     if zero.size:
         raise ValueError(f"images must be nonzero to be normalised, got an all-zero image at index {int(zero[0])}")
+
+
+def _scaled(x: np.ndarray, norms: np.ndarray, target: float) -> np.ndarray:
     return x * (target / norms)[:, None, None, None]
+
+
+def noise_sigma(snr: float, D: int, signal_norm: float = SIGNAL_NORM) -> float:
+    """Section 6's pixel noise σ for an SNR, read as SNR = ‖signal‖₂/(σ·√D) over the D = C·H·W pixels (IC-10)."""
+    return signal_norm / (snr * math.sqrt(D))
 
 
 def section6_tokens(
@@ -487,7 +528,7 @@ def section6_tokens(
     M: int,
     snr: float,
     generator: torch.Generator,
-    signal_norm: float = 5.0,
+    signal_norm: float = SIGNAL_NORM,
     dtype: torch.dtype = torch.float64,
 ) -> tuple[torch.Tensor, torch.Tensor, float]:
     """Section 6's real-data transform: norm-``signal_norm`` images + i.i.d. N(0, σ²) pixel noise, as M tokens.
@@ -507,15 +548,29 @@ def section6_tokens(
     labels = np.asarray(y) if isinstance(y, np.ndarray | list | tuple) else None
     if labels is None or labels.shape != (n,) or not np.all(np.isin(labels, (-1, 1))):
         raise ValueError(f"y must be an array of {n} labels in {{-1, +1}}, got {_describe(y)}")
-    _grid_side(M, H, W)
+    g = _grid_side(M, H, W)
     snr_value = positive("snr", snr)
     if not isinstance(generator, torch.Generator):
         raise ValueError(f"generator must be a torch.Generator, got {type(generator).__name__}")
     if not isinstance(dtype, torch.dtype) or not dtype.is_floating_point:
         raise ValueError(f"dtype must be a floating torch dtype, got {dtype!r}")
-    sigma = target / (snr_value * math.sqrt(C * H * W))
+    sigma = noise_sigma(snr_value, C * H * W, target)
+    X = _noisy_tokens(x, g, sigma, generator, dtype)
+    return X, torch.from_numpy(labels.astype(np.float64)).to(device=generator.device, dtype=dtype), sigma
+
+
+def _noisy_tokens(x: np.ndarray, g: int, sigma: float, generator: torch.Generator, dtype: torch.dtype) -> torch.Tensor:
+    """Section 6's tokens of normalised images x (n, C, H, W): the patches of a g × g grid + i.i.d. N(0, σ²) noise
+    from ``generator`` (drawn in ``dtype`` on its device, in token layout), (n, g², d)."""
     device = generator.device
-    signal = torch.from_numpy(to_tokens(x, M)).to(device=device, dtype=dtype)
+    signal = torch.from_numpy(_patches(x, g)).to(device=device, dtype=dtype)
     noise = torch.randn(signal.shape, generator=generator, dtype=dtype, device=device)
-    X = signal + sigma * noise
-    return X, torch.from_numpy(labels.astype(np.float64)).to(device=device, dtype=dtype), sigma
+    return signal + sigma * noise
+
+
+def _drawn_tokens(images: np.ndarray, M: int, sigma: float, generator: torch.Generator) -> torch.Tensor:
+    """:func:`section6_tokens` in float64 of images a run drew from its pool (nonzero, as :func:`load_binary_task`
+    checks), at the run's σ (``RunConfig.sigma_p``, from :func:`noise_sigma`) and M: what :mod:`simulate.data` draws
+    image sets with. Its callers validate; nothing is checked again."""
+    x = images.astype(np.float64)
+    return _noisy_tokens(_scaled(x, _norms(x), SIGNAL_NORM), math.isqrt(M), sigma, generator, torch.float64)

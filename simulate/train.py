@@ -17,25 +17,16 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
 
 from bounds.lemmas import lemma56_bound
-from simulate import attacks, certify, vit
+from simulate import attacks, certify, data, vit
 from simulate.config import DTYPES, RunConfig, RunOutput, run_device
-from simulate.data import (
-    Signals,
-    generator,
-    held_out_chunks,
-    image_held_out_chunks,
-    image_pools,
-    make_signals,
-    sample_group,
-    sample_images_group,
-)
+from simulate.data import Signals, generator
 from simulate.model import Weights, attention, forward, init_weights
 
 __all__ = ["TRAINERS", "RunOutput", "Trained", "algorithm1", "evaluate", "train_group", "trajectory_row"]
@@ -161,18 +152,6 @@ def _is_image(cfg: RunConfig) -> bool:
     return cfg.dataset != "synthetic"
 
 
-def _test_chunks(configs: list[RunConfig], signals: list[Signals] | None, dtype: torch.dtype,
-                 chunk: int) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
-    cfg = configs[0]
-    if _is_image(cfg):
-        pools = image_pools(cfg.dataset, cfg.data_root, cfg.classes)
-        return image_held_out_chunks(cfg.n_test, [float(c.snr or 0.0) for c in configs], [c.seed for c in configs],
-                                     cfg.M, pools, dtype, chunk=chunk)
-    assert signals is not None
-    return held_out_chunks(cfg.n_test, signals, [c.sigma_p for c in configs], [c.seed for c in configs],
-                           cfg.M, cfg.noise, dtype, chunk=chunk)
-
-
 def evaluate(
     configs: list[RunConfig],
     w: Weights,
@@ -223,7 +202,7 @@ def _evaluate(configs: list[RunConfig], w: Weights, signals: list[Signals] | Non
     drop_sum = torch.zeros(G, dtype=torch.float64)
     drop_max = torch.zeros(G, dtype=torch.float64)
     cert_drop_max = torch.zeros(G, dtype=torch.float64)
-    for X, y in _test_chunks(configs, signals, dtype, chunk):
+    for X, y in data._test_sets(configs, signals, dtype, chunk):
         X, y = X.to(device), y.to(device)
         with torch.no_grad():
             clean = y * forward(w, X)
@@ -329,16 +308,7 @@ def _algorithm1(configs: list[RunConfig], dev: torch.device, tick: Callable[[int
     dtype = DTYPES[cfg.dtype]
     start = time.perf_counter()
     G = len(configs)
-    signals: list[Signals] | None
-    if _is_image(cfg):
-        signals = None
-        pools = image_pools(cfg.dataset, cfg.data_root, cfg.classes)
-        X, y, mask = sample_images_group([c.N for c in configs], [float(c.snr or 0.0) for c in configs],
-                                         [c.seed for c in configs], cfg.M, pools, dtype)
-    else:
-        signals = [make_signals(c.d, c.mu, c.signal, c.seed, dtype) for c in configs]
-        X, y, mask = sample_group([c.N for c in configs], signals, [c.sigma_p for c in configs],
-                                  [c.seed for c in configs], cfg.M, cfg.noise, dtype)
+    X, y, mask, signals = data._training_sets(configs, dtype)
     X, y, mask = X.to(dev), y.to(dev), mask.to(dev)
     w = init_weights(cfg.d, cfg.dh, cfg.dv, cfg.H, [c.seed for c in configs], cfg.init,
                      [c.sigma_h for c in configs], [c.sigma_V for c in configs],

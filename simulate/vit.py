@@ -38,9 +38,10 @@ import torch.nn.functional as F
 from torch import nn
 
 from bounds.validate import choice, nonnegative, positive, positive_int
+from simulate import data
 from simulate.attacks import pgd_loop
 from simulate.config import DTYPES, RunConfig, RunOutput, run_device
-from simulate.data import generator, image_held_out_chunks, image_pools, sample_images_group
+from simulate.data import generator
 
 __all__ = [
     "TRAINED_PARAMETERS",
@@ -68,8 +69,10 @@ MLP_PLACEMENTS = ("final", "every")
 INIT_SCALE = 1.0 / 16.0
 # ViT (Dosovitskiy et al. 2020) initialises its position embedding N(0, 0.02²); PyTorch has no default for it
 POS_STD = 0.02
-# evaluate attacks and scores this many test points at a time (a stored run's counts depend on it: PGD's batch)
+# evaluate attacks and scores this many test points at a time (a stored run's counts depend on it: PGD's batch),
+# and train_config draws its test set this many points at a time (its draws depend on it)
 EVAL_CHUNK = 256
+TEST_CHUNK = 500
 
 
 # ---- the simplified ViT ----------------------------------------------------------------------------------
@@ -696,8 +699,8 @@ TRAINED_PARAMETERS: dict[str, Callable[[nn.Module], list[nn.Parameter]]] = {
 def train_config(cfg: RunConfig, device: str = "cpu", tick: Callable[[int], None] | None = None) -> RunOutput:
     """One run of a ViT model (``cfg.model`` "simplevit": every parameter trained, Section 6; "vit-last-qkv": only
     the last attention layer's Q/K/V, Appendix B.4) on the image data of ``cfg``, as :mod:`simulate.train` does
-    for eq. (1): the same training set (``sample_images_group``), Algorithm 1 (:func:`train_adversarial`) with the
-    config's PGD, η, ε and T_max, and the same fresh test draws (``image_held_out_chunks``).
+    for eq. (1): the same training set (:mod:`simulate.data`), Algorithm 1 (:func:`train_adversarial`) with the
+    config's PGD, η, ε and T_max, and fresh test draws the same way.
 
     The ViT is :class:`SimpleViT` with hidden size ``cfg.dh``, ``cfg.H`` heads, ``cfg.init`` and ``cfg.seed``,
     loaded from ``cfg.checkpoint`` when one is given. Robust errors are PGD's count (a lower estimate; there is no
@@ -716,9 +719,7 @@ def _train_config(cfg: RunConfig, dev: torch.device, tick: Callable[[int], None]
     """:func:`train_config` for a RunConfig of a ViT model (validated when it was made) on an available device."""
     start = time.perf_counter()
     dtype = DTYPES[cfg.dtype]
-    snr = float(cfg.snr or 0.0)
-    pools = image_pools(cfg.dataset, cfg.data_root, cfg.classes)
-    X, y, _ = sample_images_group([cfg.N], [snr], [cfg.seed], cfg.M, pools, dtype)
+    X, y, _, _ = data._training_sets([cfg], dtype)
     X, y = X[0].to(dev), y[0].to(dev)
     model = SimpleViT(cfg.M, cfg.d, hidden=cfg.dh, heads=cfg.H, init=cfg.init, seed=cfg.seed,  # type: ignore[arg-type]
                       dtype=dtype)
@@ -747,7 +748,7 @@ def _train_config(cfg: RunConfig, dev: torch.device, tick: Callable[[int], None]
     clean_n = 0
     robust_n = dict.fromkeys(radii, 0)
     steps, step_rel = cfg.test_attack.steps, cfg.test_attack.step_rel
-    for Xc, yc in image_held_out_chunks(cfg.n_test, [snr], [cfg.seed], cfg.M, pools, dtype):
+    for Xc, yc in data._test_sets([cfg], None, dtype, TEST_CHUNK):
         Xc, yc = Xc[0].to(dev), yc[0].to(dev)
         for name, tau in radii.items():
             ev = _evaluate(model, Xc, yc, "logistic", tau, cfg.norm, steps, step_rel)

@@ -26,7 +26,9 @@ from simulate.images import (
     from_tokens,
     image_dims,
     image_shape,
+    load_binary_task,
     load_images,
+    noise_sigma,
     normalize_images,
     section6_tokens,
     to_tokens,
@@ -319,6 +321,25 @@ def test_digits_pipeline_end_to_end() -> None:
     X, y_t, sigma = section6_tokens(images, y, 4, snr=2.0, generator=torch.Generator().manual_seed(0))
     assert X.shape == (len(y), 4, image_dims("digits", 4)) == (360, 4, 16)
     assert set(y_t.tolist()) == {-1.0, 1.0} and sigma == pytest.approx(5 / (2 * 8))
+
+
+def test_load_binary_task_reads_two_classes_and_refuses_an_all_zero_image(tmp_path: Path) -> None:
+    images, y = load_binary_task("digits", None, "train", (1, 0))
+    want_images, want_y = binary_task(load_images("digits"), positive=1, negative=0)
+    np.testing.assert_array_equal(images, want_images)
+    np.testing.assert_array_equal(y, want_y)
+    pixels, labels = _mnist_data(20, 3)
+    pixels[4] = 0  # a blank 4
+    write_mnist(tmp_path, "train", pixels, labels, gz=False)
+    with pytest.raises(ValueError, match="images must be nonzero to be normalised, got an all-zero image at index 0"):
+        load_binary_task("mnist", tmp_path, "train", (4, 5))
+    assert load_binary_task("mnist", tmp_path, "train", (3, 5))[1].tolist() == [1, -1, 1, -1]  # data-set order
+
+
+def test_noise_sigma_is_the_snr_reading_of_section6_tokens() -> None:
+    images, y = binary_task(load_images("digits"), positive=1, negative=0)
+    assert section6_tokens(images, y, 4, 2.5, torch.Generator().manual_seed(0))[2] == noise_sigma(2.5, 64)
+    assert noise_sigma(1.0, 64) == 5 / 8 and noise_sigma(2.0, 100, signal_norm=1.0) == 1 / 20
 
 
 # ---------------------------------------------------------------------------------------------------- tokens

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import torch
 
-from simulate import images
+from simulate import data, images
 from simulate.config import RunConfig
 from simulate.data import generator, image_held_out_chunks, image_pools, sample_images_group
 from simulate.grid import apply_settings, parse_value, preset
@@ -151,6 +151,19 @@ def test_image_noise_has_the_configured_sigma() -> None:
     again, _, _ = sample_images_group([200], [0.5], [0], 4, pools, torch.float64)
     assert torch.equal(X, again)
     assert generator(0, "train").initial_seed() != generator(0, "train-images").initial_seed()
+
+
+def test_a_runs_sets_are_the_public_draws() -> None:
+    """data draws a run's image sets at its sigma_p through the same code as the public functions at its SNR."""
+    configs = [digits(seed=1, snr=0.5, N=7), digits(seed=2, snr=4.0, N=7)]
+    pools = image_pools("digits", "", (0, 1))
+    X, y, mask, signals = data._training_sets(configs, torch.float32)
+    want = sample_images_group([7, 7], [0.5, 4.0], [1, 2], 4, pools, torch.float32)
+    assert signals is None and all(torch.equal(a, b) for a, b in zip((X, y, mask), want, strict=True))
+    ours = list(data._test_sets(configs, None, torch.float32, 20))
+    theirs = list(image_held_out_chunks(50, [0.5, 4.0], [1, 2], 4, pools, torch.float32, chunk=20))
+    assert len(ours) == len(theirs) == 3
+    assert all(torch.equal(a, b) for pa, pb in zip(ours, theirs, strict=True) for a, b in zip(pa, pb, strict=True))
 
 
 # ---------------------------------------------------------------------------------------------------- training

@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 import torch
 
+import bounds.validate
+from simulate import data
 from simulate.bench import baseline_train
 from simulate.config import AttackSpec, RunConfig
 from simulate.store import Store, code_version
@@ -30,6 +32,33 @@ pytestmark = pytest.mark.usefixtures("one_thread")
 
 def tiny(**kw: object) -> RunConfig:
     return RunConfig(**{**TINY, "N": 6, "snr": 2.0, "T_max": 40, **kw})  # type: ignore[arg-type]
+
+
+def test_train_group_trusts_its_validated_configs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """RunConfig validated every field when it was made: training and evaluating a group never checks them again
+    (bounds.validate is not entered from any simulate module; an image run's pools are loaded, and checked, once)."""
+    import simulate
+
+    configs = [tiny(seed=1, T_max=6, ratio_every=3, eval_tau_rels=(0.75,)), tiny(seed=2, T_max=6, ratio_every=3,
+                                                                                eval_tau_rels=(0.75,))]
+    digits = [configs[0].replace(dataset="digits", d=16, eval_tau_rels=())]
+    multi = [c.replace(norm="multi", attack=AttackSpec(kind="apgd")) for c in configs]
+    data.image_pools("digits", "", (0, 1))  # the pools, loaded (and their files checked) once per process
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError(f"bounds.validate entered with {args}")
+
+    for mod in [m for name, m in sorted(sys.modules.items()) if name.startswith("simulate.")] + [simulate]:
+        for name in bounds.validate.__all__:
+            if getattr(mod, name, None) is getattr(bounds.validate, name):
+                monkeypatch.setattr(mod, name, refuse)
+    for group in (configs, digits, multi):
+        assert len(train_group(group)) == len(group)
+
+
+def test_bad_device_names_the_parameter() -> None:
+    with pytest.raises(ValueError, match=r"^device must name a torch device .* got 'gpu0'$"):
+        train_group([tiny()], device="gpu0")
 
 
 def test_batched_engine_equals_the_plain_per_point_algorithm_in_float64() -> None:
