@@ -14,6 +14,9 @@ in float32 once z ≳ 88, which would freeze the attack on confidently classifie
 - :func:`attention_ratio` — a lower estimate of Lemma 5.3's max/min softmax ratio (L5.3).
 - :func:`project_l2`, :func:`project_linf`, :func:`project_l1` — Euclidean projections onto balls.
 
+Public functions validate their arguments and call the internal ones (a leading underscore), which trust theirs:
+simulate.train and simulate.vit call those directly with the values a RunConfig validated.
+
 Randomness comes only from the ``torch.Generator`` of each member, and every draw is made for the
 member's whole batch, so a member's result does not depend on which other members share its batch.
 
@@ -388,7 +391,7 @@ _Inner = Callable[[Tensor, Tensor, Tensor, Tensor], tuple[Tensor, Tensor]]
 Score = Callable[[Tensor], tuple[Tensor, Tensor]]
 
 
-def pgd_loop(score: Score, delta0: Tensor, radius: Tensor, step: float | Tensor, norm: str,
+def _pgd_loop(score: Score, delta0: Tensor, radius: Tensor, step: float | Tensor, norm: str,
              steps: int) -> tuple[Tensor, Tensor]:
     """Section 6's PGD (E6.4): ``steps`` per-token steps of length ``step`` in the ℓ_p steepest direction of
     ∇(−s), each followed by the per-token projection onto the ball of ``radius``, from the projection of δ₀;
@@ -426,9 +429,9 @@ def _pgd(
     steps: int,
     step_rel: float,
 ) -> tuple[Tensor, Tensor]:
-    """Section 6's PGD (E6.4) on eq. (1): :func:`pgd_loop` on the margin, steps of step_rel·τ per member."""
+    """Section 6's PGD (E6.4) on eq. (1): :func:`_pgd_loop` on the margin, steps of step_rel·τ per member."""
     G = X.shape[0]
-    best_delta, best_m = pgd_loop(lambda delta: maps.margin_grad(X, y, delta), delta0, tau.view(G, 1, 1),
+    best_delta, best_m = _pgd_loop(lambda delta: maps.margin_grad(X, y, delta), delta0, tau.view(G, 1, 1),
                                   (step_rel * tau).view(G, 1, 1, 1), norm, steps)
     if maps.step_basis is not maps.basis:
         best_m = maps.margin(X + best_delta, y)  # the score that leaves the attack is in X's dtype

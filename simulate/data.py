@@ -7,6 +7,9 @@ theory) or N(0, σ_p² I) ("isotropic", the paper's Section 6 experiments with �
 
 Every random draw comes from a ``torch.Generator`` seeded by (seed, purpose), one per grid member,
 so a member's data do not depend on which other members share its batch.
+
+The public functions validate their arguments; a run's sets are drawn by :func:`_training_sets` and
+:func:`_test_sets` from its RunConfigs (validated when they were made), through the same internal draws.
 """
 
 from __future__ import annotations

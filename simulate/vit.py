@@ -8,7 +8,7 @@ C ≥ 2 logits (labels 0 … C−1, cross-entropy).
 - :class:`SimpleViT` — 2 attention layers × 4 heads, a ReLU MLP, hidden size 128, PyTorch-default init × 1/16
   (Section 6, L1259–1270). What the paper leaves open is a constructor option; see the class docstring.
 - :func:`per_token_pgd` — Section 6's PGD on per-token ℓ_p balls (20 steps of 0.2τ, per-token normalised
-  steps, per-token projection), for any module: the loop of :func:`simulate.attacks.pgd_loop`.
+  steps, per-token projection), for any module: the loop of :func:`simulate.attacks._pgd_loop`.
 - :func:`train_adversarial` — Algorithm 1 for any module: full-batch GD with a fresh PGD at every iteration,
   optionally on a subset of the parameters.
 - :func:`last_attention_params`, :func:`finetune_last_attention`, :func:`load_checkpoint` — Appendix B.4:
@@ -39,7 +39,7 @@ from torch import nn
 
 from bounds.validate import choice, nonnegative, positive, positive_int
 from simulate import data
-from simulate.attacks import pgd_loop
+from simulate.attacks import _pgd_loop
 from simulate.config import DTYPES, RunConfig, RunOutput, run_device
 from simulate.data import generator
 
@@ -335,7 +335,7 @@ class _EvalMode:
 
 def _pgd(model: nn.Module, X: Tensor, y: Tensor, kind: str, tau: float, norm: str, steps: int,
          step_rel: float) -> Tensor:
-    """Section 6's PGD from δ = 0 (:func:`simulate.attacks.pgd_loop`, the loop of eq. (1)'s attack); returns
+    """Section 6's PGD from δ = 0 (:func:`simulate.attacks._pgd_loop`, the loop of eq. (1)'s attack); returns
     X + δ for the iterate of highest loss seen per example."""
     if tau == 0.0:
         return X.clone()
@@ -350,7 +350,7 @@ def _pgd(model: nn.Module, X: Tensor, y: Tensor, kind: str, tau: float, norm: st
         return -obj.detach(), g
 
     radius = torch.tensor(tau, dtype=X.dtype, device=X.device)
-    best_delta, _ = pgd_loop(score, torch.zeros_like(X), radius, step_rel * tau, norm, steps)
+    best_delta, _ = _pgd_loop(score, torch.zeros_like(X), radius, step_rel * tau, norm, steps)
     return (X + best_delta).detach()
 
 
