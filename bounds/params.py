@@ -23,6 +23,10 @@ LOG_BASES: dict[str, float] = {"e": math.e, "2": 2.0, "10": 10.0}
 SECTION6_SIGMA_P = math.sqrt(0.4)
 
 
+# Appendix B.3's multi-norm attack: the ℓ₁, ℓ₂ and ℓ∞ radii as multiples of the ℓ₂ radius τ (20 : 1 : 1/30).
+MULTI_NORM_RADII: dict[str, float] = {"1": 20.0, "2": 1.0, "inf": 1.0 / 30.0}
+
+
 def _norm_name(p: object) -> Norm:
     text = str(p).strip().lower()
     aliases = {"1": "1", "1.0": "1", "2": "2", "2.0": "2", "inf": "inf", "infinity": "inf", "∞": "inf"}

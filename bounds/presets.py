@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from bounds.params import Constants, Params
+from bounds.params import MULTI_NORM_RADII, Constants, Params
 from bounds.regime import REGIMES, describe_margin, regime
 from bounds.symbolic import ItemResult, json_number
 from bounds.validate import choice
@@ -105,7 +105,7 @@ PRESETS: dict[str, Preset] = {
             {"d": 784, "dh": 128, **_IMG_ETA_EPS},
             {"N": (1000, 3500, 6000), "snr": (0.4, 1.2, 2.0)},
             ("d = 784 pixels (IC-10)", "each norm audited on its own"),
-            {"1": 20 * 0.05, "2": 0.05, "inf": 0.05 / 30},
+            {p: 0.05 * k for p, k in MULTI_NORM_RADII.items()},
         ),
         Preset(
             "appB3-cifar10", "Appendix B.3, Figure 7c-d (multi-norm PGD)",
@@ -113,7 +113,7 @@ PRESETS: dict[str, Preset] = {
             {"d": 3072, "dh": 128, **_IMG_ETA_EPS},
             {"N": (1000, 5500, 10000), "snr": (0.4, 2.0, 10.0)},
             ("d = 3072 pixels (IC-10)", "each norm audited on its own"),
-            {"1": 20 * 0.01, "2": 0.01, "inf": 0.01 / 30},
+            {p: 0.01 * k for p, k in MULTI_NORM_RADII.items()},
         ),
         Preset(
             "appB4-vit-base", "Appendix B.4, Figure 8 (ViT-B/16, last layer's QKV trained)",

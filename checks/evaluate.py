@@ -35,7 +35,7 @@ def records(configs: Sequence[RunConfig], store: Store, *, train: bool = True) -
             out.append((c, rec))
     if missing:
         raise MissingRuns(f"{len(missing)} runs are not in the store {store.path}, e.g. {missing[0]}; "
-                          f"run `bovit report` (or `pytest checks`) with the same profile to train them")
+                          f"run `bovit run` (or `pytest checks`) at the same scale to train them")
     return out
 
 

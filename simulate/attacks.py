@@ -33,6 +33,7 @@ from typing import Literal
 
 import torch
 
+from bounds.params import MULTI_NORM_RADII
 from bounds.validate import as_float, choice, positive, positive_int
 from simulate.config import ENGINES, NORMS, AttackSpec
 from simulate.model import Weights, combine, forward
@@ -58,10 +59,10 @@ __all__ = [
 Tensor = torch.Tensor
 Engine = Literal["direct", "subspace", "bf16"]
 
-# Appendix B.3 (EB.3): (τ₁, τ₂, τ∞)/m = (20·eps, eps, eps/30), i.e. multiples of the ℓ₂ base radius τ. The one
-# statement of these ratios in simulate (the attack and the certificate of norm="multi" read it); the order is the
+# Appendix B.3 (EB.3): (τ₁, τ₂, τ∞)/m = (20·eps, eps, eps/30), i.e. multiples of the ℓ₂ base radius τ
+# (bounds.params.MULTI_NORM_RADII). The attack and the certificate of norm="multi" read them in this order, the
 # attack's, which keeps the first of equal margins.
-MULTI_RADII: tuple[tuple[str, float], ...] = (("2", 1.0), ("inf", 1.0 / 30.0), ("1", 20.0))
+MULTI_RADII: tuple[tuple[str, float], ...] = tuple((p, MULTI_NORM_RADII[p]) for p in ("2", "inf", "1"))
 
 # The ℓ₁ step moves the L1_TOPK coordinates of largest |g| of each token, weighted by |g| and scaled to ℓ₁
 # length = step. k = 1 is the exact ℓ₁ steepest ascent (max of ⟨g, e⟩ over ‖e‖₁ ≤ 1 is sign(g_i)e_i at

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 
+from bounds import formulas
 from bounds.lemmas import lemma56_bound
 from simulate import attacks, certify, data, vit
 from simulate.config import DTYPES, RunConfig, RunOutput, run_device
@@ -137,7 +138,7 @@ def _certified(w: Weights, X: torch.Tensor, y: torch.Tensor, tau: torch.Tensor, 
 
 # Radii τ/‖µ‖ at which Theorem 4.3's midpoint attack is always evaluated (CLAIMS.md T4.3.sharp: the
 # midpoint is reachable from r = 1/√2 ≈ 0.7071 on, so 0.70 is just outside and 0.7072 just inside).
-MIDPOINT_RADII = (0.70, 0.7072, 0.75, 1.0)
+MIDPOINT_RADII = formulas.MIDPOINT_RADII
 
 
 def _violations(cert: torch.Tensor, adv: torch.Tensor) -> torch.Tensor:

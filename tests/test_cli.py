@@ -385,8 +385,6 @@ def test_query_as_a_real_process() -> None:
     bad = _python("-m", "cli", "query", "--d", "1")
     assert bad.returncode == 2
     assert bad.stdout == "" and bad.stderr.count("\n") == 1 and bad.stderr.startswith("bovit: error:")
-    alias = _python("-m", "reports.cli", "query", "--d", "1")  # the old module name still runs the command line
-    assert (alias.returncode, alias.stdout, alias.stderr) == (bad.returncode, bad.stdout, bad.stderr)
 
 
 def test_query_does_not_import_torch() -> None:

@@ -307,9 +307,11 @@ def test_report_runs_the_real_claims_on_mnist_files(tmp_path: Path) -> None:
     write_mnist(root, "train", *split(120), gz=True)
     write_mnist(root, "t10k", *split(60), gz=False)
     out = tmp_path / "report"
-    code, stdout, stderr = run_cli(["report", "--images", "mnist", "--data-root", str(root), "--scale", "ci",
-                                    "--claims", "E6.real.robust-ge-clean", "E6.real.monotone-snr",
-                                    "--store", str(tmp_path / "s.sqlite"), "--out", str(out), "--no-progress"])
+    common = ["--images", "mnist", "--data-root", str(root), "--scale", "ci", "--claims", "E6.real.robust-ge-clean",
+              "E6.real.monotone-snr", "--store", str(tmp_path / "s.sqlite"), "--no-progress"]
+    code, stdout, stderr = run_cli(["run", *common])
+    assert code == 0, stderr
+    code, stdout, stderr = run_cli(["report", *common, "--out", str(out)])
     assert code == 0, stderr
     text = (out / "REPORT.md").read_text(encoding="utf-8")
     assert "not recorded (mnist)" in text and "--images mnist --data-root" in text

@@ -172,7 +172,7 @@ def test_sweep_on_a_dask_local_cluster_matches_in_process(tmp_path: Path) -> Non
 
 
 def _sweep_cmd(store: Path) -> list[str]:
-    return [sys.executable, "-m", "reports.cli", "sweep", "--axis", "snr=0.5,1,2,4,8,16", "--axis", "seed=0,1",
+    return [sys.executable, "-m", "cli", "sweep", "--axis", "snr=0.5,1,2,4,8,16", "--axis", "seed=0,1",
             "--set", "d=32", "--set", "M=4", "--set", "dh=6", "--set", "dv=6", "--set", "N=6",
             "--set", "T_max=60", "--set", "n_test=100", "--max-members", "1", "--store", str(store), "--json"]
 
@@ -219,7 +219,7 @@ def test_a_sweep_killed_with_sigkill_resumes_without_loss_or_duplicates(tmp_path
 )
 def test_sweep_and_bench_reject_bad_input_in_one_line(argv: list[str], message: str, tmp_path: Path,
                                                       capsys: pytest.CaptureFixture[str]) -> None:
-    from reports.cli import main
+    from cli.main import main
 
     assert main([*argv, *(["--store", str(tmp_path / "x.sqlite")] if argv[0] == "sweep" else [])]) == 2
     err = capsys.readouterr().err
@@ -227,7 +227,7 @@ def test_sweep_and_bench_reject_bad_input_in_one_line(argv: list[str], message: 
 
 
 def test_sweep_cuda_without_a_gpu_is_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from reports.cli import main
+    from cli.main import main
 
     if torch.cuda.is_available():
         pytest.skip("a GPU is present")
