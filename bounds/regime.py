@@ -73,34 +73,41 @@ class RegimeResult:
     thm43: ItemResult
 
 
+def _over_mu(item: ItemResult, mu: float) -> float:
+    """The threshold (rhs) of a decided τ hypothesis as a multiple of ‖µ‖: an item whose ``holds`` is
+    True or False has both sides (``evaluate_many`` leaves ``holds`` None when a side is unknown)."""
+    assert item.rhs is not None, f"{item.id} is undecided"
+    return item.rhs / mu
+
+
 def _classify_cases(
-    params: Params, consts: Constants, case1: tuple[ItemResult, ...], case2: tuple[ItemResult, ...]
+    params: Params, mu: float, case1: tuple[ItemResult, ...], case2: tuple[ItemResult, ...]
 ) -> tuple[RegimeName, str]:
-    """Steps 3–6 of the partition, given τ < ‖µ‖ (Theorem 4.3 does not apply)."""
+    """Steps 3–6 of the partition, given τ < ‖µ‖ (Theorem 4.3 does not apply) and so ‖µ‖ = ``mu`` known."""
     snr1, tau1 = case1
     snr2, tau_lo, tau_hi = case2
     # τ as the ℓ₂ radius the hypotheses use (= τ itself for an ℓ₂ attack)
-    r = None if params.tau_l2 is None or params.mu is None else params.tau_l2 / params.mu
+    r = None if params.tau_l2 is None else params.tau_l2 / mu
     r_text = "?" if r is None else f"{r:.4g}"
     if snr1.holds and tau1.holds:
         return "case1", (f"Case 1: N·SNR² = {snr1.lhs:.4g} ≥ c_A = {snr1.rhs:.4g} and "
-                         f"τ/‖µ‖ = {r_text} ≤ c_B/log d_h = {tau1.rhs / params.mu:.4g}")
+                         f"τ/‖µ‖ = {r_text} ≤ c_B/log d_h = {_over_mu(tau1, mu):.4g}")
     if snr2.holds and tau_lo.holds and tau_hi.holds:
         return "case2", (f"Case 2: N·SNR² = {snr2.lhs:.4g} ≥ c_A2/ε = {snr2.rhs:.4g} and "
-                         f"c_omega/log d_h = {tau_lo.rhs / params.mu:.4g} < τ/‖µ‖ = {r_text} "
-                         f"≤ c_C = {tau_hi.rhs / params.mu:.4g}")
+                         f"c_omega/log d_h = {_over_mu(tau_lo, mu):.4g} < τ/‖µ‖ = {r_text} "
+                         f"≤ c_C = {_over_mu(tau_hi, mu):.4g}")
     unknown = [i for i in case1 + case2 if i.holds is None]
     if unknown:
         needs = sorted({n for i in unknown for n in i.missing})
         return "unmet", f"the case hypotheses cannot be decided: needs {', '.join(needs)}"
     if tau1.holds is False and tau_lo.holds is False:
-        return "gap", (f"τ/‖µ‖ = {r_text} lies between Case 1's c_B/log d_h = {tau1.rhs / params.mu:.4g} "
-                       f"and Case 2's c_omega/log d_h = {tau_lo.rhs / params.mu:.4g}: no statement applies")
+        return "gap", (f"τ/‖µ‖ = {r_text} lies between Case 1's c_B/log d_h = {_over_mu(tau1, mu):.4g} "
+                       f"and Case 2's c_omega/log d_h = {_over_mu(tau_lo, mu):.4g}: no statement applies")
     if tau_hi.holds is False:
-        return "gap", (f"τ/‖µ‖ = {r_text} lies between Case 2's c_C = {tau_hi.rhs / params.mu:.4g} "
+        return "gap", (f"τ/‖µ‖ = {r_text} lies between Case 2's c_C = {_over_mu(tau_hi, mu):.4g} "
                        f"and Theorem 4.3's 1: no statement applies")
     if tau1.holds:
-        return "unmet", (f"τ/‖µ‖ = {r_text} is in Case 1's range (≤ {tau1.rhs / params.mu:.4g}) but "
+        return "unmet", (f"τ/‖µ‖ = {r_text} is in Case 1's range (≤ {_over_mu(tau1, mu):.4g}) but "
                          f"N·SNR² = {snr1.lhs:.4g} < c_A = {snr1.rhs:.4g}")
     return "unmet", (f"τ/‖µ‖ = {r_text} is in Case 2's range but N·SNR² = {snr2.lhs:.4g} "
                      f"< c_A2/ε = {snr2.rhs:.4g}")
@@ -121,7 +128,9 @@ def regime(params: Params, consts: Constants | None = None) -> RegimeResult:
     thm = results[-1]
     cond = condition_holds(list(condition))
 
-    if thm.holds is None:
+    # Theorem 4.3 compares τ with ‖µ‖, so it is decided exactly when both are known.
+    mu = params.mu
+    if thm.holds is None or mu is None:
         reason = f"τ and ‖µ‖ must be known to place the point (needs {', '.join(thm.missing)})"
         return RegimeResult("unmet", reason, "unmet", reason, cond, condition, case1, case2, thm)
     if thm.holds:
@@ -129,7 +138,7 @@ def regime(params: Params, consts: Constants | None = None) -> RegimeResult:
                   f"error ≥ 1/4 as stated (≥ 1/2 by the proof's own construction)")
         return RegimeResult("thm4.3", reason, "thm4.3", reason, cond, condition, case1, case2, thm)
 
-    nominal, nominal_reason = _classify_cases(params, consts, case1, case2)
+    nominal, nominal_reason = _classify_cases(params, mu, case1, case2)
     if cond is False:
         failing = [i for i in condition if i.holds is False and not i.derived]
         worst = sorted(failing, key=lambda i: i.margin if i.margin is not None else 1.0)
