@@ -11,6 +11,7 @@ When nothing works, the answer names the constraints that conflict and what each
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -37,12 +38,15 @@ CASES: dict[str, tuple[Statement, ...]] = {"case1": CASE1, "case2": CASE2, "none
 _GRID = 500
 
 
+Status = Literal["binds", "depends", "fixed-holds", "fixed-fails", "unknown"]
+
+
 @dataclass(frozen=True)
 class ConstraintReport:
     """What one statement asks of the target: ``needs`` in words, or why it was left out."""
 
     id: str
-    status: Literal["binds", "depends", "fixed-holds", "fixed-fails", "unknown"]
+    status: Status
     needs: str
 
 
@@ -108,9 +112,10 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
     return out
 
 
-def _bisect(scan: _Scan, pred: callable, a: float, b: float) -> float:  # type: ignore[valid-type]
+def _bisect(scan: _Scan, pred: Callable[[float], bool], a: float, b: float) -> float:
     """Boundary between a (pred True) and b (pred False); returns the last x where pred holds."""
     for _ in range(200):
+        mid: float
         if scan.integer:
             if abs(b - a) <= 1:
                 return a
@@ -126,7 +131,9 @@ def _bisect(scan: _Scan, pred: callable, a: float, b: float) -> float:  # type: 
     return a
 
 
-def _refined_runs(scan: _Scan, xs: np.ndarray, mask: np.ndarray, pred: callable) -> list[tuple[float, float]]:  # type: ignore[valid-type]
+def _refined_runs(
+    scan: _Scan, xs: np.ndarray, mask: np.ndarray, pred: Callable[[float], bool]
+) -> list[tuple[float, float]]:
     """The intervals where ``pred`` holds: runs of the grid ``mask``, each end bisected to the boundary."""
     out = []
     for a_i, b_i in _runs(mask):
@@ -204,17 +211,22 @@ def solve(
             reports.append(ConstraintReport(st.id, "unknown", f"left out: needs {needs}"))
             continue
         holds = np.array([bool(r.holds) for r in col])
-        runs = _refined_runs(scan, xs, holds, lambda x, j=j: bool(scan.at(x)[j].holds))
+
+        def holds_at(x: float, j: int = j) -> bool:
+            return bool(scan.at(x)[j].holds)
+
+        runs = _refined_runs(scan, xs, holds, holds_at)
         sets[j] = runs
         sides = np.array([(r.lhs, r.rhs) for r in col], dtype=float)
         constant = bool(np.allclose(sides, sides[0], rtol=1e-9, atol=0.0))
         if constant:
-            status = "fixed-holds" if holds.all() else "fixed-fails"
-            detail = col[0]
+            status: Status = "fixed-holds" if holds.all() else "fixed-fails"
+            # constant sides are all known: an unknown side is NaN in ``sides``, and NaN is close to nothing
+            lhs, rhs = float(sides[0, 0]), float(sides[0, 1])
             reports.append(ConstraintReport(
                 st.id, status,
                 f"does not depend on {target}: {st.text} "
-                f"({'holds' if holds.all() else 'fails'}: {_fmt(detail.lhs)} vs {_fmt(detail.rhs)})"))
+                f"({'holds' if holds.all() else 'fails'}: {_fmt(lhs)} vs {_fmt(rhs)})"))
         else:
             reports.append(ConstraintReport(st.id, "depends", _describe_set(target, runs, lo, hi)))
         active.append(j)
@@ -235,18 +247,23 @@ def solve(
 
     if integer:
         intervals = [(float(round(a)), float(round(b))) for a, b in intervals]
-    if goal == "smallest":
-        value = intervals[0][0]
-        probe = value - 1 if integer else value * (1 - 1e-9)
-    elif goal == "largest":
-        value = intervals[-1][1]
-        probe = value + 1 if integer else value * (1 + 1e-9)
+    value: float | None = None
+    window: tuple[float, float] | None = None
+    if goal == "window":
+        window = (intervals[0][0], intervals[-1][1])
+        probes = [window[0] * (1 - 1e-9), window[1] * (1 + 1e-9)]
+        at = math.sqrt(window[0] * window[1])  # the point shown: the window's geometric middle
+        found = f"σ_h window: {_fmt(window[0])} ≤ σ_h ≤ {_fmt(window[1])}"
     else:
-        value = None
-        probe = None
-    window = (intervals[0][0], intervals[-1][1]) if goal == "window" else None
+        if goal == "smallest":
+            end = intervals[0][0]
+            probes = [end - 1 if integer else end * (1 - 1e-9)]
+        else:
+            end = intervals[-1][1]
+            probes = [end + 1 if integer else end * (1 + 1e-9)]
+        value = at = int(end) if integer else end
+        found = f"{goal} {target} = {_fmt(value)}"
     binding: list[str] = []
-    probes = [probe] if probe is not None else [intervals[0][0] * (1 - 1e-9), intervals[-1][1] * (1 + 1e-9)]
     for x in probes:
         if lo <= x <= hi:
             row = scan.at(x)
@@ -254,15 +271,8 @@ def solve(
     binding = list(dict.fromkeys(binding))
     reports = [ConstraintReport(r.id, "binds", r.needs) if r.id in binding and r.status == "depends" else r
                for r in reports]
-    if integer and value is not None:
-        value = int(value)
-    point = scan.params(value if value is not None else math.sqrt(window[0] * window[1]))  # type: ignore[index]
-    if goal == "window":
-        explanation = (f"σ_h window: {_fmt(window[0])} ≤ σ_h ≤ {_fmt(window[1])}"  # type: ignore[index]
-                       f" (set by {', '.join(binding) or 'the search domain'})")
-    else:
-        word = "smallest" if goal == "smallest" else "largest"
-        explanation = f"{word} {target} = {_fmt(value)} (set by {', '.join(binding) or 'the search domain'})"  # type: ignore[arg-type]
+    point = scan.params(at)
+    explanation = f"{found} (set by {', '.join(binding) or 'the search domain'})"
     if len(intervals) > 1:
         explanation += "; feasible set: " + _describe_set(target, intervals, lo, hi)
     return SolveResult(target, goal, case, True, value, window, tuple(intervals), tuple(binding),
