@@ -189,8 +189,13 @@ def holds_of(op: Op, lhs: float, rhs: float) -> bool:
     return bool(lhs >= rhs) if op == ">=" else bool(lhs <= rhs) if op == "<=" else bool(lhs > rhs)
 
 
+# One value of a lambdified expression: a float (a numpy scalar) at a point, an array where the arguments are.
+Side = float | np.ndarray
+Values = Mapping[sp.Symbol, float | np.ndarray | None]
+
+
 @cache
-def _bundle(exprs: tuple[sp.Expr, ...]) -> Callable[..., object]:
+def _bundle(exprs: tuple[sp.Expr, ...]) -> Callable[..., list[Side]]:
     # One lambdify for many expressions: code generation and namespace set-up are paid once. No
     # common-subexpression elimination: each expression must round the same way in every bundle,
     # so that regime() and classify_many() agree even at exact ties.
@@ -211,17 +216,17 @@ def share(exprs: tuple[sp.Expr, ...]) -> None:
     _bundle.cache_clear()
 
 
-def _raw(exprs: tuple[sp.Expr, ...], values: Mapping[sp.Symbol, object]) -> list[object]:
-    args = [np.nan if values[a] is None else values[a] for a in _ALL_ARGS]
+def _raw(exprs: tuple[sp.Expr, ...], values: Values) -> list[Side]:
+    args = [np.nan if (value := values[a]) is None else value for a in _ALL_ARGS]
     scalar = all(np.ndim(a) == 0 for a in args)
     with np.errstate(all="ignore"):
         if scalar and _SHARED and all(e in _SHARED for e in exprs):
-            out = _bundle(tuple(_SHARED_EXPRS))(*args)  # type: ignore[operator]
-            return [out[_SHARED[e]] for e in exprs]  # type: ignore[index]
-        return list(_bundle(exprs)(*args))  # type: ignore[call-overload]
+            out = _bundle(tuple(_SHARED_EXPRS))(*args)
+            return [out[_SHARED[e]] for e in exprs]
+        return list(_bundle(exprs)(*args))
 
 
-def sides_many(statements: tuple[Statement, ...], values: Mapping[sp.Symbol, object]) -> list[tuple[object, object]]:
+def sides_many(statements: tuple[Statement, ...], values: Values) -> list[tuple[Side, Side]]:
     """Both sides of every statement (numpy scalars or arrays), from one lambdified bundle."""
     raw = _raw(tuple(e for st in statements for e in (st.lhs, st.rhs)), values)
     return [(raw[2 * i], raw[2 * i + 1]) for i in range(len(statements))]
@@ -231,7 +236,7 @@ def values_many(exprs: tuple[sp.Expr, ...], values: Mapping[sp.Symbol, float | N
     """Numeric values of several expressions at a point; None for those needing an unknown."""
     raw = _raw(exprs, values)
     params = set(PARAM_SYMBOLS)
-    return [None if any(values[s] is None for s in e.free_symbols & params) else float(r)  # type: ignore[arg-type]
+    return [None if any(values[s] is None for s in e.free_symbols & params) else float(r)
             for e, r in zip(exprs, raw, strict=True)]
 
 
@@ -242,8 +247,8 @@ def evaluate_many(statements: tuple[Statement, ...], values: Mapping[sp.Symbol, 
         need_l, need_r = st.needs
         missing_l = sorted(SYMBOL_NAMES[s] for s in need_l if values[s] is None)
         missing_r = sorted(SYMBOL_NAMES[s] for s in need_r if values[s] is None)
-        lhs = None if missing_l else float(raw_l)  # type: ignore[arg-type]
-        rhs = None if missing_r else float(raw_r)  # type: ignore[arg-type]
+        lhs = None if missing_l else float(raw_l)
+        rhs = None if missing_r else float(raw_r)
         if lhs is None or rhs is None:
             missing = tuple(sorted(set(missing_l) | set(missing_r)))
             out.append(ItemResult(st.id, st.source, st.text, None, lhs, rhs, None, missing, st.derived))
