@@ -29,10 +29,10 @@ MULTI_NORM_RADII: dict[str, float] = {"1": 20.0, "2": 1.0, "inf": 1.0 / 30.0}
 
 def _norm_name(p: object) -> Norm:
     text = str(p).strip().lower()
-    aliases = {"1": "1", "1.0": "1", "2": "2", "2.0": "2", "inf": "inf", "infinity": "inf", "∞": "inf"}
+    aliases: dict[str, Norm] = {"1": "1", "1.0": "1", "2": "2", "2.0": "2", "inf": "inf", "infinity": "inf", "∞": "inf"}
     if text not in aliases:
         raise ValueError(f"p must be one of 1, 2, inf, got {p!r}")
-    return aliases[text]  # type: ignore[return-value]
+    return aliases[text]
 
 
 def tau_l2_outer(tau: float, p: Norm, d: int) -> float:
@@ -133,7 +133,9 @@ class Params:
         unknown = set(known) - {f.name for f in fields(cls)}
         if unknown:
             raise ValueError(f"unknown parameter {sorted(unknown)[0]!r}")
-        base = cls(**known)  # validates the plain fields first
+        # validates the plain fields first; the ignore: the fields are annotated with their validated types,
+        # but __post_init__ takes and converts any input (strings, numpy numbers), which __init__'s signature cannot say
+        base = cls(**known)  # type: ignore[arg-type]
         mu, sigma_p, d = base.mu, base.sigma_p, base.d
         if snr is not None:
             snr_v = v.positive("snr", snr)
@@ -293,6 +295,7 @@ class Constants:
             if name not in names | {"log_base"}:
                 raise ValueError(f"const name must be one of {allowed}, got {name!r}")
         values.update(overrides)
+        # the fields are annotated with their validated types; __post_init__ converts the NAME=VALUE strings
         return cls(**values)  # type: ignore[arg-type]
 
     @property
