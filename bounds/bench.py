@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bounds.params import Constants, Params
-from bounds.regime import REGIMES, classify_many, regime
+from bounds.regime import REGIMES, RegimeName, classify_many, regime
 from bounds.validate import positive_int
 
 __all__ = ["BenchResult", "bench_classify", "random_columns"]
@@ -26,7 +26,7 @@ class BenchResult:
     baseline_points: int
     baseline_seconds: float
     agree: bool
-    counts: dict[str, int]
+    counts: dict[RegimeName, int]
 
     @property
     def rate(self) -> float:

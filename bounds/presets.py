@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass, field
 
 from bounds.params import MULTI_NORM_RADII, Constants, Params
-from bounds.regime import REGIMES, describe_margin, regime
+from bounds.regime import REGIMES, RegimeName, describe_margin, regime
 from bounds.symbolic import ItemResult, json_number
 from bounds.validate import choice
 
@@ -157,8 +157,8 @@ class AuditRow:
 class PresetAudit:
     preset: Preset
     rows: tuple[AuditRow, ...]
-    regimes: dict[str, int]
-    nominal: dict[str, int]
+    regimes: dict[RegimeName, int]
+    nominal: dict[RegimeName, int]
     n_points: int
 
     def as_json(self) -> dict[str, object]:
@@ -171,16 +171,16 @@ class PresetAudit:
 
 def _row(results: list[ItemResult], points: list[Params]) -> AuditRow:
     first = results[0]
-    decided = [(r, pt) for r, pt in zip(results, points, strict=True) if r.margin is not None]
+    decided = [(r.margin, r, pt) for r, pt in zip(results, points, strict=True) if r.margin is not None]
     if decided:
-        r, pt = min(decided, key=lambda pair: pair[0].margin)  # type: ignore[arg-type, return-value]
+        _, r, pt = min(decided, key=lambda row: row[0])
         where = f"N={pt.N}, SNR={pt.snr:.3g}" if pt.N is not None and pt.snr is not None else ""
         where += f", τ/‖µ‖={pt.tau_rel:.3g}" if pt.tau_rel is not None else ""
         where += f", p={pt.p}" if pt.p != "2" else ""
         worst = f"{describe_margin(r)} at {where.strip(', ')}"
     else:
         worst = describe_margin(first)
-    ms = [r.margin for r, _ in decided]
+    ms = [m for m, _, _ in decided]
     return AuditRow(first.id, first.source, first.text, first.derived, len(results),
                     sum(r.holds is True for r in results), sum(r.holds is False for r in results),
                     sum(r.holds is None for r in results),
