@@ -6,8 +6,9 @@ import math
 from typing import Any
 
 
-def g(x: object) -> str:
-    """A number as bovit prints it: 4 significant digits, ∞ for infinities, ? when unknown."""
+def g(x: float | str | None) -> str:
+    """A number as bovit prints it: 4 significant digits, ∞ for infinities, ? when unknown; strings
+    (JSON's "inf") as they are, booleans as true/false."""
     if x is None:
         return "?"
     if isinstance(x, str):
@@ -16,7 +17,7 @@ def g(x: object) -> str:
         return str(x).lower()
     if isinstance(x, int):
         return str(x)
-    value = float(x)  # type: ignore[arg-type]
+    value = float(x)
     return f"{value:.4g}" if math.isfinite(value) else ("∞" if value > 0 else "-∞")
 
 
@@ -67,7 +68,7 @@ def print_query(ans: dict, notes: list[str]) -> None:
     b = ans["bounds"]
     tau_known = pt.get("tau") is not None
 
-    def lower(x: object) -> str:
+    def lower(x: float | None) -> str:
         return g(x) if x is not None else ("none" if tau_known else "?")
 
     applies = "" if b["applies"] else "   [the theorem's hypotheses are not met here]"
