@@ -10,6 +10,9 @@ Three families of points:
 
 :func:`exact_points` draws rational values and returns them alongside the float ``Params``,
 so that a statement can be decided exactly by sympy and compared with the lambdified floats.
+
+:func:`stored_results` draws a run's result as the store holds it (the JSON object of
+:meth:`simulate.results.RunResult.as_dict`), for each model kind.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ __all__ = [
     "perturbed_points",
     "regime_points",
     "small_points",
+    "stored_results",
     "theorem_constants",
 ]
 
@@ -202,3 +206,52 @@ def exact_points(draw: st.DrawFn) -> ExactPoint:
     exact["tau"] = exact["mu"] * Fraction(draw(st.integers(0, 200)), 100)  # type: ignore[operator]
     params = Params(**{k: (v if isinstance(v, int) else float(v)) for k, v in exact.items()})
     return params, exact
+
+
+# ---- stored run results ------------------------------------------------------------------------------------------
+
+_COUNT = st.integers(0, 10**6)
+_FLOAT = st.floats()  # NaN and ±inf too: the store keeps them
+_RADIUS_NAME = st.floats(0.0, 4.0).map(lambda r: f"{r:g}")  # how a stored result names a radius τ/‖µ‖
+
+
+@st.composite
+def stored_results(draw: st.DrawFn, kind: str | None = None) -> dict[str, object]:
+    """A result dict in the stored form, keys in the trainers' order: an eq. (1) run on synthetic data
+    (``kind="synthetic"``), on images (``"image"``: no µ±) or a ViT run (``"vit"``: no certificate), with
+    or without the sweep's provenance."""
+    kind = kind or draw(st.sampled_from(["synthetic", "image", "vit"]))
+    eq1, mu = kind != "vit", kind == "synthetic"
+    d: dict[str, object] = {"iterations": draw(_COUNT), "converged": draw(st.booleans()),
+                            "final_robust_loss": draw(_FLOAT), "final_clean_loss": draw(_FLOAT)}
+    if not eq1:
+        d["trained_parameters"] = draw(_COUNT)
+    if mu:
+        d["V_plus"], d["V_minus"] = draw(_FLOAT), draw(_FLOAT)
+    if eq1:
+        d["u_norm"], d["W_V_fro"] = draw(_FLOAT), draw(_FLOAT)
+    d["n_test"], d["clean_errors"], d["robust_errors_attack"] = draw(_COUNT), draw(_COUNT), draw(_COUNT)
+    if eq1:
+        d["robust_errors_certified"] = draw(_COUNT)
+    if mu:
+        d["midpoint_errors"] = draw(_COUNT)
+    if eq1:
+        d["certificate_violations"] = draw(_COUNT)
+        for name in ("drop_over_tau_u_mean", "drop_over_tau_u_max", "cert_drop_over_tau_u_max"):
+            d[name] = draw(_FLOAT)
+    if mu:
+        for name in ("midpoint_errors_at", "midpoint_pairs_both_correct_at"):
+            d[name] = draw(st.dictionaries(_RADIUS_NAME, _COUNT, max_size=4))
+    fields = ("robust_errors_attack", "robust_errors_certified", "certificate_violations") if eq1 \
+        else ("robust_errors_attack",)
+    entry = st.tuples(*(_COUNT for _ in fields)).map(lambda ks: dict(zip(fields, ks, strict=True)))  # in order
+    d["at_tau_rel"] = draw(st.dictionaries(_RADIUS_NAME, entry, max_size=4))
+    if mu:
+        for name in ("lemma56_paper", "lemma56_with_M", "lemma56_per_class"):
+            d[name] = draw(_FLOAT)
+    if eq1:
+        d["attention_log_ratio_final"] = draw(_FLOAT)
+    if draw(st.booleans()):
+        names = st.text(max_size=6).filter(lambda k: k != "$float")  # the store's reserved key
+        d["provenance"] = draw(st.dictionaries(names, st.text(max_size=8), max_size=5))
+    return d
