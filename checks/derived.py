@@ -22,28 +22,28 @@ from bounds.symbolic import S
 from checks.claim import Claim, Finding, Plot, Records, Series
 from checks.profiles import Profile
 from checks.stats import LEVEL, bonferroni_level, bound_verdict, lower_bound_verdict, upper_limit
-from checks.theorem43 import radius_key
 from simulate.grid import ic1_radii
+from simulate.results import need, radius, radius_name
 
 CLEAN_FIT = 0.1  # IC-1 is about models that fit: above this clean error a run is out of its scope
 
 
-def coupled_survivors(records: Records, r: str) -> tuple[int, int]:
+def coupled_survivors(records: Records, r: float) -> tuple[int, int]:
     """Coupled pairs (µ₊, ξ), (µ₋, ξ) that both survive the midpoint attack at r, over all runs: (count, pairs)."""
-    k = sum(rec.result["midpoint_pairs_both_correct_at"][r] for _, rec in records)
-    n = sum(rec.result["n_test"] for _, rec in records)
+    k = sum(need(rec.result.midpoint_pairs_both_correct_at, "midpoint_pairs_both_correct_at")[r] for _, rec in records)
+    n = sum(rec.result.n_test for _, rec in records)
     return k, n
 
 
 # Theorem 4.3's midpoint radii: just outside ‖µ‖/√2, and the three inside it
-OUTSIDE, *INSIDE = (radius_key(r) for r in formulas.MIDPOINT_RADII)
+OUTSIDE, *INSIDE = formulas.MIDPOINT_RADII
 SHARP = INSIDE[0]
 
 
 def _pair_rows(records: Records) -> tuple[tuple[str, ...], ...]:
     radii = (OUTSIDE, *INSIDE)
     counts = [coupled_survivors(records, r) for r in radii]
-    return (("τ/‖µ‖", *radii), ("surviving pairs", *(f"{k} / {n}" for k, n in counts)))
+    return (("τ/‖µ‖", *map(radius_name, radii)), ("surviving pairs", *(f"{k} / {n}" for k, n in counts)))
 
 
 def check_sharp(records: Records, profile: Profile) -> Finding:
@@ -54,10 +54,11 @@ def check_sharp(records: Records, profile: Profile) -> Finding:
     bad = [(r, k, n) for r, k, n in found if k > 0]
     if bad:
         r, k, n = bad[0]
-        return Finding("T4.3.sharp", "refuted", f"{k} of {n} coupled pairs both survive at τ/‖µ‖ = {r}",
-                       f"{k} of {n} pairs survive at {r}", evidence=rows)
+        return Finding("T4.3.sharp", "refuted", f"{k} of {n} coupled pairs both survive at τ/‖µ‖ = {radius_name(r)}",
+                       f"{k} of {n} pairs survive at {radius_name(r)}", evidence=rows)
     n = found[0][2]
-    return Finding("T4.3.sharp", "confirmed", f"0 of {n} coupled pairs survive at τ/‖µ‖ ∈ {{{', '.join(INSIDE)}}} "
+    inside = ", ".join(map(radius_name, INSIDE))
+    return Finding("T4.3.sharp", "confirmed", f"0 of {n} coupled pairs survive at τ/‖µ‖ ∈ {{{inside}}} "
                                               f"(escape rate ≤ {upper_limit(0, n, LEVEL):.2g} at 95%)",
                    f"0 of {n} pairs survive", evidence=rows)
 
@@ -69,16 +70,16 @@ def check_sharp_threshold(records: Records, profile: Profile) -> Finding:
     k_in, n = coupled_survivors(records, SHARP)
     k_out, _ = coupled_survivors(records, OUTSIDE)
     rows = _pair_rows(records)
-    out = f"{float(OUTSIDE):.2f}"
+    out, sharp = f"{OUTSIDE:.2f}", radius_name(SHARP)
     key = f"{k_out} of {n} pairs survive at {out}"
     if k_in > 0:
-        return Finding("T4.3.sharp.threshold", "refuted", f"{k_in} of {n} pairs survive inside the regime ({SHARP})",
+        return Finding("T4.3.sharp.threshold", "refuted", f"{k_in} of {n} pairs survive inside the regime ({sharp})",
                        key, evidence=rows)
     if k_out == 0:
         return Finding("T4.3.sharp.threshold", "inconclusive",
                        f"no pair survives at {out} either (0 of {n}); the threshold is not exhibited", key,
                        evidence=rows)
-    return Finding("T4.3.sharp.threshold", "confirmed", f"{k_out} of {n} pairs survive at {out}, none at {SHARP}",
+    return Finding("T4.3.sharp.threshold", "confirmed", f"{k_out} of {n} pairs survive at {out}, none at {sharp}",
                    key, evidence=rows)
 
 
@@ -116,24 +117,23 @@ def check_threshold(claim: str, formula: formulas.Formula,
         rows: list[tuple[str, ...]] = [("M", "seed", "τ/‖µ‖ below", "robust errors below", "τ/‖µ‖ above",
                                         "robust errors above", "clean errors", "n", "entropy/log M")]
         for c, rec in records:
-            res, n = rec.result, rec.result["n_test"]
-            lo_r, hi_r = (f"{r:g}" for r in _radii(threshold, c.M))
-            at = res["at_tau_rel"]
+            res, n = rec.result, rec.result.n_test
+            lo_r, hi_r = (radius(r) for r in _radii(threshold, c.M))
+            lo, hi = res.at_tau_rel[lo_r], res.at_tau_rel[hi_r]
+            lo_cert = need(lo.robust_errors_certified, "robust_errors_certified")
+            hi_cert = need(hi.robust_errors_certified, "robust_errors_certified")
             if "below" in halves:
-                below.append((c, bound_verdict(at[lo_r]["robust_errors_attack"],
-                                               at[lo_r]["robust_errors_certified"], n, HALF, level)))
+                below.append((c, bound_verdict(lo.robust_errors_attack, lo_cert, n, HALF, level)))
             if "above" in halves:
-                above.append((c, lower_bound_verdict(at[hi_r]["robust_errors_attack"],
-                                                     at[hi_r]["robust_errors_certified"], n, HALF, level)))
-            rows.append((str(c.M), str(c.seed), lo_r,
-                         f"{at[lo_r]['robust_errors_attack']}–{at[lo_r]['robust_errors_certified']}",
-                         hi_r, f"{at[hi_r]['robust_errors_attack']}–{at[hi_r]['robust_errors_certified']}",
-                         str(res["clean_errors"]), str(n), f"{rec.trajectory[-1]['entropy_rel']:.2f}"))
-        unfit = [(c, rec) for c, rec in records if rec.result["clean_errors"] / rec.result["n_test"] > CLEAN_FIT]
+                above.append((c, lower_bound_verdict(hi.robust_errors_attack, hi_cert, n, HALF, level)))
+            rows.append((str(c.M), str(c.seed), radius_name(lo_r), f"{lo.robust_errors_attack}–{lo_cert}",
+                         radius_name(hi_r), f"{hi.robust_errors_attack}–{hi_cert}",
+                         str(res.clean_errors), str(n), f"{rec.trajectory[-1]['entropy_rel']:.2f}"))
+        unfit = [(c, rec) for c, rec in records if rec.result.clean_errors / rec.result.n_test > CLEAN_FIT]
         scope = ""
         if unfit:
             c, rec = unfit[0]
-            scope = (f"{c.label()} (M={c.M}) has clean error {rec.result['clean_errors']}/{rec.result['n_test']} "
+            scope = (f"{c.label()} (M={c.M}) has clean error {rec.result.clean_errors}/{rec.result.n_test} "
                      f"> {CLEAN_FIT:g}: the threshold is about models that fit")
         checks = below + above
         Ms = ", ".join(str(M) for M in sorted({c.M for c, _ in records}))
@@ -169,12 +169,13 @@ def _threshold_plot(claim: str, records: Records, threshold: Callable[[int], flo
     for M in sorted({c.M for c, _ in records}):
         xs, ys, his = [], [], []
         for r in _radii(threshold, M):
-            key = f"{r:g}"
+            key = radius(r)
             runs = [rec.result for c, rec in records if c.M == M]
-            n = sum(res["n_test"] for res in runs)
+            n = sum(res.n_test for res in runs)
             xs.append(r)
-            ys.append(sum(res["at_tau_rel"][key]["robust_errors_attack"] for res in runs) / n)
-            his.append(sum(res["at_tau_rel"][key]["robust_errors_certified"] for res in runs) / n)
+            ys.append(sum(res.at_tau_rel[key].robust_errors_attack for res in runs) / n)
+            his.append(sum(need(res.at_tau_rel[key].robust_errors_certified, "robust_errors_certified")
+                           for res in runs) / n)
         series.append(Series(f"M = {M}", tuple(xs), tuple(ys), tuple(ys), tuple(his)))
     marks = tuple((round(threshold(M), 4), f"threshold, M = {M}") for M in sorted({c.M for c, _ in records}))
     return Plot(f"{claim.replace('.', '_')}_robust_vs_tau", f"{claim}: robust error at half and twice the threshold",

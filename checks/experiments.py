@@ -38,6 +38,7 @@ from checks.stats import (
 )
 from simulate.config import RunConfig
 from simulate.grid import FIG3_TAUS, SECTION6_TAU_REL
+from simulate.results import RadiusResult, RunResult, radius_name
 from simulate.store import RunRecord
 
 ALPHA = 1 - LEVEL
@@ -77,22 +78,21 @@ class Cell:
         return self.k_lo / self.n
 
 
-def _counts(res: dict[str, object], metric: Metric, r: str | None = None) -> tuple[int, int]:
+def _counts(res: RunResult, metric: Metric, r: float | None = None) -> tuple[int, int]:
     """(lower, upper) estimate of the error count. A run without a certified count (the ViT models of
     ``simulate.vit``, for which no certificate exists) gives the attack's count as both: its robust error is
     the PGD estimate the paper reports, and every claim on such runs says so."""
     if metric == "clean":
-        k = int(res["clean_errors"])  # type: ignore[call-overload]
-        return k, k
-    at = res if r is None else res["at_tau_rel"][r]  # type: ignore[index]
-    k_lo = int(at["robust_errors_attack"])  # type: ignore[index]
-    return k_lo, int(at.get("robust_errors_certified", k_lo))  # type: ignore[union-attr]
+        return res.clean_errors, res.clean_errors
+    at: RunResult | RadiusResult = res if r is None else res.at_tau_rel[r]
+    k_lo = at.robust_errors_attack
+    return k_lo, k_lo if at.robust_errors_certified is None else at.robust_errors_certified
 
 
-def cell(runs: Sequence[RunRecord], metric: Metric, r: str | None = None) -> Cell:
+def cell(runs: Sequence[RunRecord], metric: Metric, r: float | None = None) -> Cell:
     """The pooled Cell of ``runs`` (one per seed) for clean or robust error (at extra radius ``r``)."""
     ks = [_counts(rec.result, metric, r) for rec in runs]
-    ns = [int(rec.result["n_test"]) for rec in runs]
+    ns = [rec.result.n_test for rec in runs]
     return Cell(sum(k for k, _ in ks), sum(k for _, k in ks), sum(ns),
                 tuple(k / n for (k, _), n in zip(ks, ns, strict=True)),
                 tuple(k / n for (_, k), n in zip(ks, ns, strict=True)))
@@ -165,7 +165,7 @@ class Boundary:
 
 def _accuracy(rec: RunRecord, metric: Metric) -> float:
     k, _ = _counts(rec.result, metric)  # robust: the attack's count, as the paper's PGD accuracy
-    return 1 - k / int(rec.result["n_test"])  # type: ignore[call-overload]
+    return 1 - k / rec.result.n_test
 
 
 def locate_boundary(records: Records, metric: Metric, level: float) -> Boundary:
@@ -282,7 +282,7 @@ def check_curves(records: Records, profile: Profile) -> Finding:
     # (i)
     stalled, descending = [], []
     for c, rec in top:
-        start, end = rec.trajectory[0]["robust_loss"], rec.result["final_robust_loss"]
+        start, end = rec.trajectory[0]["robust_loss"], rec.result.final_robust_loss
         if end >= start:
             stalled.append(f"{c.label()}: robust training loss {start:.3g} → {end:.3g}")
         elif end > LOSS_DROP * start:
@@ -495,11 +495,11 @@ def robust_ge_clean_check(claim: str) -> Callable[[Records, Profile], Finding]:
         rows: list[tuple[str, ...]] = [("run", "τ/‖µ‖", "clean errors", "robust errors (attack)", "n")]
         for c, rec in records:
             res = rec.result
-            radii = [(f"{c.tau_rel:g}", None), *((r, r) for r in res["at_tau_rel"])]
+            radii = [(f"{c.tau_rel:g}", None), *((radius_name(r), r) for r in res.at_tau_rel)]
             for name, r in radii:
                 k_rob, _ = _counts(res, "robust", r)
-                k_clean = int(res["clean_errors"])
-                rows.append((c.label(), name, str(k_clean), str(k_rob), str(res["n_test"])))
+                k_clean = res.clean_errors
+                rows.append((c.label(), name, str(k_clean), str(k_rob), str(res.n_test)))
                 if k_rob < k_clean:
                     violations.append(f"{c.label()} at τ/‖µ‖ = {name}: robust {k_rob} < clean {k_clean}")
         checked = len(rows) - 1
@@ -514,7 +514,7 @@ def robust_ge_clean_check(claim: str) -> Callable[[Records, Profile], Finding]:
 
 def _radii_cells(rec: RunRecord, c: RunConfig) -> list[tuple[float, Cell]]:
     out = [(c.tau_rel, cell([rec], "robust"))]
-    out += [(float(r), cell([rec], "robust", r)) for r in rec.result["at_tau_rel"]]  # type: ignore[union-attr]
+    out += [(r, cell([rec], "robust", r)) for r in rec.result.at_tau_rel]
     return sorted(out, key=lambda t: t[0])
 
 

@@ -30,8 +30,15 @@ from checks.stats import (
     implied_constant,
 )
 from simulate.config import RunConfig
+from simulate.results import RunResult, need
 
 Rows = tuple[tuple[str, ...], ...]
+
+
+def _drops(res: RunResult) -> tuple[float, float]:
+    """A run's largest margin drop Δ/(τ‖u‖), attacked (lower estimate) and certified (upper)."""
+    return (need(res.drop_over_tau_u_max, "drop_over_tau_u_max"),
+            need(res.cert_drop_over_tau_u_max, "cert_drop_over_tau_u_max"))
 
 
 def drop_plot(claim: str, records: Records) -> Plot:
@@ -41,9 +48,9 @@ def drop_plot(claim: str, records: Records) -> Plot:
     return Plot(f"{claim.replace('.', '_')}_drop", f"{claim}: largest margin drop Δ/(τ‖u‖) per run", "lines",
                 "SNR", "max Δ/(τ‖u‖)",
                 (Series("attacked (lower estimate)", tuple(float(c.snr) for c, _ in records),  # type: ignore[arg-type]
-                        tuple(rec.result["drop_over_tau_u_max"] for _, rec in records), style="points"),
+                        tuple(_drops(rec.result)[0] for _, rec in records), style="points"),
                  Series("certified (upper estimate)", tuple(float(c.snr) for c, _ in records),  # type: ignore[arg-type]
-                        tuple(rec.result["cert_drop_over_tau_u_max"] for _, rec in records), style="points")),
+                        tuple(_drops(rec.result)[1] for _, rec in records), style="points")),
                 xlog=True, hlines=((1.0, "1 (frozen attention)"), *((float(M), f"M = {M} (Lemma 5.5)") for M in Ms)))
 
 
@@ -59,7 +66,7 @@ def check_drop(records: Records, bound_of: Callable[[RunConfig], float]) -> tupl
     rows: list[tuple[str, ...]] = [("run", "M", "max Δ/(τ‖u‖) attacked", "max Δ/(τ‖u‖) certified", "bound k")]
     for c, rec in records:
         k = bound_of(c)
-        lo, hi = rec.result["drop_over_tau_u_max"], rec.result["cert_drop_over_tau_u_max"]
+        lo, hi = _drops(rec.result)
         worst = max(worst, lo / k)
         rows.append((c.label(), str(c.M), f"{lo:.3f}", f"{hi:.3f}", f"{k:g}"))
         if lo > k:
@@ -123,7 +130,7 @@ def check_l53(records: Records, profile: Profile) -> Finding:
     (a lower estimate of the true ratio), so one value above e/2 refutes the lemma; there is no upper
     estimate, so values below it leave the claim inconclusive rather than confirmed.
     """
-    ratios = [(c, rec.result["attention_log_ratio_final"]) for c, rec in records]
+    ratios = [(c, need(rec.result.attention_log_ratio_final, "attention_log_ratio_final")) for c, rec in records]
     rows: list[tuple[str, ...]] = [("run", "attacked max/min attention", "log ratio", "log(e/2)")]
     rows += [(c.label(), _ratio_text(r), f"{r:.3f}", f"{LOG_L53_C:.3f}") for c, r in ratios]
     top_c, top = max(ratios, key=lambda cr: cr[1])
@@ -186,8 +193,8 @@ def check_l54(records: Records, profile: Profile) -> Finding:
             over.append((c, first, worst))
         rows.append((f"{c.tau_rel:g}", str(c.dh), f"{c.eta:g}", str(c.seed), f"{clean:.3g}", f"{adv:.3g}",
                      "—" if first is None else f"{first:g}", f"{min(row['entropy_rel'] for row in tr):.3f}",
-                     f"{rec.result['clean_errors']}/{rec.result['n_test']}",
-                     f"{rec.result['robust_errors_attack']}/{rec.result['n_test']}"))
+                     f"{rec.result.clean_errors}/{rec.result.n_test}",
+                     f"{rec.result.robust_errors_attack}/{rec.result.n_test}"))
     taus = sorted({c.tau_rel for c, _ in records})
     etas = sorted({c.eta for c, _ in records}, reverse=True)
     by_eta = "; ".join(
@@ -284,8 +291,9 @@ def check_l56(claim: str, variant: str) -> Callable[[Records, Profile], Finding]
         c_his: list[tuple[float, RunConfig]] = []
         for c, rec in records:
             res = rec.result
-            n, k_lo, k_up = res["n_test"], res["robust_errors_attack"], res["robust_errors_certified"]
-            b = float(res[f"lemma56_{variant}"])
+            n, k_lo = res.n_test, res.robust_errors_attack
+            k_up = need(res.robust_errors_certified, "robust_errors_certified")
+            b = float(need(res.lemma56(variant), f"lemma56_{variant}"))
             v = bound_verdict(k_lo, k_up, n, b, level)
             results.append((c, v, b))
             x2 = -math.log(b) / L56_C if 0 < b < 1 else (math.inf if b == 0 else 0.0)
@@ -334,8 +342,9 @@ def _l56_plot(claim: str, records: Records, level: float) -> Plot:
         xs, ys, los, his = [], [], [], []
         for _, rec in records:
             res = rec.result
-            n, k_lo, k_up = res["n_test"], res["robust_errors_attack"], res["robust_errors_certified"]
-            xs.append(max(float(res[f"lemma56_{variant}"]), PLOT_FLOOR))
+            n, k_lo = res.n_test, res.robust_errors_attack
+            k_up = need(res.robust_errors_certified, "robust_errors_certified")
+            xs.append(max(float(need(res.lemma56(variant), f"lemma56_{variant}")), PLOT_FLOOR))
             ys.append(max(k_lo / n, PLOT_FLOOR))
             los.append(max(clopper_pearson(k_lo, n, level)[0], PLOT_FLOOR))
             his.append(max(clopper_pearson(k_up, n, level)[1], PLOT_FLOOR))

@@ -25,6 +25,7 @@ from checks.stats import bonferroni_level, bound_verdict, lower_bound_verdict
 from checks.strategies import radii, trained_point
 from simulate.config import RunConfig
 from simulate.grid import ic1_radii
+from simulate.results import need, radius, radius_name
 from simulate.store import RunRecord, Store
 
 T43_BOUND = formulas.T43_BOUND.value()
@@ -81,23 +82,25 @@ def _past_mu(draw: st.DrawFn, profile: Profile) -> RunConfig:
 
 
 def _judge_t43(c: RunConfig, rec: RunRecord, level: float) -> Outcome:
-    r = f"{c.eval_tau_rels[0]:g}"
-    at, n = rec.result["at_tau_rel"][r], rec.result["n_test"]
-    v = lower_bound_verdict(at["robust_errors_attack"], max(at["robust_errors_certified"], at["robust_errors_attack"]),
-                            n, T43_BOUND, level)
-    rate = at["robust_errors_attack"] / n
-    return v.verdict, T43_BOUND / max(rate, 1 / n), f"robust error ≥ {rate:.3f} at τ/‖µ‖ = {r} (bound 1/4)"
+    r = radius(c.eval_tau_rels[0])
+    at, n = rec.result.at_tau_rel[r], rec.result.n_test
+    cert = need(at.robust_errors_certified, "robust_errors_certified")
+    v = lower_bound_verdict(at.robust_errors_attack, max(cert, at.robust_errors_attack), n, T43_BOUND, level)
+    rate = at.robust_errors_attack / n
+    return (v.verdict, T43_BOUND / max(rate, 1 / n),
+            f"robust error ≥ {rate:.3f} at τ/‖µ‖ = {radius_name(r)} (bound 1/4)")
 
 
 def _judge_sharp(c: RunConfig, rec: RunRecord, level: float) -> Outcome:
-    pairs = rec.result["midpoint_pairs_both_correct_at"]
+    pairs = need(rec.result.midpoint_pairs_both_correct_at, "midpoint_pairs_both_correct_at")
     k = sum(pairs[r] for r in INSIDE)
-    return ("refuted" if k else "confirmed", k + pairs[OUTSIDE] / rec.result["n_test"],
-            f"{k} coupled pairs survive at τ/‖µ‖ ≥ {SHARP} ({pairs[OUTSIDE]} at {float(OUTSIDE):.2f})")
+    return ("refuted" if k else "confirmed", k + pairs[OUTSIDE] / rec.result.n_test,
+            f"{k} coupled pairs survive at τ/‖µ‖ ≥ {radius_name(SHARP)} ({pairs[OUTSIDE]} at {OUTSIDE:.2f})")
 
 
 def _judge_l55(c: RunConfig, rec: RunRecord, level: float) -> Outcome:
-    lo, hi = rec.result["drop_over_tau_u_max"] / c.M, rec.result["cert_drop_over_tau_u_max"] / c.M
+    lo = need(rec.result.drop_over_tau_u_max, "drop_over_tau_u_max") / c.M
+    hi = need(rec.result.cert_drop_over_tau_u_max, "cert_drop_over_tau_u_max") / c.M
     verdict = "refuted" if lo > 1 else "inconclusive" if hi > 1 else "confirmed"
     return verdict, lo, f"max Δ/(M·τ‖u‖) in [{lo:.3f}, {hi:.3f}] (τ/‖µ‖ = {c.tau_rel:g})"
 
@@ -111,18 +114,20 @@ def _ic1_point(draw: st.DrawFn, profile: Profile) -> RunConfig:
 
 
 def _judge_ic1(c: RunConfig, rec: RunRecord, level: float) -> Outcome:
-    res, n = rec.result, rec.result["n_test"]
-    if res["clean_errors"] / n > CLEAN_FIT:
-        return "inconclusive", 0.0, f"M={c.M}: clean error {res['clean_errors']}/{n} (does not fit: out of scope)"
-    lo_r, hi_r = (f"{r:g}" for r in c.eval_tau_rels)
-    below, above = res["at_tau_rel"][lo_r], res["at_tau_rel"][hi_r]
-    vb = bound_verdict(below["robust_errors_attack"], below["robust_errors_certified"], n, 0.5, level)
-    va = lower_bound_verdict(above["robust_errors_attack"], above["robust_errors_certified"], n, 0.5, level)
+    res, n = rec.result, rec.result.n_test
+    if res.clean_errors / n > CLEAN_FIT:
+        return "inconclusive", 0.0, f"M={c.M}: clean error {res.clean_errors}/{n} (does not fit: out of scope)"
+    lo_r, hi_r = (radius(r) for r in c.eval_tau_rels)
+    below, above = res.at_tau_rel[lo_r], res.at_tau_rel[hi_r]
+    below_cert = need(below.robust_errors_certified, "robust_errors_certified")
+    above_cert = need(above.robust_errors_certified, "robust_errors_certified")
+    vb = bound_verdict(below.robust_errors_attack, below_cert, n, 0.5, level)
+    va = lower_bound_verdict(above.robust_errors_attack, above_cert, n, 0.5, level)
     verdicts = {vb.verdict, va.verdict}
     verdict = "refuted" if "refuted" in verdicts else "confirmed" if verdicts == {"confirmed"} else "inconclusive"
-    ratio = max(below["robust_errors_certified"] / n / 0.5, 0.5 / max(above["robust_errors_attack"] / n, 1 / n))
-    return verdict, ratio, (f"M={c.M}: certified robust error {below['robust_errors_certified']}/{n} at {lo_r}, "
-                            f"attacked {above['robust_errors_attack']}/{n} at {hi_r}")
+    ratio = max(below_cert / n / 0.5, 0.5 / max(above.robust_errors_attack / n, 1 / n))
+    return verdict, ratio, (f"M={c.M}: certified robust error {below_cert}/{n} at {radius_name(lo_r)}, "
+                            f"attacked {above.robust_errors_attack}/{n} at {radius_name(hi_r)}")
 
 
 SEARCHES: dict[str, tuple[Callable[[Profile], st.SearchStrategy[RunConfig]], Callable[..., Outcome], bool]] = {

@@ -50,6 +50,7 @@ from checks.stats import (
 )
 from simulate.config import RunConfig
 from simulate.grid import B1_RADII, T_ALLOWANCE, at_run, is_case2, predicted_T, t42_grid
+from simulate.results import RunResult, need
 from simulate.store import RunRecord
 
 # the claims' formulas (bounds.formulas); each mutant substitutes one
@@ -75,11 +76,11 @@ def check_t421(records: Records, profile: Profile) -> Finding:
     for c, rec in records:
         res, T = rec.result, predicted_T(c)
         case = "2" if is_case2(c) else "1"
-        rows.append((c.label(), case, f"{c.eta:g}", f"{c.eps:g}", f"{T:.3g}", str(c.T_max), str(res["iterations"]),
-                     "yes" if res["converged"] else "no", f"{res['final_robust_loss']:.3g}",
-                     f"{res['iterations'] / T:.3g}" if res["converged"] else f"> {c.T_max / T:.3g}"))
-        if res["converged"]:
-            done.append((c, res["iterations"] / T))
+        rows.append((c.label(), case, f"{c.eta:g}", f"{c.eps:g}", f"{T:.3g}", str(c.T_max), str(res.iterations),
+                     "yes" if res.converged else "no", f"{res.final_robust_loss:.3g}",
+                     f"{res.iterations / T:.3g}" if res.converged else f"> {c.T_max / T:.3g}"))
+        if res.converged:
+            done.append((c, res.iterations / T))
         elif c.T_max >= T_ALLOWANCE * T:
             failed.append((c, res))
         else:
@@ -95,7 +96,7 @@ def check_t421(records: Records, profile: Profile) -> Finding:
         verdict = "refuted"
         reason = (f"{len(failed)} of {len(records)} runs never reach ε within {T_ALLOWANCE:g} × the predicted T, e.g. "
                   f"{c.label()} (Case {'2' if is_case2(c) else '1'}, τ/‖µ‖ = {c.tau_rel:g}): robust loss "
-                  f"{res['final_robust_loss']:.3g} > ε = {c.eps:g} after {c.T_max} iterations "
+                  f"{res.final_robust_loss:.3g} > ε = {c.eps:g} after {c.T_max} iterations "
                   f"({c.T_max / predicted_T(c):.3g} × T)")
         if done:
             reason += f"; the {len(done)} runs that do reach ε need at most {max(x for _, x in done):.3g} × T"
@@ -174,19 +175,21 @@ def check_constant(claim: str, records: Records, g: formulas.Formula, robust: bo
     stays positive with no such decay; Bonferroni over the two trends for the robust error.
     """
     g_of, glabel = (lambda c: at_run(g, c)), g.text
-    runs = [(c, rec) for c, rec in records if rec.result["converged"]]
+    runs = [(c, rec) for c, rec in records if rec.result.converged]
     unconverged = len(records) - len(runs)
-    kinds = (("attack", "robust_errors_attack"), ("certified", "robust_errors_certified")) if robust \
-        else (("clean", "clean_errors"),)
+    kinds: tuple[tuple[str, Callable[[RunResult], int]], ...] = (
+        (("attack", lambda r: r.robust_errors_attack),
+         ("certified", lambda r: need(r.robust_errors_certified, "robust_errors_certified"))) if robust
+        else (("clean", lambda r: r.clean_errors),))
     level = bonferroni_level(LEVEL, len(kinds))
-    estimates = {label: [implied_constant(rec.result[field], rec.result["n_test"], g_of(c), level)
-                         for c, rec in runs] for label, field in kinds}
+    estimates = {label: [implied_constant(count(rec.result), rec.result.n_test, g_of(c), level)
+                         for c, rec in runs] for label, count in kinds}
     header = ("run", "g", *(f"errors ({label})" for label, _ in kinds), "n",
               *(f"Ĉ [interval] ({label})" for label, _ in kinds))
     rows: list[tuple[str, ...]] = [header]
     for i, (c, rec) in enumerate(runs):
         pts = [estimates[label][i] for label, _ in kinds]
-        rows.append((c.label(), f"{g_of(c):.4g}", *(str(p.k) for p in pts), str(rec.result["n_test"]),
+        rows.append((c.label(), f"{g_of(c):.4g}", *(str(p.k) for p in pts), str(rec.result.n_test),
                      *(f"{p.c_hat:.3g} [{p.c_lo:.3g}, {p.c_hi:.3g}]" for p in pts)))
     plots = _constant_plots(claim.replace(".", "-").lower(), "robust" if robust else "clean", glabel, estimates)
     if len(runs) < 3:
@@ -318,7 +321,7 @@ def measure_slopes(records: Records, profile: Profile, T: formulas.Formula) -> S
     at η₀ (per seed A, B)."""
     g = t42_grid(profile.name)
     level = bonferroni_level(LEVEL, 2)
-    done = [(c, rec.result["iterations"]) for c, rec in records if rec.result["converged"]]
+    done = [(c, rec.result.iterations) for c, rec in records if rec.result.converged]
     eta_runs = [(c.eta, float(it), c.seed) for c, it in done if c.eps == g.eps0]
     eps_runs = [(c.eps, float(it), c.seed) for c, it in done if c.eta == g.eta0]
     eta_pts = [(x, i) for x, i, _ in eta_runs]
@@ -332,9 +335,9 @@ def measure_slopes(records: Records, profile: Profile, T: formulas.Formula) -> S
     eps_loglog = fit_boundary_slope([e for e, _ in eps_pts], [i for _, i in eps_pts], level, loglog=True)
     rows: list[tuple[str, ...]] = [("run", "η", "ε", "iterations", "reached ε", "η ε ‖µ‖² · iterations")]
     for c, rec in records:
-        it = rec.result["iterations"]
+        it = rec.result.iterations
         assert c.mu is not None
-        rows.append((c.label(), f"{c.eta:g}", f"{c.eps:g}", str(it), "yes" if rec.result["converged"] else "no",
+        rows.append((c.label(), f"{c.eta:g}", f"{c.eps:g}", str(it), "yes" if rec.result.converged else "no",
                      f"{c.eta * c.eps * c.mu**2 * it:.3g}"))
 
     def line(xs: list[float], slope: float, anchor: tuple[float, float]) -> tuple[float, ...]:
@@ -401,10 +404,10 @@ def check_ratio(claim: str, ratio: formulas.Formula) -> Callable[[Records, Profi
             if r != B1_CASE1_R or (M, seed, B1_CASE2_R) not in by:
                 continue
             c2, rec2 = by[(M, seed, B1_CASE2_R)]
-            i1, i2 = rec1.result["iterations"], rec2.result["iterations"]
-            ok = rec1.result["converged"] and rec2.result["converged"] and i1 > 0
+            i1, i2 = rec1.result.iterations, rec2.result.iterations
+            ok = rec1.result.converged and rec2.result.converged and i1 > 0
             ent = tuple(f"{_final(rec, 'entropy_rel'):.2f}" for rec in (rec1, rec2))
-            rows.append((str(M), str(seed), str(i1), str(i2) if rec2.result["converged"] else f"> {i2}",
+            rows.append((str(M), str(seed), str(i1), str(i2) if rec2.result.converged else f"> {i2}",
                          f"{i2 / max(i1, 1):.3g}" if ok else "—", ", ".join(ent)))
             if ok:
                 Ms.append(float(M))

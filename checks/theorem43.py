@@ -13,9 +13,10 @@ from bounds import formulas
 from checks.claim import Claim, Finding, Records
 from checks.profiles import Profile
 from checks.stats import LEVEL, bonferroni_level, lower_bound_verdict
+from simulate.results import need, radius_name
 
 
-def check_lower_bound(claim: str, records: Records, r: str, bound: float) -> Finding:
+def check_lower_bound(claim: str, records: Records, r: float, bound: float) -> Finding:
     """Every model's robust error at τ = r·‖µ‖ is ≥ bound: each run's bracket [midpoint attack, certified]
     against the bound, Bonferroni over the runs; refuted if any run is, confirmed if all are."""
     level = bonferroni_level(LEVEL, len(records))
@@ -24,9 +25,9 @@ def check_lower_bound(claim: str, records: Records, r: str, bound: float) -> Fin
                                     "verdict")]
     for c, rec in records:
         res = rec.result
-        n = res["n_test"]
-        k_low = res["midpoint_errors_at"][r]
-        k_up = max(res["at_tau_rel"][r]["robust_errors_certified"], k_low)
+        n = res.n_test
+        k_low = need(res.midpoint_errors_at, "midpoint_errors_at")[r]
+        k_up = max(need(res.at_tau_rel[r].robust_errors_certified, "robust_errors_certified"), k_low)
         v = lower_bound_verdict(k_low, k_up, n, bound, level)
         verdicts.append((c, v))
         rows.append((c.label(), str(k_low), str(k_up), str(n),
@@ -40,19 +41,14 @@ def check_lower_bound(claim: str, records: Records, r: str, bound: float) -> Fin
                        key, evidence=tuple(rows))
     if all(v.verdict == "confirmed" for _, v in verdicts):
         return Finding(claim, "confirmed", f"all {len(verdicts)} models: smallest lower limit {lo:.3f} ≥ {bound:g} "
-                                           f"at τ/‖µ‖ = {r} ({level:.4f} intervals, Bonferroni)",
+                                           f"at τ/‖µ‖ = {radius_name(r)} ({level:.4f} intervals, Bonferroni)",
                        key, evidence=tuple(rows))
     bad = [f"{c.label()}: {v.reason}" for c, v in verdicts if v.verdict != "confirmed"]
     return Finding(claim, "inconclusive", "; ".join(bad[:3]), key, evidence=tuple(rows))
 
 
-def radius_key(r: float) -> str:
-    """How a run's results name an evaluation radius τ/‖µ‖ (``1``, ``0.7072``)."""
-    return f"{r:g}"
-
-
 def check_t43(records: Records, profile: Profile) -> Finding:
-    return check_lower_bound("T4.3", records, radius_key(formulas.T43_RADIUS.value()), formulas.T43_BOUND.value())
+    return check_lower_bound("T4.3", records, formulas.T43_RADIUS.value(), formulas.T43_BOUND.value())
 
 
 CLAIMS = (

@@ -381,7 +381,7 @@ def _listed(values: Sequence[str] | set[str]) -> str:
 
 
 def _provenance(records: list[RunRecord], profile: Profile, command: str) -> list[str]:
-    prov = [r.result.get("provenance", {}) for r in records]
+    prov = [r.result.provenance or {} for r in records]
 
     def runs(name: str) -> str:
         return _listed({str(p.get(name, "unknown")) for p in prov})

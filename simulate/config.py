@@ -20,6 +20,7 @@ import torch
 
 from bounds.validate import as_int, choice, nonnegative, positive, positive_int
 from simulate import images
+from simulate.results import RunResult
 
 __all__ = [
     "ATTACKS",
@@ -391,7 +392,7 @@ class RunOutput:
     """What one run produced, whichever its model: the final result row, its trajectory and its wall time."""
 
     config: RunConfig
-    result: dict[str, object]
+    result: RunResult
     trajectory: list[dict[str, float]]
     wall_s: float
 

@@ -9,9 +9,10 @@ and a committed run survives the writer being killed; a busy timeout makes a sec
 instead of failing.
 
 Table ``runs``: ``key`` (primary key, :meth:`simulate.config.RunConfig.key`), ``config`` and
-``result`` (JSON text, so ``json_extract`` works in SQL), ``trajectory`` (zlib-compressed JSON, a
-list of rows — a few hundred dicts of floats compress about 3×), ``code_version``, ``created``
-(Unix time, s) and ``wall_s``.
+``result`` (JSON text, so ``json_extract`` works in SQL; a :class:`simulate.results.RunResult` is stored as
+its :meth:`~simulate.results.RunResult.as_dict` and read back with ``from_dict``), ``trajectory``
+(zlib-compressed JSON, a list of rows — a few hundred dicts of floats compress about 3×),
+``code_version``, ``created`` (Unix time, s) and ``wall_s``.
 
 Table ``findings`` (schema version 2): one claim's Finding per profile and image data set, written by
 ``bovit run`` and read by ``bovit report``. Key ``(claim, profile, images, data_root)``; ``finding`` (the
@@ -32,7 +33,7 @@ JSON encoding rules (what :meth:`Store.put` accepts and what :meth:`Store.get` g
   rather than aborting a sweep. In SQL, ``json_extract`` sees such a value as that object. A dict
   with a key ``"$float"`` is therefore reserved and rejected on write;
 - anything else (sets, arbitrary objects, non-string keys) is rejected with a ``ValueError``
-  naming the field, e.g. ``result['loss'][2]``.
+  naming the field, e.g. ``trajectory[3]['loss']``.
 """
 
 from __future__ import annotations
@@ -51,6 +52,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any
+
+from simulate.results import RunResult
 
 __all__ = ["SCHEMA_VERSION", "FindingRecord", "RunRecord", "Store", "code_version", "source_hash"]
 
@@ -86,13 +89,13 @@ CREATE TABLE IF NOT EXISTS findings (
 
 
 # The modules whose code decides a run's numbers, relative to the repository root: the simulation
-# (the eq. (1) model and the ViTs, the synthetic and image data) and bounds/lemmas.py
+# (the eq. (1) model and the ViTs, the synthetic and image data, the result they build) and bounds/lemmas.py
 # (Lemma 5.6's bound is part of every result). Editing the store, the executor,
 # the progress bar, the grid presets or the benchmark does not change any result, so it does not
 # invalidate runs.
 RESULT_MODULES = (
     "simulate/config.py", "simulate/data.py", "simulate/model.py", "simulate/attacks.py", "simulate/certify.py",
-    "simulate/train.py", "simulate/images.py", "simulate/vit.py", "bounds/lemmas.py",
+    "simulate/train.py", "simulate/images.py", "simulate/vit.py", "simulate/results.py", "bounds/lemmas.py",
 )
 
 
@@ -133,7 +136,7 @@ class RunRecord:
 
     key: str
     config: dict[str, Any]
-    result: dict[str, Any]
+    result: RunResult
     trajectory: list[dict[str, Any]]
     wall_s: float
     code: str
@@ -365,7 +368,7 @@ class Store:
         return RunRecord(
             key=key,
             config=_loads(config),
-            result=_loads(result),
+            result=RunResult.from_dict(_loads(result)),
             trajectory=_loads(zlib.decompress(trajectory)),
             wall_s=float(wall_s),
             code=code,
@@ -433,8 +436,8 @@ class Store:
             try:
                 record = self.get(key)
                 assert record is not None
-                if not isinstance(record.config, dict) or not isinstance(record.result, dict):
-                    raise ValueError("config/result is not a JSON object")
+                if not isinstance(record.config, dict):
+                    raise ValueError("config is not a JSON object")
                 if not isinstance(record.trajectory, list) or not all(isinstance(r, dict) for r in record.trajectory):
                     raise ValueError("trajectory is not a list of JSON objects")
             except Exception as exc:
@@ -513,7 +516,7 @@ class Store:
         self,
         key: str,
         config: Mapping[str, object],
-        result: Mapping[str, object],
+        result: RunResult,
         trajectory: list[Mapping[str, object]],
         wall_s: float,
         code: str,
@@ -525,7 +528,10 @@ class Store:
         """
         key = _check_key(key)
         config_json = _dumps(_check_mapping("config", config), "config")
-        result_json = _dumps(_check_mapping("result", result), "result")
+        if not isinstance(result, RunResult):
+            raise ValueError(f"result must be a RunResult (simulate.results), got {type(result).__name__}: "
+                             f"{result!r:.80}")
+        result_json = _dumps(result.as_dict(), "result")
         trajectory_blob = zlib.compress(_dumps(_check_trajectory(trajectory), "trajectory").encode(), 6)
         wall = _check_wall(wall_s)
         if not isinstance(code, str) or not code.strip():

@@ -8,6 +8,7 @@ dask.distributed cluster (``scheduler="tcp://host:port"``), with results written
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -90,7 +91,7 @@ def sweep(
 
     def on_result(item: WorkItem, outputs: list[RunOutput]) -> None:
         for out in outputs:
-            result = {**out.result, "provenance": provenance}
+            result = dataclasses.replace(out.result, provenance=provenance)
             store.put(out.config.key(code), out.config.as_dict(), result, out.trajectory, out.wall_s, code)
 
     with Progress(total=sum(weights), enabled=show_progress, label=f"{len(todo)} runs") as bar:
@@ -115,10 +116,10 @@ def rates(configs: Sequence[RunConfig], store: Store) -> list[dict[str, Any]]:
         if rec is None:
             continue
         r = rec.result
-        n = r["n_test"]
-        cert = r.get("robust_errors_certified")
+        n = r.n_test
+        cert = r.robust_errors_certified
         rows.append({"id": c.label(), "N": c.N, "snr": c.snr, "tau_rel": c.tau_rel, "seed": c.seed,
-                     "iterations": r["iterations"], "converged": r["converged"],
-                     "clean_error": r["clean_errors"] / n, "robust_error_attack": r["robust_errors_attack"] / n,
+                     "iterations": r.iterations, "converged": r.converged,
+                     "clean_error": r.clean_errors / n, "robust_error_attack": r.robust_errors_attack / n,
                      "robust_error_certified": None if cert is None else cert / n, "key": rec.key})
     return rows

@@ -19,6 +19,7 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import torch
 import torch.nn.functional as F
@@ -29,6 +30,7 @@ from simulate import attacks, certify, data, vit
 from simulate.config import DTYPES, RunConfig, RunOutput, run_device
 from simulate.data import Signals, generator
 from simulate.model import Weights, attention, forward, init_weights
+from simulate.results import RadiusResult, RunResult, radius
 
 __all__ = ["TRAINERS", "RunOutput", "Trained", "algorithm1", "evaluate", "train_group", "trajectory_row"]
 
@@ -159,8 +161,9 @@ def evaluate(
     signals: list[Signals] | None,
     device: torch.device,
     chunk: int = 250,
-) -> list[dict[str, object]]:
-    """Clean and robust test error of each member on a fresh test set of n_test points.
+) -> list[dict[str, Any]]:
+    """Clean and robust test error of each member on a fresh test set of n_test points: per member, the
+    evaluation's fields of its :class:`simulate.results.RunResult` (field name → value).
 
     Counts: ``clean_errors`` (margin ≤ 0), ``robust_errors_attack`` (the test attack finds a point
     of the ball with margin ≤ 0: a lower estimate of the robust error), ``robust_errors_certified``
@@ -172,7 +175,7 @@ def evaluate(
 
     For a real-image run (``dataset != "synthetic"``, ``signals`` None) there are no signal vectors µ±:
     the test points are drawn from the image test pool and the midpoint attack and coupled pairs
-    (``midpoint_*``) are left out of the result.
+    (``midpoint_*``) are None (left out of the stored result).
     """
     _check_group(configs)
     if not _is_image(configs[0]) and (signals is None or len(signals) != len(configs)):
@@ -181,7 +184,7 @@ def evaluate(
 
 
 def _evaluate(configs: list[RunConfig], w: Weights, signals: list[Signals] | None, device: torch.device,
-              chunk: int = 250) -> list[dict[str, object]]:
+              chunk: int = 250) -> list[dict[str, Any]]:
     """:func:`evaluate` for a checked group with its signals (None for images)."""
     cfg = configs[0]
     image = _is_image(cfg)
@@ -250,25 +253,23 @@ def _evaluate(configs: list[RunConfig], w: Weights, signals: list[Signals] | Non
         cert_drop_max = torch.maximum(cert_drop_max, cert_drop.amax(1))
     out = []
     for g, c in enumerate(configs):
-        row: dict[str, object] = {
+        row: dict[str, Any] = {
             "n_test": c.n_test,
             "clean_errors": int(counts["clean"][g]),
             "robust_errors_attack": int(counts["attack"][g]),
             "robust_errors_certified": int(counts["certified"][g]),
-            "midpoint_errors": int(counts["midpoint"][g]),
+            "midpoint_errors": None if image else int(counts["midpoint"][g]),
             "certificate_violations": int(counts["violations"][g]),
             "drop_over_tau_u_mean": float(drop_sum[g]) / c.n_test if c.tau > 0 else 0.0,
             "drop_over_tau_u_max": float(drop_max[g]) if c.tau > 0 else 0.0,
             "cert_drop_over_tau_u_max": float(cert_drop_max[g]) if c.tau > 0 else 0.0,
-            "midpoint_errors_at": {f"{r:g}": int(v[g]) for r, v in mid_at.items()},
-            "midpoint_pairs_both_correct_at": {f"{r:g}": int(v[g]) for r, v in pair_at.items()},
-            "at_tau_rel": {f"{r:g}": {"robust_errors_attack": int(v["attack"][g]),
-                                      "robust_errors_certified": int(v["certified"][g]),
-                                      "certificate_violations": int(v["violations"][g])} for r, v in extra.items()},
+            "midpoint_errors_at": None if image else {radius(r): int(v[g]) for r, v in mid_at.items()},
+            "midpoint_pairs_both_correct_at": None if image else {radius(r): int(v[g]) for r, v in pair_at.items()},
+            "at_tau_rel": {radius(r): RadiusResult(robust_errors_attack=int(v["attack"][g]),
+                                                   robust_errors_certified=int(v["certified"][g]),
+                                                   certificate_violations=int(v["violations"][g]))
+                           for r, v in extra.items()},
         }
-        if image:
-            for key in ("midpoint_errors", "midpoint_errors_at", "midpoint_pairs_both_correct_at"):
-                del row[key]
         out.append(row)
     return out
 
@@ -408,25 +409,20 @@ def _train_eq1(configs: list[RunConfig], dev: torch.device, tick: Callable[[int]
         W_V = tr.weights.W_V[g]
         u = torch.einsum("hde,e->d", W_V, tr.weights.w_O[g])
         u_norm = float(u.norm())
-        result: dict[str, object] = {
-            "iterations": tr.iterations[g],
-            "converged": tr.converged[g],
-            "final_robust_loss": tr.final_loss[g][0],
-            "final_clean_loss": tr.final_loss[g][1],
-        }
+        fields: dict[str, Any] = {}
         if tr.signals is not None:  # V± and Lemma 5.6 need µ±: synthetic runs only
             vp, vm = float(u @ tr.signals[g].plus.to(u)), float(u @ tr.signals[g].minus.to(u))
-            result["V_plus"], result["V_minus"] = vp, vm
-        result["u_norm"] = u_norm
-        result["W_V_fro"] = float(W_V.norm())
-        result.update(evals[g])
+            fields["V_plus"], fields["V_minus"] = vp, vm
         for variant in ("paper", "with_M", "per_class") if tr.signals is not None else ():
-            result[f"lemma56_{variant}"] = (
-                lemma56_bound(vp, vm, u_norm, c.sigma_p, c.tau, variant=variant, M=c.M)  # type: ignore[arg-type]
+            fields[f"lemma56_{variant}"] = (
+                lemma56_bound(vp, vm, u_norm, c.sigma_p, c.tau, variant=variant, M=c.M)
                 if u_norm > 0 else 1.0
             )
         ratios = [row["attention_log_ratio"] for row in tr.trajectories[g] if "attention_log_ratio" in row]
-        result["attention_log_ratio_final"] = ratios[-1] if ratios else math.nan
+        result = RunResult(iterations=tr.iterations[g], converged=tr.converged[g],
+                           final_robust_loss=tr.final_loss[g][0], final_clean_loss=tr.final_loss[g][1],
+                           u_norm=u_norm, W_V_fro=float(W_V.norm()), **evals[g], **fields,
+                           attention_log_ratio_final=ratios[-1] if ratios else math.nan)
         outputs.append(RunOutput(c, result, tr.trajectories[g], tr.member_wall[g] + eval_share))
     return outputs
 

@@ -42,6 +42,7 @@ from simulate import data
 from simulate.attacks import _pgd_loop
 from simulate.config import DTYPES, RunConfig, RunOutput, run_device
 from simulate.data import generator
+from simulate.results import RadiusResult, RunResult
 
 __all__ = [
     "TRAINED_PARAMETERS",
@@ -756,15 +757,9 @@ def _train_config(cfg: RunConfig, dev: torch.device, tick: Callable[[int], None]
             if name == "":
                 clean_n += ev.clean_errors
     n_trained = sum(p.numel() for p in params)
-    result: dict[str, object] = {
-        "iterations": tr.iterations,
-        "converged": tr.converged,
-        "final_robust_loss": tr.final_robust_loss,
-        "final_clean_loss": tr.final_clean_loss,
-        "trained_parameters": int(n_trained),
-        "n_test": cfg.n_test,
-        "clean_errors": clean_n,
-        "robust_errors_attack": robust_n[""],
-        "at_tau_rel": {name: {"robust_errors_attack": k} for name, k in robust_n.items() if name},
-    }
+    result = RunResult(iterations=tr.iterations, converged=tr.converged, final_robust_loss=tr.final_robust_loss,
+                       final_clean_loss=tr.final_clean_loss, trained_parameters=int(n_trained), n_test=cfg.n_test,
+                       clean_errors=clean_n, robust_errors_attack=robust_n[""],
+                       at_tau_rel={float(name): RadiusResult(robust_errors_attack=k)
+                                   for name, k in robust_n.items() if name})
     return RunOutput(cfg, result, trajectory, time.perf_counter() - start)

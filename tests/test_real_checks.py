@@ -15,6 +15,7 @@ from checks.experiments import monotone_check
 from checks.profiles import PROFILES
 from checks.real import lower_than_l2_check, transition_check
 from simulate.config import RunConfig
+from simulate.results import RunResult
 from simulate.store import RunRecord
 
 NS = (10, 40, 160)
@@ -31,8 +32,9 @@ def records(errors: Callable[[int, float], tuple[int, int]], n: int = 1000, seed
             for seed in seeds:
                 c = RunConfig(N=N, snr=s, seed=seed, dataset="digits", d=16, M=4, dh=8, dv=8, norm=norm)  # type: ignore[arg-type]
                 clean, robust = errors(N, s)
-                res = {"n_test": n, "clean_errors": clean, "robust_errors_attack": robust,
-                       "robust_errors_certified": robust, "at_tau_rel": {}}
+                res = RunResult(iterations=0, converged=True, final_robust_loss=0.0, final_clean_loss=0.0, n_test=n,
+                                clean_errors=clean, robust_errors_attack=robust, robust_errors_certified=robust,
+                                at_tau_rel={})
                 out.append((c, RunRecord(c.key("t"), c.as_dict(), res, [], 0.0, "t", 0.0)))
     return out
 

@@ -172,12 +172,14 @@ def test_a_runs_sets_are_the_public_draws() -> None:
 def test_digits_run_trains_and_evaluates_without_mu_keys() -> None:
     (out,) = train_group([digits(eval_tau_rels=(0.2,))])
     r = out.result
-    assert not MU_KEYS & set(r), sorted(MU_KEYS & set(r))
-    assert COUNT_KEYS <= set(r)
-    assert r["n_test"] == 50
-    assert 0 <= r["clean_errors"] <= r["robust_errors_attack"] <= r["robust_errors_certified"] <= 50
-    assert r["certificate_violations"] == 0
-    assert set(r["at_tau_rel"]) == {"0.2"}
+    assert all(getattr(r, k) is None for k in MU_KEYS), [k for k in MU_KEYS if getattr(r, k) is not None]
+    stored = set(r.as_dict())
+    assert not MU_KEYS & stored and COUNT_KEYS <= stored
+    assert r.n_test == 50
+    assert r.robust_errors_certified is not None
+    assert 0 <= r.clean_errors <= r.robust_errors_attack <= r.robust_errors_certified <= 50
+    assert r.certificate_violations == 0
+    assert set(r.at_tau_rel) == {0.2}
     assert out.trajectory and all(not {"V_plus", "V_minus", "signal_attention", "noise_coef_max"} & row.keys()
                                   for row in out.trajectory)
     assert all(math.isfinite(row["entropy"]) for row in out.trajectory)
@@ -211,7 +213,7 @@ def test_a_group_equals_its_members_alone() -> None:
         X1, y1, _ = sample_images_group([20], [c.snr], [c.seed], 4, pools, torch.float64)
         assert torch.equal(X1[0], X2[g]) and torch.equal(y1[0], y2[g])  # a member's data: bit-identical
         (alone,) = train_group([c])
-        assert _close(out.result, alone.result), (out.result, alone.result)
+        assert _close(out.result.as_dict(), alone.result.as_dict()), (out.result, alone.result)
         assert _close(out.trajectory, alone.trajectory)
 
 
@@ -221,20 +223,17 @@ def test_synthetic_results_are_unchanged_by_the_image_fields() -> None:
     configs = [RunConfig(N=6, snr=2.0, d=32, M=4, dh=8, dv=8, T_max=15, n_test=60, seed=s, eval_tau_rels=(0.3,))
                for s in (0, 1)]
     assert [c.key("x") for c in configs] == ["02f90851fa5b564ecded1f13", "fa43ac637b2707aa72eab427"]
+    # (iterations, clean, attack, certified, midpoint errors) and (V₊, V₋, final robust loss)
     before = [
-        {"iterations": 15, "clean_errors": 0, "robust_errors_attack": 1, "robust_errors_certified": 1,
-         "midpoint_errors": 0, "V_plus": 2.114492654800415, "V_minus": -3.898564338684082,
-         "final_robust_loss": 0.3891948163509369},
-        {"iterations": 15, "clean_errors": 0, "robust_errors_attack": 1, "robust_errors_certified": 1,
-         "midpoint_errors": 0, "V_plus": 3.1295883655548096, "V_minus": -2.731173276901245,
-         "final_robust_loss": 0.4010697603225708},
+        ((15, 0, 1, 1, 0), (2.114492654800415, -3.898564338684082, 0.3891948163509369)),
+        ((15, 0, 1, 1, 0), (3.1295883655548096, -2.731173276901245, 0.4010697603225708)),
     ]
-    for out, want in zip(train_group(configs), before, strict=True):
-        for k, v in want.items():
-            if isinstance(v, float):
-                assert math.isclose(out.result[k], v, rel_tol=1e-5), k
-            else:
-                assert out.result[k] == v, k
+    for out, (counts, floats) in zip(train_group(configs), before, strict=True):
+        r = out.result
+        assert (r.iterations, r.clean_errors, r.robust_errors_attack, r.robust_errors_certified,
+                r.midpoint_errors) == counts
+        for got, want in zip((r.V_plus, r.V_minus, r.final_robust_loss), floats, strict=True):
+            assert got is not None and math.isclose(got, want, rel_tol=1e-5), (got, want)
         assert out.config.dataset == "synthetic"
 
 

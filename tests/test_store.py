@@ -26,8 +26,10 @@ import pytest
 import torch
 from hypothesis import given
 from hypothesis import strategies as st
+from strategies import stored_results
 
 from simulate.config import RunConfig
+from simulate.results import RunResult
 from simulate.store import RESULT_MODULES, SCHEMA_VERSION, FindingRecord, RunRecord, Store, code_version, source_hash
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,11 +38,13 @@ ROOT = Path(__file__).resolve().parents[1]
 # argv[1], skipping stored keys, printing each key once its transaction has committed.
 WRITER = r"""
 import sys, time
+from simulate.results import RunResult
 from simulate.store import Store
 
 def expected(i):
     config = {"i": i, "x": i / 7, "name": f"run{i}"}
-    result = {"loss": i * 0.1, "sq": float(i * i), "ok": i % 2 == 0}
+    result = RunResult(iterations=i, converged=i % 2 == 0, final_robust_loss=i * 0.1, final_clean_loss=float(i * i),
+                       n_test=100, clean_errors=0, robust_errors_attack=i % 7, at_tau_rel={})
     trajectory = [{"t": float(t), "v": i + t / 3, "w": (i * t) ** 0.5} for t in range(300)]
     return config, result, trajectory, i / 10
 
@@ -58,9 +62,17 @@ with Store(path, timeout=30) as store:
 """
 
 
-def expected(i: int) -> tuple[dict[str, Any], dict[str, Any], list[dict[str, float]], float]:
+def run_result(**changes: Any) -> RunResult:
+    """A small valid RunResult (an eq. (1) run's core fields), with ``changes``."""
+    fields: dict[str, Any] = {"iterations": 40, "converged": True, "final_robust_loss": 0.25, "final_clean_loss": 0.125,
+                              "n_test": 200, "clean_errors": 10, "robust_errors_attack": 50, "at_tau_rel": {}}
+    return RunResult(**{**fields, **changes})
+
+
+def expected(i: int) -> tuple[dict[str, Any], RunResult, list[dict[str, float]], float]:
     config = {"i": i, "x": i / 7, "name": f"run{i}"}
-    result = {"loss": i * 0.1, "sq": float(i * i), "ok": i % 2 == 0}
+    result = RunResult(iterations=i, converged=i % 2 == 0, final_robust_loss=i * 0.1, final_clean_loss=float(i * i),
+                       n_test=100, clean_errors=0, robust_errors_attack=i % 7, at_tau_rel={})
     trajectory = [{"t": float(t), "v": i + t / 3, "w": (i * t) ** 0.5} for t in range(300)]
     return config, result, trajectory, i / 10
 
@@ -132,9 +144,9 @@ def test_source_hash_changes_with_any_edit_and_ignores_pycache(tmp_path: Path) -
 def test_put_get_round_trip_and_provenance() -> None:
     with Store(":memory:") as store:
         before = time.time()
-        assert store.put("k1", {"a": 1}, {"loss": 0.25}, [{"t": 0.0}, {"t": 10.0}], 1.5, "v1") is True
+        assert store.put("k1", {"a": 1}, run_result(), [{"t": 0.0}, {"t": 10.0}], 1.5, "v1") is True
         record = store.get("k1")
-        assert record == RunRecord("k1", {"a": 1}, {"loss": 0.25}, [{"t": 0.0}, {"t": 10.0}], 1.5, "v1",
+        assert record == RunRecord("k1", {"a": 1}, run_result(), [{"t": 0.0}, {"t": 10.0}], 1.5, "v1",
                                    record.created)
         assert before <= record.created <= time.time()
         assert store.get("missing") is None
@@ -145,10 +157,11 @@ def test_put_get_round_trip_and_provenance() -> None:
 
 def test_existing_key_is_a_no_op_never_a_duplicate() -> None:
     with Store(":memory:") as store:
-        assert store.put("k", {"a": 1}, {"r": 1.0}, [], 1.0, "v1")
-        assert store.put("k", {"a": 2}, {"r": 2.0}, [{"t": 1.0}], 9.0, "v2") is False
+        assert store.put("k", {"a": 1}, run_result(final_robust_loss=1.0), [], 1.0, "v1")
+        assert store.put("k", {"a": 2}, run_result(final_robust_loss=2.0), [{"t": 1.0}], 9.0, "v2") is False
         record = store.get("k")
         assert record is not None and record.config == {"a": 1} and record.code == "v1"
+        assert record.result.final_robust_loss == 1.0
         assert len(store) == 1
 
 
@@ -172,7 +185,7 @@ json_values = st.recursive(
 
 @given(
     config=st.dictionaries(st.text(max_size=6), json_values, max_size=5),
-    result=st.dictionaries(st.text(max_size=6), json_values, max_size=5),
+    result=stored_results(),
     trajectory=st.lists(st.dictionaries(st.text(max_size=4), st.floats(), max_size=4), max_size=5),
     wall=st.floats(min_value=0, max_value=1e9),
 )
@@ -180,19 +193,18 @@ def test_every_value_round_trips_bit_for_bit(
     config: dict[str, Any], result: dict[str, Any], trajectory: list[dict[str, float]], wall: float
 ) -> None:
     config.pop("$float", None)
-    result.pop("$float", None)
     with Store(":memory:") as store:
-        store.put("key", config, result, trajectory, wall, "v")
+        store.put("key", config, RunResult.from_dict(result), trajectory, wall, "v")
         record = store.get("key")
     assert record is not None
     assert _canonical(record.config) == _canonical(config)
-    assert _canonical(record.result) == _canonical(result)
+    assert _canonical(record.result.as_dict()) == _canonical(result)
     assert _canonical(record.trajectory) == _canonical(trajectory)
     assert record.wall_s == wall
 
 
 def test_numpy_and_torch_values_become_plain_python() -> None:
-    result = {
+    config = {
         "f32": np.float32(0.1),
         "f64": np.float64(1 / 3),
         "i64": np.int64(-7),
@@ -204,34 +216,36 @@ def test_numpy_and_torch_values_become_plain_python() -> None:
         "tuple": (1, 2.0),
     }
     with Store(":memory:") as store:
-        store.put("k", {}, result, [{"loss": torch.tensor(0.5, dtype=torch.float64)}], np.float64(2.0), "v")
+        store.put("k", config, run_result(), [{"loss": torch.tensor(0.5, dtype=torch.float64)}], np.float64(2.0), "v")
         record = store.get("k")
     assert record is not None
-    assert record.result == {
+    assert record.config == {
         "f32": float(np.float32(0.1)), "f64": 1 / 3, "i64": -7, "b": True, "arr": [[1.5, 2.0], [3.0, 4.25]],
         "t0": float(torch.tensor(0.1)), "t1": [1, 2, 3], "tgrad": 2.5, "tuple": [1, 2.0],
     }
-    assert type(record.result["f32"]) is float and type(record.result["i64"]) is int
+    assert type(record.config["f32"]) is float and type(record.config["i64"]) is int
     assert record.trajectory == [{"loss": 0.5}] and record.wall_s == 2.0
 
 
 def test_non_finite_floats_are_stored_as_valid_json_and_come_back(tmp_path: Path) -> None:
     with Store(tmp_path / "runs.sqlite") as store:
-        store.put("k", {"x": 1.0}, {"loss": math.inf, "m": -math.inf, "v": [math.nan]}, [{"l": math.nan}], 0.0, "v")
+        result = run_result(final_robust_loss=math.inf, final_clean_loss=-math.inf, attention_log_ratio_final=math.nan)
+        store.put("k", {"x": 1.0, "v": [math.nan]}, result, [{"l": math.nan}], 0.0, "v")
         record = store.get("k")
         assert record is not None
-        assert record.result["loss"] == math.inf and record.result["m"] == -math.inf
-        assert math.isnan(record.result["v"][0]) and math.isnan(record.trajectory[0]["l"])
+        assert record.result.final_robust_loss == math.inf and record.result.final_clean_loss == -math.inf
+        ratio = record.result.attention_log_ratio_final
+        assert ratio is not None and math.isnan(ratio)
+        assert math.isnan(record.config["v"][0]) and math.isnan(record.trajectory[0]["l"])
     with sqlite3.connect(tmp_path / "runs.sqlite") as raw:
         text = raw.execute("SELECT result FROM runs").fetchone()[0]
-        assert raw.execute("SELECT json_valid(result), json_extract(result, '$.loss') FROM runs").fetchone() == (
-            1, '{"$float":"inf"}'
-        )
+        assert raw.execute("SELECT json_valid(result), json_extract(result, '$.final_robust_loss') FROM runs"
+                           ).fetchone() == (1, '{"$float":"inf"}')
 
     def refuse(token: str) -> None:
         raise AssertionError(f"non-standard JSON token {token}")
 
-    assert json.loads(text, parse_constant=refuse)["m"] == {"$float": "-inf"}
+    assert json.loads(text, parse_constant=refuse)["final_clean_loss"] == {"$float": "-inf"}
 
 
 def test_config_json_is_queryable_in_sql(tmp_path: Path) -> None:
@@ -245,7 +259,7 @@ def test_config_json_is_queryable_in_sql(tmp_path: Path) -> None:
 def test_trajectory_is_stored_compressed(tmp_path: Path) -> None:
     _, _, trajectory, _ = expected(3)
     with Store(tmp_path / "runs.sqlite") as store:
-        store.put("k", {}, {}, trajectory, 0.0, "v")
+        store.put("k", {}, run_result(), trajectory, 0.0, "v")
     with sqlite3.connect(tmp_path / "runs.sqlite") as raw:
         blob = raw.execute("SELECT trajectory FROM runs").fetchone()[0]
     assert isinstance(blob, bytes) and len(blob) < len(json.dumps(trajectory)) / 2
@@ -255,7 +269,7 @@ def test_a_run_config_round_trips_through_the_store() -> None:
     config = RunConfig(N=22, snr=2.0, seed=3, d=64, dh=8, dv=8)
     key = config.key(code_version())
     with Store(":memory:") as store:
-        store.put(key, config.as_dict(), {"converged": True}, [], 1.0, code_version())
+        store.put(key, config.as_dict(), run_result(), [], 1.0, code_version())
         record = store.get(key)
     assert record is not None
     assert RunConfig.from_dict(record.config) == config
@@ -269,10 +283,9 @@ def test_sweep_rates_are_the_stored_runs_error_rates() -> None:
                         RunConfig(N=6, snr=4.0, seed=0, d=32, dh=6, dv=6, tau_rel=0.1),
                         RunConfig(N=8, snr=1.0, d=32, dh=6, dv=6))
     code = code_version()
-    result = {"n_test": 200, "iterations": 40, "converged": True, "clean_errors": 10, "robust_errors_attack": 50}
     with Store(":memory:") as store:
-        store.put(eq1.key(code), eq1.as_dict(), {**result, "robust_errors_certified": 70}, [], 1.0, code)
-        store.put(vit.key(code), vit.as_dict(), {**result, "converged": False, "robust_errors_certified": None},
+        store.put(eq1.key(code), eq1.as_dict(), run_result(robust_errors_certified=70), [], 1.0, code)
+        store.put(vit.key(code), vit.as_dict(), run_result(converged=False, trained_parameters=100),
                   [], 1.0, code)  # a model without a certificate
         rows = rates([eq1, absent, vit], store)
     assert rows == [
@@ -298,7 +311,7 @@ def test_records_filters_and_iteration() -> None:
         assert [r.key for r in store.records(i=7, name="run7")] == ["k007"]
         assert list(store.records(i=7, name="other")) == []
         assert list(store.records(missing_field=1)) == []
-        big = store.records(lambda r: r.result["loss"] > 15.0, code="c1")
+        big = store.records(lambda r: r.result.final_robust_loss > 15.0, code="c1")
         assert [r.key for r in big] == [f"k{i:03d}" for i in range(151) if i * 0.1 > 15.0 and i < 150]
         with pytest.raises(ValueError, match="where"):
             list(store.records(where=3))  # type: ignore[arg-type]
@@ -319,12 +332,14 @@ class Opaque:
         ({"key": ""}, "key must be a non-empty string"),
         ({"key": 5}, "key must be a non-empty string"),
         ({"config": [1]}, "config must be a dict"),
-        ({"result": None}, "result must be a dict"),
-        ({"result": {1: 2.0}}, r"result must have string keys, got key 1"),
-        ({"result": {"a": {"b": {3}}}}, r"result\['a'\]\['b'\] must be a number, string, bool, None, list or dict, "
+        ({"result": None}, "result must be a RunResult"),
+        ({"result": {"iterations": 1}}, "result must be a RunResult .* got dict"),
+        ({"config": {1: 2.0}}, r"config must have string keys, got key 1"),
+        ({"config": {"a": {"b": {3}}}}, r"config\['a'\]\['b'\] must be a number, string, bool, None, list or dict, "
                                         "got set"),
         ({"config": {"x": [0, Opaque()]}}, r"config\['x'\]\[1\] must be .* got Opaque"),
-        ({"result": {"a": {"$float": "nan"}}}, r"result\['a'\] uses the reserved key '\$float'"),
+        ({"config": {"a": {"$float": "nan"}}}, r"config\['a'\] uses the reserved key '\$float'"),
+        ({"result": run_result(provenance={"$float": "nan"})}, r"result\['provenance'\] uses the reserved key"),
         ({"trajectory": {"t": 1.0}}, "trajectory must be a list of dicts"),
         ({"trajectory": [{"t": 1.0}, 2.0]}, r"trajectory\[1\] must be a dict"),
         ({"trajectory": [{"t": 1.0}, {"t": b"x"}]}, r"trajectory\[1\]\['t'\] must be .* got bytes"),
@@ -335,7 +350,8 @@ class Opaque:
     ],
 )
 def test_bad_put_names_the_field_and_writes_nothing(args: dict[str, Any], message: str) -> None:
-    full: dict[str, Any] = {"key": "k", "config": {}, "result": {}, "trajectory": [], "wall_s": 1.0, "code": "v"}
+    full: dict[str, Any] = {"key": "k", "config": {}, "result": run_result(), "trajectory": [], "wall_s": 1.0,
+                            "code": "v"}
     full.update(args)
     with Store(":memory:") as store:
         with pytest.raises(ValueError, match=message):
@@ -439,7 +455,8 @@ def test_a_version_1_store_is_upgraded_keeping_its_runs(tmp_path: Path) -> None:
                     "trajectory BLOB NOT NULL, code_version TEXT NOT NULL, created REAL NOT NULL, "
                     "wall_s REAL NOT NULL)")
         raw.execute("INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    ("k003", json.dumps(config), json.dumps(result), zlib.compress(json.dumps(trajectory).encode()),
+                    ("k003", json.dumps(config), json.dumps(result.as_dict()),
+                     zlib.compress(json.dumps(trajectory).encode()),
                      "old-code", 1.0, wall))
         raw.execute("PRAGMA user_version=1")
     assert SCHEMA_VERSION == 2

@@ -18,6 +18,7 @@ import bounds.validate
 from simulate import data
 from simulate.bench import baseline_train
 from simulate.config import AttackSpec, RunConfig
+from simulate.results import need
 from simulate.store import Store, code_version
 from simulate.sweep import sweep
 from simulate.train import algorithm1, train_group
@@ -105,14 +106,14 @@ def test_members_stop_at_the_rule_and_the_trajectory_is_logged() -> None:
     cs = [tiny(snr=8.0, T_max=200, seed=0), tiny(snr=0.3, T_max=15, seed=1)]
     out = train_group(cs)
     fast, slow = out
-    assert fast.result["converged"] and fast.result["final_robust_loss"] < 0.01
-    assert fast.result["iterations"] < 200
-    assert not slow.result["converged"] and slow.result["iterations"] == 15
+    assert fast.result.converged and fast.result.final_robust_loss < 0.01
+    assert fast.result.iterations < 200
+    assert not slow.result.converged and slow.result.iterations == 15
     for o in out:
         ts = [row["t"] for row in o.trajectory]
-        assert ts[0] == 0 and ts[-1] == o.result["iterations"]
+        assert ts[0] == 0 and ts[-1] == o.result.iterations
         assert all(t % 5 == 0 for t in ts[:-1])
-        assert o.trajectory[-1]["robust_loss"] == pytest.approx(o.result["final_robust_loss"])
+        assert o.trajectory[-1]["robust_loss"] == pytest.approx(o.result.final_robust_loss)
         for row in o.trajectory:
             assert row["robust_loss"] >= row["clean_loss"] - 1e-6  # the attack never lowers the loss
             assert 0 <= row["entropy_rel"] <= 1 + 1e-6
@@ -124,21 +125,21 @@ def test_results_bracket_the_robust_error() -> None:
         r = o.result
         # the ordering holds by construction (min with the clean and attacked margins); the violation
         # count is what can fail: a certificate above an attacked margin
-        assert r["clean_errors"] <= r["robust_errors_attack"] <= r["robust_errors_certified"] <= r["n_test"]
-        assert r["certificate_violations"] == 0
+        assert r.robust_errors_certified is not None and r.certificate_violations == 0
+        assert r.clean_errors <= r.robust_errors_attack <= r.robust_errors_certified <= r.n_test
         for v in ("paper", "with_M", "per_class"):
-            assert 0 <= r[f"lemma56_{v}"] <= 1
+            assert 0 <= need(r.lemma56(v), v) <= 1
 
 
 def test_numerically_safe_at_high_snr_and_large_tau() -> None:
     cs = [tiny(snr=100.0, tau_rel=2.0, T_max=10), tiny(snr=100.0, tau_rel=0.01, T_max=10, seed=1)]
     for o in train_group(cs):
-        values = [v for v in o.result.values() if isinstance(v, float)]
+        values = [v for v in o.result.as_dict().values() if isinstance(v, float)]
         values += [v for row in o.trajectory for v in row.values()]
         assert all(math.isfinite(v) for v in values), o.result
     # Theorem 4.3: at τ ≥ ‖µ‖/√2 the midpoint attack fools at least (about) half of the points
     r = train_group([tiny(snr=8.0, tau_rel=0.75, T_max=5)])[0].result
-    assert r["midpoint_errors"] / r["n_test"] > 0.4
+    assert need(r.midpoint_errors, "midpoint_errors") / r.n_test > 0.4
 
 
 def test_sweep_stores_every_run_once_and_skips_them_on_rerun(tmp_path: Path) -> None:
@@ -149,7 +150,7 @@ def test_sweep_stores_every_run_once_and_skips_them_on_rerun(tmp_path: Path) -> 
         assert len(store) == 5
         rec = store.get(cs[0].key(code_version()))
         assert rec is not None and RunConfig.from_dict(rec.config) == cs[0]
-        assert rec.trajectory and rec.result["n_test"] == 200
+        assert rec.trajectory and rec.result.n_test == 200
         again = sweep(cs, store, show_progress=False)
         assert again.trained == 0 and again.stored_before == 5 and len(store) == 5
 
@@ -166,9 +167,9 @@ def test_sweep_on_a_dask_local_cluster_matches_in_process(tmp_path: Path) -> Non
         remote = {k: b.get(k).result for k in b.keys()}  # type: ignore[union-attr]
     assert local.keys() == remote.keys()
     for k in local:
-        assert local[k]["clean_errors"] == remote[k]["clean_errors"]
-        assert local[k]["iterations"] == remote[k]["iterations"]
-        assert local[k]["final_robust_loss"] == pytest.approx(remote[k]["final_robust_loss"], rel=1e-4)
+        assert local[k].clean_errors == remote[k].clean_errors
+        assert local[k].iterations == remote[k].iterations
+        assert local[k].final_robust_loss == pytest.approx(remote[k].final_robust_loss, rel=1e-4)
 
 
 def _sweep_cmd(store: Path) -> list[str]:
@@ -238,15 +239,18 @@ def test_sweep_cuda_without_a_gpu_is_bad_input(tmp_path: Path, capsys: pytest.Ca
 
 def test_extra_radii_and_midpoint_radii_are_evaluated() -> None:
     r = train_group([tiny(eval_tau_rels=(0.0, 0.05, 0.3), T_max=20, snr=4.0)])[0].result
-    at = r["at_tau_rel"]
-    assert at["0"]["robust_errors_attack"] == r["clean_errors"]
-    assert at["0.05"]["robust_errors_attack"] == r["robust_errors_attack"]  # the run's own τ, same attack
-    certified = [at[k]["robust_errors_certified"] for k in ("0", "0.05", "0.3")]
+    at = r.at_tau_rel
+    assert list(at) == [0.0, 0.05, 0.3]
+    assert at[0.0].robust_errors_attack == r.clean_errors
+    assert at[0.05].robust_errors_attack == r.robust_errors_attack  # the run's own τ, same attack
+    certified = [need(at[k].robust_errors_certified, "certified") for k in (0.0, 0.05, 0.3)]
     assert certified == sorted(certified)  # a larger ball never certifies more points
-    for k in ("0", "0.05", "0.3"):  # the certificate never claims more than an attack disproves
-        assert at[k]["certificate_violations"] == 0
+    for k in (0.0, 0.05, 0.3):  # the certificate never claims more than an attack disproves
+        assert at[k].certificate_violations == 0
     # Theorem 4.3 sharpened: past r = 1/√2 the midpoint attack fools about half of any classifier's points
-    for key in ("0.7072", "0.75", "1"):
-        assert r["midpoint_errors_at"][key] / r["n_test"] > 0.4
+    midpoint = need(r.midpoint_errors_at, "midpoint_errors_at")
+    assert list(midpoint) == [0.7, 0.7072, 0.75, 1.0]
+    for key in (0.7072, 0.75, 1.0):
+        assert midpoint[key] / r.n_test > 0.4
     with pytest.raises(ValueError, match="eval_tau_rels must be >= 0"):
         tiny(eval_tau_rels=(-0.1,))

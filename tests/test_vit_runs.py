@@ -77,34 +77,36 @@ def test_train_group_runs_vit_members_one_by_one_deterministically() -> None:
     assert first[0].result != first[1].result  # the seed changes data and initialisation
     for o in first:
         r = o.result
-        assert r["n_test"] == 120 and 0 <= r["clean_errors"] <= r["robust_errors_attack"] <= 120  # type: ignore[operator]
-        assert "robust_errors_certified" not in r  # no certificate exists for these models
-        assert r["iterations"] <= 6 and isinstance(r["converged"], bool)
+        assert r.n_test == 120 and 0 <= r.clean_errors <= r.robust_errors_attack <= 120
+        assert r.robust_errors_certified is None  # no certificate exists for these models
+        assert "robust_errors_certified" not in r.as_dict()
+        assert r.iterations <= 6 and isinstance(r.converged, bool)
         ts = [row["t"] for row in o.trajectory]
-        assert ts[0] == 0 and ts[-1] == r["iterations"] and ts == sorted(ts)
+        assert ts[0] == 0 and ts[-1] == r.iterations and ts == sorted(ts)
 
 
 def test_robust_error_at_extra_radii_grows_with_the_radius() -> None:
     r = train_config(cfg(eval_tau_rels=(0.0, 1.0), T_max=10)).result
-    at = r["at_tau_rel"]
-    assert at["0"]["robust_errors_attack"] == r["clean_errors"]  # type: ignore[index]
-    assert at["1"]["robust_errors_attack"] >= r["robust_errors_attack"]  # type: ignore[index]
+    at = r.at_tau_rel
+    assert list(at) == [0.0, 1.0] and all(v.robust_errors_certified is None for v in at.values())
+    assert at[0.0].robust_errors_attack == r.clean_errors
+    assert at[1.0].robust_errors_attack >= r.robust_errors_attack
 
 
 def test_tick_reports_the_whole_budget() -> None:
     done: list[int] = []
     out = train_config(cfg(T_max=9), tick=done.append)
-    assert sum(done) == 9 and out.result["iterations"] <= 9
+    assert sum(done) == 9 and out.result.iterations <= 9
 
 
 def test_last_qkv_trains_fewer_parameters_and_attack_none_is_clean_training() -> None:
     full = train_config(cfg()).result
     last = train_config(cfg(model="vit-last-qkv", init="pytorch")).result
     vit = SimpleViT(4, 16, hidden=16, heads=2)
-    assert last["trained_parameters"] == sum(p.numel() for p in last_attention_params(vit))
-    assert full["trained_parameters"] == sum(p.numel() for p in vit.parameters())
+    assert last.trained_parameters == sum(p.numel() for p in last_attention_params(vit))
+    assert full.trained_parameters == sum(p.numel() for p in vit.parameters())
     clean = train_config(cfg(attack=AttackSpec(kind="none"))).result
-    assert clean["final_robust_loss"] == clean["final_clean_loss"]
+    assert clean.final_robust_loss == clean.final_clean_loss
 
 
 def test_checkpoint_is_loaded_and_a_wrong_one_is_refused(tmp_path: Path) -> None:
