@@ -39,7 +39,7 @@ __all__ = ["BenchResult", "baseline_train", "bench", "bench_points", "matmul_pea
 
 # name → (engine, training attack). "bf16-10" is bf16 with 10 PGD steps of 0.4τ instead of 20 of 0.2τ
 # (opt-in, not exact): the same path length, half the steps.
-VARIANTS: dict[str, tuple[str, AttackSpec]] = {
+VARIANTS: dict[str, tuple[attacks.Engine, AttackSpec]] = {
     "direct": ("direct", AttackSpec()),
     "subspace": ("subspace", AttackSpec()),
     "bf16": ("bf16", AttackSpec()),
@@ -71,7 +71,7 @@ def _pgd_baseline(W: list[torch.Tensor], X: torch.Tensor, y: torch.Tensor, tau: 
     best, best_margin = delta, None
     for it in range(steps + 1):
         delta.requires_grad_(True)
-        margin = y * _f_literal(*W, X + delta)
+        margin = y * _f_literal(W[0], W[1], W[2], W[3], X + delta)
         (g,) = torch.autograd.grad(-margin.sum(), delta)
         with torch.no_grad():
             if best_margin is None:
@@ -91,7 +91,7 @@ def _pgd_baseline(W: list[torch.Tensor], X: torch.Tensor, y: torch.Tensor, tau: 
 def baseline_train(c: RunConfig, iterations: int, dtype: torch.dtype = torch.float32) -> Weights:
     """Algorithm 1 for one point, plainly: full-batch GD on the PGD robust loss, at most ``iterations``
     steps, stopping when the robust training loss at the current weights is below ε."""
-    sig = make_signals(c.d, c.mu, c.signal, c.seed, dtype)
+    sig = make_signals(c.d, c.signal_norm, c.signal, c.seed, dtype)
     X, y = sample(c.N, sig, c.sigma_p, c.M, c.noise, generator(c.seed, "train"), dtype)
     w0 = init_weights(c.d, c.dh, c.dv, 1, [c.seed], c.init, [c.sigma_h], [c.sigma_V], [c.w_O_norm],
                       c.w_O_dir, dtype)
@@ -99,7 +99,7 @@ def baseline_train(c: RunConfig, iterations: int, dtype: torch.dtype = torch.flo
     for t in range(iterations + 1):
         X_adv = _pgd_baseline(W, X, y, c.tau, c.attack.steps, c.attack.step_rel * c.tau)
         params = [p.detach().requires_grad_(True) for p in W[:3]]
-        loss = F.softplus(-y * _f_literal(*params, W[3], X_adv)).mean()
+        loss = F.softplus(-y * _f_literal(params[0], params[1], params[2], W[3], X_adv)).mean()
         if t == iterations or float(loss.detach()) < c.eps:  # the stopping rule looks at L_S^rob(θ^t)
             break
         grads = torch.autograd.grad(loss, params)
@@ -177,7 +177,7 @@ def _strength(configs: list[RunConfig], weights: Weights, n_test: int,
               engines: tuple[str, ...]) -> dict[str, list[dict[str, float]]]:
     """Robust test error of each attack engine on the same trained weights, with 95% intervals."""
     out: dict[str, list[dict[str, float]]] = {}
-    signals = [make_signals(c.d, c.mu, c.signal, c.seed, torch.float32) for c in configs]
+    signals = [make_signals(c.d, c.signal_norm, c.signal, c.seed, torch.float32) for c in configs]
     tau = torch.tensor([c.tau for c in configs], dtype=torch.float32)
     for name in ("direct", *(e for e in engines if e != "direct")):
         engine, spec = VARIANTS[name]

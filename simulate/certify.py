@@ -362,6 +362,7 @@ def _bound(WQ: torch.Tensor, WK: torch.Tensor, WV: torch.Tensor, wO: torch.Tenso
             rows = softmax_min(logits - r, logits + r, a[..., None, :])  # (G, H, b, M)
             rows = rows - 4 * (M + 8) * M * _U * a.abs().amax(-1, keepdim=True)
             best = rows if best is None else torch.maximum(best, rows)
+        assert best is not None  # radii holds c = 0 at least
         total = best.sum(dim=(-1, 1)) / M  # (G, b)
         total = total - 2 * (M + H) * _U * best.abs().sum(dim=(-1, 1)) / M
         out.append(total)

@@ -328,6 +328,12 @@ class RunConfig:
         assert self.mu is not None
         return self.tau_rel * self.mu
 
+    @property
+    def signal_norm(self) -> float:
+        """‖µ‖ (the field ``mu``, which __post_init__ sets for every config)."""
+        assert self.mu is not None
+        return self.mu
+
     def replace(self, **changes: object) -> RunConfig:
         """A copy with ``changes``; SNR stays fixed (and ‖µ‖ follows) unless ``mu`` is changed."""
         data = self.as_dict()
@@ -343,14 +349,14 @@ class RunConfig:
     @classmethod
     def from_dict(cls, data: dict[str, object]) -> RunConfig:
         data = dict(data)
-        if isinstance(data.get("classes"), list):
-            data["classes"] = tuple(data["classes"])  # JSON has no tuples
-        if isinstance(data.get("eval_tau_rels"), list):
-            data["eval_tau_rels"] = tuple(data["eval_tau_rels"])
+        if isinstance(classes := data.get("classes"), list):
+            data["classes"] = tuple(classes)  # JSON has no tuples
+        if isinstance(radii := data.get("eval_tau_rels"), list):
+            data["eval_tau_rels"] = tuple(radii)
         for name in ("attack", "test_attack"):
             if isinstance(data.get(name), dict):
-                data[name] = AttackSpec(**data[name])  # type: ignore[arg-type]
-        return cls(**data)  # type: ignore[arg-type]
+                data[name] = AttackSpec(**data[name])  # type: ignore[arg-type]  # __post_init__ validates
+        return cls(**data)  # type: ignore[arg-type]  # __post_init__ validates each field
 
     def key(self, code_version: str) -> str:
         """A stable hash of the full configuration and the code version (the store's key)."""
@@ -400,7 +406,7 @@ class RunOutput:
 def run_device(device: object) -> torch.device:
     """The torch device a run trains on, from its name (``"cpu"``, ``"cuda"``, ``"cuda:1"``), if it is available."""
     try:
-        dev = torch.device(device)  # type: ignore[arg-type]
+        dev = torch.device(device)  # type: ignore[call-overload]  # any object; its TypeError is caught
     except (RuntimeError, TypeError):
         raise ValueError(f"device must name a torch device such as 'cpu' or 'cuda', got {device!r}") from None
     if dev.type == "cuda" and not torch.cuda.is_available():

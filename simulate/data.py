@@ -348,7 +348,7 @@ def _training_sets(configs: list[RunConfig], dtype: torch.dtype
         pools = _image_pools(cfg.dataset, cfg.data_root, cfg.classes)
         X, y, mask = _sample_images([c.N for c in configs], [c.sigma_p for c in configs], seeds, cfg.M, pools, dtype)
         return X, y, mask, None
-    signals = [_make_signals(c.d, c.mu, c.signal, c.seed, dtype) for c in configs]  # type: ignore[arg-type]
+    signals = [_make_signals(c.d, c.signal_norm, c.signal, c.seed, dtype) for c in configs]
     X, y, mask = _padded([_sample(c.N, sig, c.sigma_p, cfg.M, cfg.noise, generator(c.seed, "train"), dtype)
                           for c, sig in zip(configs, signals, strict=True)], dtype)
     return X, y, mask, signals

@@ -143,7 +143,8 @@ def run_all(
     elif kind == "tcp":
         runner.distributed(work, str(arg), None, float(connect_timeout))
     else:
-        runner.distributed(work, None, int(arg), float(connect_timeout))  # type: ignore[arg-type]
+        assert isinstance(arg, int)  # parse_scheduler gives "local" its worker count
+        runner.distributed(work, None, int(arg), float(connect_timeout))
     runner.finish()
 
 

@@ -19,8 +19,9 @@ from __future__ import annotations
 import itertools
 import math
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
+from typing import TypeVar
 
 import numpy as np
 
@@ -93,7 +94,10 @@ def scale(name: str) -> Scale:
     return SCALES[_ALIASES.get(name, name)]
 
 
-def _pick(table: dict[str, object], s: Scale) -> object:
+_Entry = TypeVar("_Entry")
+
+
+def _pick(table: Mapping[str, _Entry], s: Scale) -> _Entry:
     """A per-scale table's entry; scales it does not list use the default's."""
     return table.get(s.name, table["default"])
 
@@ -130,7 +134,7 @@ class GridSpec:
         if self.parts:
             return list(dict.fromkeys(c for p in self.parts for c in p.configs()))
         names = list(self.axes)
-        return [RunConfig(**{**self.base, **dict(zip(names, combo, strict=True))})  # type: ignore[arg-type]
+        return [RunConfig(**{**self.base, **dict(zip(names, combo, strict=True))})  # type: ignore[arg-type]  # RunConfig validates each field
                 for combo in itertools.product(*(self.axes[k] for k in names))]
 
     def __len__(self) -> int:
@@ -177,7 +181,7 @@ def run_values(c: RunConfig) -> dict[str, float]:
 
 def at_run(f: formulas.Formula, c: RunConfig) -> float:
     """A formula of bounds.formulas at a run's point (hidden constants 1)."""
-    return f(**{k: v for k, v in run_values(c).items() if k in f.names})
+    return f(None, **{k: v for k, v in run_values(c).items() if k in f.names})
 
 
 def case2_radius(dh: int) -> float:
@@ -212,7 +216,7 @@ SECTION6_TAU_REL = 0.05  # Section 6's training and test radius τ/‖µ‖
 
 
 def _fig1(s: Scale) -> GridSpec:
-    Ns, snrs = _pick(_FIG1, s)  # type: ignore[misc]
+    Ns, snrs = _pick(_FIG1, s)
     base = {k: v for k, v in _point(s, tau_rel=SECTION6_TAU_REL).items() if k != "N"}
     return GridSpec("fig1", base, {"N": Ns, "snr": snrs, "seed": s.seeds},
                     "Figure 1a-b (and Figure 2's curves): accuracy over N x SNR, tau/|mu| = 0.05")
@@ -246,8 +250,8 @@ _FIG3_T_MAX = {"ci": 200, "default": 300, "thorough": 500, "paper": 1000}
 
 def _fig3(s: Scale) -> GridSpec:
     T = _FIG3_T_MAX[s.name]
-    base = {**s.dims, "M": 2, "N": 25, "snr": 16.0, "sigma_p": 0.05, "T_max": T, "eps": 1e-6, "n_test": s.n_test,
-            "log_every": max(1, T // 50)}
+    base: dict[str, object] = {**s.dims, "M": 2, "N": 25, "snr": 16.0, "sigma_p": 0.05, "T_max": T, "eps": 1e-6,
+                               "n_test": s.n_test, "log_every": max(1, T // 50)}
     return GridSpec("fig3", base, {"tau_rel": FIG3_TAUS, "seed": s.seeds},
                     "Figure 3 / Appendix B.1: N = 25, SNR = 16, M = 2, sigma_p = 0.05, tau/|mu| in {0.02, 0.1, 0.5}")
 
@@ -262,12 +266,12 @@ L54_DH_FACTORS = (0.5, 2.0)
 
 def _l54(s: Scale) -> GridSpec:
     taus = _pick(_L54_TAUS, s)
-    base = {**s.dims, "N": s.N, "snr": max(s.snrs), "T_max": s.T_max, "n_test": s.n_test}
+    base: dict[str, object] = {**s.dims, "N": s.N, "snr": max(s.snrs), "T_max": s.T_max, "n_test": s.n_test}
     dhs = tuple(max(1, round(s.dh * f)) for f in L54_DH_FACTORS)
     return _union("l54", "Lemma 5.4: Case-2 radii over eta, and over d_h at the smallest eta", [
-        GridSpec("l54-eta", base, {"tau_rel": taus, "eta": L54_ETAS, "seed": s.seeds}),  # type: ignore[dict-item]
+        GridSpec("l54-eta", base, {"tau_rel": taus, "eta": L54_ETAS, "seed": s.seeds}),
         *(GridSpec("l54-dh", {**base, "dh": dh, "dv": s.dh, "eta": min(L54_ETAS)},
-                   {"tau_rel": taus, "seed": s.seeds}) for dh in dhs),  # type: ignore[dict-item]
+                   {"tau_rel": taus, "seed": s.seeds}) for dh in dhs),
     ])
 
 
@@ -308,7 +312,7 @@ B1_RADII = (0.02, 0.1)  # Appendix B.1's radii, which the paper reads as Case 1 
 
 
 def _t42(s: Scale) -> _T42:
-    return _pick(_T42_GRIDS, s)  # type: ignore[return-value]
+    return _pick(_T42_GRIDS, s)
 
 
 def t42_grid(scale_name: str) -> _T42:
@@ -328,8 +332,8 @@ def _t42_case2(s: Scale) -> GridSpec:
     parts = []
     for r in (SECTION6_TAU_REL, case2_radius(s.dh)):
         for seed in s.seeds:
-            c = RunConfig(**_point(s, snr=g.snr, tau_rel=r, eta=g.case2_eta, eps=g.case2_eps, seed=seed,  # type: ignore[arg-type]
-                                   T_max=1))
+            c = RunConfig(**_point(s, snr=g.snr, tau_rel=r, eta=g.case2_eta, eps=g.case2_eps, seed=seed,
+                                   T_max=1))  # type: ignore[arg-type]  # RunConfig validates each field
             parts.append(GridSpec("t42-case2-run", _point(s, snr=g.snr, tau_rel=r, eta=g.case2_eta, eps=g.case2_eps,
                                                           seed=seed,
                                                           T_max=math.ceil(T_ALLOWANCE * predicted_T(c)) + 1)))
@@ -367,7 +371,8 @@ IC1_FACTORS = (0.5, 2.0)
 
 def ic1_radii(threshold: Callable[[int], float], M: int) -> tuple[float, float]:
     """Half and twice ``threshold(M)``, rounded to 4 digits."""
-    return tuple(round(threshold(M) * f, 4) for f in IC1_FACTORS)  # type: ignore[return-value]
+    lo, hi = (round(threshold(M) * f, 4) for f in IC1_FACTORS)
+    return lo, hi
 
 
 def _ic1(s: Scale, threshold: Callable[[int], float] | None = None) -> GridSpec:
@@ -408,7 +413,7 @@ def _root_note(dataset: str) -> str:
 
 
 def _fig1c(dataset: str, s: Scale, data_root: str = "") -> GridSpec:
-    Ns, snrs, dh = _pick(_FIG1C, s)  # type: ignore[misc]
+    Ns, snrs, dh = _pick(_FIG1C, s)
     base = {"dh": dh, "dv": dh, "tau_rel": SECTION6_TAU_REL, "T_max": s.T_max, "n_test": s.n_test,
             **_images(dataset, data_root)}
     return GridSpec(f"{dataset}-fig1c", base, {"N": Ns, "snr": snrs, "seed": s.seeds},
@@ -427,7 +432,7 @@ _VIT: dict[str, tuple[tuple[int, ...], tuple[float, ...], tuple[int, ...], int]]
 
 
 def _vit(dataset: str, kind: str, s: Scale, data_root: str = "") -> GridSpec:
-    Ns, snrs, seeds, hidden = _pick(_VIT, s)  # type: ignore[misc]
+    Ns, snrs, seeds, hidden = _pick(_VIT, s)
     base: dict[str, object] = {"dh": hidden, "dv": hidden, "H": 4, "tau_rel": SECTION6_TAU_REL, "T_max": s.T_max,
                                "n_test": s.n_test, **_images(dataset, data_root)}
     if kind == "vit":
@@ -460,8 +465,12 @@ def b_setting(dataset: str) -> tuple[float, tuple[int, int], tuple[float, float]
     from bounds.presets import preset as paper_preset
 
     p = paper_preset(_PAPER_B2[dataset])
-    Ns, snrs = p.grid["N"], p.grid["snr"]
-    return float(p.fixed["tau_rel"]), (min(Ns), max(Ns)), (min(snrs), max(snrs))  # type: ignore[arg-type]
+    tau_rel = p.fixed["tau_rel"]
+    Ns = [n for n in p.grid["N"] if isinstance(n, int)]
+    snrs = [v for v in p.grid["snr"] if isinstance(v, int | float)]
+    assert isinstance(tau_rel, int | float), tau_rel
+    assert len(Ns) == len(p.grid["N"]) and len(snrs) == len(p.grid["snr"]), p.grid
+    return float(tau_rel), (min(Ns), max(Ns)), (min(snrs), max(snrs))
 
 
 _B_KINDS = {"apgd": "APGD in training and test (Appendix B.2)",
@@ -470,7 +479,7 @@ _B_KINDS = {"apgd": "APGD in training and test (Appendix B.2)",
 
 
 def _appendix_b(dataset: str, kind: str, s: Scale, data_root: str = "") -> GridSpec:
-    Ns, k_snr, seeds, dh = _pick(_B, s)  # type: ignore[misc]
+    Ns, k_snr, seeds, dh = _pick(_B, s)
     tau_rel, (n_lo, n_hi), (s_lo, s_hi) = b_setting(dataset)
     if s.name == "paper" and dataset != "digits":
         Ns = tuple(sorted({round(float(v)) for v in np.geomspace(n_lo, n_hi, 5)}))
@@ -613,7 +622,7 @@ def apply_settings(spec: GridSpec, settings: Sequence[str] = (), axes: Sequence[
         if over:
             current = base.get(which, AttackSpec())
             assert isinstance(current, AttackSpec)
-            base[which] = AttackSpec(**{**current.__dict__, **over})  # type: ignore[arg-type]
+            base[which] = AttackSpec(**{**current.__dict__, **over})
     if "snr" in base and "mu" in base:
         raise ValueError("give snr or mu, not both")
     if "mu" in base or "mu" in new_axes:

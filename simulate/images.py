@@ -268,7 +268,7 @@ def _load_cifar10(root: Path | None, split: str, keep: frozenset[int] | None) ->
     parts = [_cifar_batch(folder / name, keep) for name in names]
     data = np.concatenate([p[0] for p in parts])
     labels = np.concatenate([p[1] for p in parts])
-    classes = _CIFAR10_NAMES
+    classes: tuple[str, ...] = _CIFAR10_NAMES
     meta_path = folder / "batches.meta"
     if meta_path.is_file():  # optional: the class names are fixed by the data set anyway
         raw = _unpickle(meta_path).get(b"label_names")

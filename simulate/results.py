@@ -79,7 +79,7 @@ def _radius_keys(owner: str, name: str, value: Mapping[Any, Any]) -> None:
 def _read_radius(owner: str, name: str, key: object) -> float:
     """A stored radius name (``"0.7072"``) as its float; only names in the stored form ``f"{r:g}"``."""
     try:
-        r = float(key)  # type: ignore[arg-type]
+        r = float(key)  # type: ignore[arg-type]  # any stored key; TypeError is caught
     except (TypeError, ValueError):
         r = math.nan
     if not isinstance(key, str) or not math.isfinite(r) or radius_name(r) != key:
@@ -124,7 +124,7 @@ class RadiusResult:
         """The entry of a stored ``at_tau_rel`` (see :meth:`RunResult.from_dict`)."""
         d = _read_mapping(owner, d)
         _read_fields(cls, owner, d)
-        return cls(**d)  # type: ignore[arg-type]
+        return cls(**d)  # type: ignore[arg-type]  # _read_fields checked d's keys; __post_init__ its values
 
     def as_dict(self) -> dict[str, object]:
         """The stored form: the fields in order, those that are None left out."""

@@ -240,7 +240,7 @@ def _check_wall(wall_s: object) -> float:
     if isinstance(wall_s, bool | str | bytes):
         raise ValueError(f"wall_s must be a finite number >= 0 (seconds), got {wall_s!r}")
     try:
-        out = float(wall_s)  # type: ignore[arg-type]  # numpy/torch scalars too
+        out = float(wall_s)  # type: ignore[arg-type]  # any object: numpy/torch scalars too; TypeError is caught
     except (TypeError, ValueError):
         raise ValueError(f"wall_s must be a finite number >= 0 (seconds), got {wall_s!r}") from None
     if not math.isfinite(out) or out < 0:
@@ -517,7 +517,7 @@ class Store:
         key: str,
         config: Mapping[str, object],
         result: RunResult,
-        trajectory: list[Mapping[str, object]],
+        trajectory: Sequence[Mapping[str, object]],
         wall_s: float,
         code: str,
     ) -> bool:

@@ -98,7 +98,7 @@ def trajectory_row(
         # on images no token is "the signal" and none is pure noise, so the signal attention, the noise
         # coefficient and V± (which read token 0 as µ) are computed for synthetic runs only
         has_signals = signals_plus is not None and signals_minus is not None
-        if has_signals:
+        if signals_plus is not None and signals_minus is not None:
             v_plus = (u_sum * signals_plus).sum(-1)
             v_minus = (u_sum * signals_minus).sum(-1)
             signal_mass = (alpha[..., 0].mean(dim=(1, 3)) * mask).sum(1) / n_real
@@ -198,7 +198,7 @@ def _evaluate(configs: list[RunConfig], w: Weights, signals: list[Signals] | Non
         minus = torch.stack([s.minus for s in signals]).to(device=device, dtype=dtype)
     u_norm = w.u().sum(1).norm(dim=-1)
     counts = {k: torch.zeros(G, dtype=torch.long) for k in ("clean", "attack", "certified", "midpoint", "violations")}
-    mu = _col([c.mu for c in configs], dtype, device)
+    mu = _col([c.signal_norm for c in configs], dtype, device)
     extra = {r: {k: torch.zeros(G, dtype=torch.long) for k in ("attack", "certified", "violations")}
              for r in cfg.eval_tau_rels}
     mid_at = {r: torch.zeros(G, dtype=torch.long) for r in MIDPOINT_RADII}

@@ -244,11 +244,12 @@ def _check_X(X: object) -> Tensor:
 def _check_attack(model: object, X: object, tau: object, norm: object, steps: object,
                   step_rel: object) -> tuple[nn.Module, Tensor, float, str, int, float]:
     """The arguments every attacking function shares, validated: (model, X, tau, norm, steps, step_rel)."""
-    model = _check_model(model)
-    X = _check_X(X)
-    tau = nonnegative("tau", tau)
+    module = _check_model(model)
+    x = _check_X(X)
+    radius = nonnegative("tau", tau)
     choice("norm", norm, NORMS)
-    return model, X, tau, norm, positive_int("steps", steps), positive("step_rel", step_rel)  # type: ignore[return-value]
+    assert isinstance(norm, str)  # one of NORMS
+    return module, x, radius, norm, positive_int("steps", steps), positive("step_rel", step_rel)
 
 
 def _outputs(out: object, B: int) -> Tensor:
@@ -585,10 +586,10 @@ def _qkv_of(module: nn.Module, include_bias: bool) -> list[nn.Parameter] | None:
             names.append("in_proj_bias")
         return [p for n in names if isinstance(p := getattr(module, n, None), nn.Parameter)]
     children = dict(module.named_children())
-    for names in _QKV_NAMES:
-        if all(isinstance(children.get(n), nn.Module) for n in names):
+    for qkv in _QKV_NAMES:
+        if all(isinstance(children.get(n), nn.Module) for n in qkv):
             out = []
-            for n in names:
+            for n in qkv:
                 for pname, p in children[n].named_parameters(recurse=False):
                     if pname == "weight" or (include_bias and pname == "bias"):
                         out.append(p)
@@ -722,7 +723,7 @@ def _train_config(cfg: RunConfig, dev: torch.device, tick: Callable[[int], None]
     dtype = DTYPES[cfg.dtype]
     X, y, _, _ = data._training_sets([cfg], dtype)
     X, y = X[0].to(dev), y[0].to(dev)
-    model = SimpleViT(cfg.M, cfg.d, hidden=cfg.dh, heads=cfg.H, init=cfg.init, seed=cfg.seed,  # type: ignore[arg-type]
+    model = SimpleViT(cfg.M, cfg.d, hidden=cfg.dh, heads=cfg.H, init=cfg.init, seed=cfg.seed,  # type: ignore[arg-type]  # RunConfig checked init
                       dtype=dtype)
     if cfg.checkpoint:
         load_checkpoint(model, cfg.checkpoint)
