@@ -108,6 +108,19 @@ def _evaluate(statements: tuple[Statement, ...], p: Params, consts: Constants) -
     return evaluate_many(statements, point_values(p, consts))
 
 
+def _margin(r: ItemResult) -> float:
+    """A decided item's slack ratio (only decided items, whose margin is known, are ranked)."""
+    assert r.margin is not None
+    return r.margin
+
+
+def _snr(p: Params) -> float:
+    """A setting's SNR (every audited setting gives ‖µ‖, σ_p and d)."""
+    snr = p.snr
+    assert snr is not None
+    return snr
+
+
 def _miss(r: ItemResult) -> str:
     """"violated by 460×" / "holds with 14.4× to spare" / "unknown (needs w_O)"."""
     if r.holds is None or r.margin is None:
@@ -180,19 +193,19 @@ def audit_item(item: Item, consts: Constants, claim_id: str | None = None) -> Fi
             if not decided:
                 rows.append(_row(column[0][0], SETTING_NAMES[name], f"0 of {len(column)} decidable"))
                 continue
-            worst = min(decided, key=lambda rp: rp[0].margin)  # type: ignore[arg-type, return-value]
-            best = max(decided, key=lambda rp: rp[0].margin)  # type: ignore[arg-type, return-value]
+            worst = min(decided, key=lambda rp: _margin(rp[0]))
+            best = max(decided, key=lambda rp: _margin(rp[0]))
             rows.append(_row(worst[0], _setting(worst[1], name),
                              f"worst of {len(column)}; holds at {n_hold} of {len(column)}"
                              + ("; derived, not counted" if st.derived else "")))
             if best[0].margin != worst[0].margin:
                 rows.append(_row(best[0], _setting(best[1], name), f"best of {len(column)}"))
             label = f"{st.id}{' (derived)' if st.derived else ''}, {SETTING_NAMES[name]}"
-            plot_series.append(Series(label, tuple(float(p.snr) for _, p in decided),  # type: ignore[arg-type]
-                                      tuple(math.log10(r.margin) if r.margin > 0 else -300.0  # type: ignore[operator]
+            plot_series.append(Series(label, tuple(_snr(p) for _, p in decided),
+                                      tuple(math.log10(_margin(r)) if _margin(r) > 0 else -300.0
                                             for r, _ in decided), style="points"))
             mild = max(((r, p) for r, p in decided if r.holds is False),
-                       key=lambda rp: rp[0].margin, default=None)  # type: ignore[arg-type, return-value]
+                       key=lambda rp: _margin(rp[0]), default=None)
             if not st.derived:
                 tally.setdefault(st.id, []).append((name, len(column), n_hold, worst, mild))
     ic8_rows, differ = _ic8_rows(item, consts)
@@ -211,14 +224,14 @@ def audit_item(item: Item, consts: Constants, claim_id: str | None = None) -> Fi
     smallest: tuple[float, str] = (math.inf, "")
     for sid, per_setting in tally.items():
         r, p = min(((w[0], (w[1], name)) for name, _, _, w, _ in per_setting),
-                   key=lambda rp: rp[0].margin)  # type: ignore[arg-type, return-value]
-        margin = float(r.margin)  # type: ignore[arg-type]
+                   key=lambda rp: _margin(rp[0]))
+        margin = _margin(r)
         smallest = min(smallest, (margin, sid))
         if r.holds is not False:
             continue
         counts = ", ".join(f"{n - k} of {n} {SETTING_NAMES[name]}" for name, n, k, _, _ in per_setting if n > k)
         mildest = max((m[0] for _, _, _, _, m in per_setting if m is not None),
-                      key=lambda r_: r_.margin)  # type: ignore[arg-type, return-value]
+                      key=_margin)
         text = (f"{sid} fails at {counts} settings: {LHS_NAME.get(sid, 'lhs')} = {_fmt(r.lhs)} vs bound "
                 f"{_fmt(r.rhs)}, {_miss(r)} at worst ({_where(p[0], p[1])})")
         if mildest.margin != r.margin:

@@ -21,7 +21,7 @@ from bounds import formulas
 from bounds.symbolic import S
 from checks.claim import Claim, Finding, Plot, Records, Series
 from checks.profiles import Profile
-from checks.stats import LEVEL, bonferroni_level, bound_verdict, lower_bound_verdict, upper_limit
+from checks.stats import LEVEL, Verdict, bonferroni_level, bound_verdict, lower_bound_verdict, upper_limit
 from simulate.grid import ic1_radii
 from simulate.results import need, radius, radius_name
 
@@ -144,6 +144,7 @@ def check_threshold(claim: str, formula: formulas.Formula,
             parts.append(f"above {sum(v.verdict == 'confirmed' for _, v in above)}/{len(above)} surely broken")
         key = f"M ∈ {{{Ms}}}: " + ", ".join(parts)
         refuted = [f"{c.label()} (M={c.M}): {v.reason}" for c, v in checks if v.verdict == "refuted"]
+        verdict: Verdict
         if refuted:
             verdict, reason = "refuted", f"{len(refuted)} of {len(checks)}: " + "; ".join(refuted[:2])
         elif all(v.verdict == "confirmed" for _, v in checks):
@@ -155,9 +156,8 @@ def check_threshold(claim: str, formula: formulas.Formula,
             verdict, reason = "inconclusive", "; ".join(open_[:2])
         plots = (_threshold_plot(claim, records, threshold),)
         if scope:
-            return Finding(claim, "out-of-scope", reason, key, verdict, scope, tuple(rows),  # type: ignore[arg-type]
-                           plots)
-        return Finding(claim, verdict, reason, key, evidence=tuple(rows), plots=plots)  # type: ignore[arg-type]
+            return Finding(claim, "out-of-scope", reason, key, verdict, scope, tuple(rows), plots)
+        return Finding(claim, verdict, reason, key, evidence=tuple(rows), plots=plots)
 
     return check
 

@@ -19,6 +19,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import TypeVar
 
 from scipy import stats as sps
 
@@ -26,6 +27,7 @@ from bounds import formulas
 from bounds.symbolic import S
 from checks.claim import Claim, Finding, Plot, Records, Series
 from checks.profiles import Profile
+from checks.scope import snr_of
 from checks.stats import (
     LEVEL,
     Verdict,
@@ -43,6 +45,7 @@ from simulate.store import RunRecord
 
 ALPHA = 1 - LEVEL
 Rows = tuple[tuple[str, ...], ...]
+K = TypeVar("K")
 
 
 # ---- the grids: simulate.grid's fig1, tau-sweep and fig3 presets ------------------------------------------
@@ -139,8 +142,8 @@ def _frac(c: Cell) -> str:
     return f"{c.k_lo}/{c.n}" if c.k_lo == c.k_hi else f"{c.k_lo}–{c.k_hi}/{c.n}"
 
 
-def _by(records: Records, key: Callable[[RunConfig], object]) -> dict[object, list[RunRecord]]:
-    out: dict[object, list[RunRecord]] = {}
+def _by(records: Records, key: Callable[[RunConfig], K]) -> dict[K, list[RunRecord]]:
+    out: dict[K, list[RunRecord]] = {}
     for c, rec in records:
         out.setdefault(key(c), []).append(rec)
     return out
@@ -175,8 +178,8 @@ def locate_boundary(records: Records, metric: Metric, level: float) -> Boundary:
     threshold = (min(accs) + max(accs)) / 2
     curves = _by(records, lambda c: (c.N, c.seed))
     points, missing = [], []
-    for (N, seed), _ in sorted(curves.items()):  # type: ignore[misc]
-        runs = sorted(((c.snr, rec) for c, rec in records if c.N == N and c.seed == seed), key=lambda t: t[0])
+    for (N, seed), _ in sorted(curves.items()):
+        runs = sorted(((snr_of(c), rec) for c, rec in records if c.N == N and c.seed == seed), key=lambda t: t[0])
         x = crossing_point([s for s, _ in runs], [_accuracy(rec, metric) for _, rec in runs], threshold,
                            direction="up")
         if x is None:
@@ -206,9 +209,9 @@ def slope_verdict(b: Boundary, predicted: float) -> tuple[Verdict, str]:
 
 
 def _heatmap(records: Records, metric: Metric, b: Boundary, predicted: float) -> Plot:
-    g = sorted({c.N for c, _ in records}), sorted({c.snr for c, _ in records})
+    g = sorted({c.N for c, _ in records}), sorted({snr_of(c) for c, _ in records})
     Ns, snrs = g
-    by_cell = _by(records, lambda c: (c.N, c.snr))
+    by_cell = _by(records, lambda c: (c.N, snr_of(c)))
     grid = tuple(tuple(1 - cell(by_cell[(N, s)], metric).rate for N in Ns) for s in snrs)
     series: list[Series] = []
     if b.points:
@@ -275,9 +278,9 @@ def check_curves(records: Records, profile: Profile) -> Finding:
     Sure comparisons are Holm over the family of (ii) and (iv) with every seed agreeing.
     """
     Ns = sorted({c.N for c, _ in records})
-    snrs = sorted({c.snr for c, _ in records})
+    snrs = sorted({snr_of(c) for c, _ in records})
     n_max, n_min = Ns[-1], Ns[0]
-    cells = _by(records, lambda c: (c.N, c.snr))
+    cells = _by(records, lambda c: (c.N, snr_of(c)))
     top = [(c, rec) for c, rec in records if c.N == n_max]
     # (i)
     stalled, descending = [], []
@@ -329,12 +332,12 @@ def check_curves(records: Records, profile: Profile) -> Finding:
 
 def _curve_plots(records: Records) -> tuple[Plot, ...]:
     Ns = sorted({c.N for c, _ in records})
-    snrs = sorted({c.snr for c, _ in records})
-    cells = _by(records, lambda c: (c.N, c.snr))
+    snrs = sorted({snr_of(c) for c, _ in records})
+    cells = _by(records, lambda c: (c.N, snr_of(c)))
     top = [(c, rec) for c, rec in records if c.N == Ns[-1] and c.seed == min(cc.seed for cc, _ in records)]
-    loss = tuple(Series(f"SNR {c.snr:g}", tuple(r["t"] for r in rec.trajectory),
+    loss = tuple(Series(f"SNR {snr_of(c):g}", tuple(r["t"] for r in rec.trajectory),
                         tuple(max(r["robust_loss"], 1e-6) for r in rec.trajectory))
-                 for c, rec in sorted(top, key=lambda t: t[0].snr))
+                 for c, rec in sorted(top, key=lambda t: snr_of(t[0])))
 
     def acc(N: int, s: float) -> tuple[float, float, float]:
         """Robust accuracy (attack) with bars from the certified count's upper CP limit to the attack's lower."""
@@ -572,7 +575,7 @@ def _tau_plot(records: Records) -> Plot:
     series = []
     for c, rec in records:
         cs = _radii_cells(rec, c)
-        series.append(Series(f"SNR {c.snr:g}, seed {c.seed}", tuple(r for r, _ in cs),
+        series.append(Series(f"SNR {snr_of(c):g}, seed {c.seed}", tuple(r for r, _ in cs),
                              tuple(k.k_lo / k.n for _, k in cs), tuple(k.k_lo / k.n for _, k in cs),
                              tuple(k.k_hi / k.n for _, k in cs)))
     return Plot("robust_error_vs_tau", "Robust test error vs evaluation radius (bars: attack to certified)", "lines",
@@ -598,8 +601,9 @@ def monotone_check(claim: str, axes: Sequence[str] = ("snr",), falling: bool = T
             raise ValueError(f"axes must be among {', '.join(AXIS_NAMES)}, got {axis!r}")
 
     def check(records: Records, profile: Profile) -> Finding:
-        cells = _by(records, lambda c: (c.N, c.snr))
-        values = {"N": sorted({c.N for c, _ in records}), "snr": sorted({c.snr for c, _ in records})}
+        cells: dict[tuple[float, float], list[RunRecord]] = _by(records, lambda c: (c.N, snr_of(c)))
+        values: dict[str, list[float]] = {"N": sorted({c.N for c, _ in records}),
+                                          "snr": sorted({snr_of(c) for c, _ in records})}
         against, along = [], []
         for axis in axes:
             other = "N" if axis == "snr" else "snr"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import statistics
 from collections.abc import Callable
+from typing import Literal
 
 from bounds import formulas
 from bounds.params import Constants
@@ -19,7 +20,7 @@ from bounds.regime import regime
 from bounds.symbolic import S
 from checks.claim import Claim, Finding, Plot, Records, Series, scoped
 from checks.profiles import Profile
-from checks.scope import params_of, scope_of
+from checks.scope import params_of, scope_of, snr_of
 from checks.stats import (
     LEVEL,
     Verdict,
@@ -47,14 +48,14 @@ def drop_plot(claim: str, records: Records) -> Plot:
     Ms = sorted({c.M for c, _ in records})
     return Plot(f"{claim.replace('.', '_')}_drop", f"{claim}: largest margin drop Δ/(τ‖u‖) per run", "lines",
                 "SNR", "max Δ/(τ‖u‖)",
-                (Series("attacked (lower estimate)", tuple(float(c.snr) for c, _ in records),  # type: ignore[arg-type]
+                (Series("attacked (lower estimate)", tuple(snr_of(c) for c, _ in records),
                         tuple(_drops(rec.result)[0] for _, rec in records), style="points"),
-                 Series("certified (upper estimate)", tuple(float(c.snr) for c, _ in records),  # type: ignore[arg-type]
+                 Series("certified (upper estimate)", tuple(snr_of(c) for c, _ in records),
                         tuple(_drops(rec.result)[1] for _, rec in records), style="points")),
                 xlog=True, hlines=((1.0, "1 (frozen attention)"), *((float(M), f"M = {M} (Lemma 5.5)") for M in Ms)))
 
 
-def check_drop(records: Records, bound_of: Callable[[RunConfig], float]) -> tuple[str, str, str, Rows]:
+def check_drop(records: Records, bound_of: Callable[[RunConfig], float]) -> tuple[Verdict, str, str, Rows]:
     """Δ ≤ k·τ‖u‖ at every test point, k = ``bound_of(config)``: (verdict, reason, key, rows).
 
     Pointwise and deterministic: one attacked point above the bound refutes it; every certified drop
@@ -96,20 +97,18 @@ def _factor(f: formulas.Formula) -> Callable[[RunConfig], float]:
 def check_l55(records: Records, profile: Profile) -> Finding:
     verdict, reason, key, rows = check_drop(records, _factor(formulas.L55_FACTOR))
     in_scope, why = scope_of(records)
-    return scoped("L5.5", in_scope, why, verdict, reason, key, rows,  # type: ignore[arg-type]
-                  (drop_plot("L5.5", records),))
+    return scoped("L5.5", in_scope, why, verdict, reason, key, rows, (drop_plot("L5.5", records),))
 
 
 def check_l55_frozen(records: Records, profile: Profile) -> Finding:
     verdict, reason, key, rows = check_drop(records, _factor(L55_FROZEN))
-    return Finding("L5.5.frozen", verdict, reason, key, evidence=rows,  # type: ignore[arg-type]
-                   plots=(drop_plot("L5.5.frozen", records),))
+    return Finding("L5.5.frozen", verdict, reason, key, evidence=rows, plots=(drop_plot("L5.5.frozen", records),))
 
 
 def check_l55_over_m(records: Records, profile: Profile) -> Finding:
     """Mutant: Δ ≤ τ‖u‖/M (the factor M inverted)."""
     verdict, reason, key, rows = check_drop(records, _factor(L55_OVER_M))
-    return Finding("L5.5.mutant.over-M", verdict, reason, key, evidence=rows)  # type: ignore[arg-type]
+    return Finding("L5.5.mutant.over-M", verdict, reason, key, evidence=rows)
 
 
 L53_C = formulas.L53_RATIO.value()  # e/2
@@ -136,6 +135,7 @@ def check_l53(records: Records, profile: Profile) -> Finding:
     top_c, top = max(ratios, key=lambda cr: cr[1])
     key = f"largest ratio {_ratio_text(top, 3)} (e/2 = {L53_C:.4g})"
     over = [(c, r) for c, r in ratios if r > LOG_L53_C]
+    verdict: Verdict
     if over:
         verdict, reason = "refuted", (f"{len(over)} of {len(ratios)} runs exceed e/2 = {L53_C:.4g}; the largest is "
                                       f"{_ratio_text(top, 3)} at {top_c.label()} (log ratio {top:.3f} > "
@@ -149,7 +149,7 @@ def check_l53(records: Records, profile: Profile) -> Finding:
                         tuple(max(r, 1e-4) for _, r in ratios)),),
                 xlog=True, vlines=((LOG_L53_C, "log(e/2)"),))
     in_scope, why = scope_of(records)
-    return scoped("L5.3", in_scope, why, verdict, reason, key, tuple(rows), (plot,))  # type: ignore[arg-type]
+    return scoped("L5.3", in_scope, why, verdict, reason, key, tuple(rows), (plot,))
 
 
 # ---- Lemma 5.4 ---------------------------------------------------------------------------------------
@@ -242,12 +242,14 @@ def _l54_trajectory_plot(records: Records, dh0: int) -> Plot:
     for r, eta in groups:
         runs = [(c, rec) for c, rec in records if c.dh == dh0 and c.tau_rel == r and c.eta == eta]
         ts = [row["t"] for row in runs[0][1].trajectory]
-        for k, name, style in ((1, "attacked", "line"), (0, "clean", "dashed")):
+        lines: tuple[tuple[int, str, Literal["line", "dashed"]], ...] = (
+            (1, "attacked", "line"), (0, "clean", "dashed"))
+        for k, name, style in lines:
             ys = []
             for i in range(len(ts)):
                 ys.append(max(_rel_dev(c, rec.trajectory[i])[k] for c, rec in runs if i < len(rec.trajectory)))
             series.append(Series(f"τ/‖µ‖ = {r:g}, η = {eta:g}, {name}", tuple(ts), tuple(max(y, 1e-4) for y in ys),
-                                 style=style))  # type: ignore[arg-type]
+                                 style=style))
     return Plot("L5_4_uniform_dev", f"L5.4: M·max|φ − 1/M| over training (max over seeds; d_h = {dh0})", "lines",
                 "iteration t", "M·max|φ − 1/M|", tuple(series), ylog=True,
                 hlines=((L54_TOL_REL, "tolerance"), (float(records[0][0].M - 1), "one-hot")))

@@ -41,6 +41,7 @@ from checks.experiments import (
     robust_ge_clean_check,
 )
 from checks.profiles import Profile
+from checks.scope import snr_of
 from checks.stats import LEVEL, Verdict, bonferroni_level, clopper_pearson
 
 # Cut-offs of Figures 4–6 per data set (MNIST, CIFAR-10, Tiny-ImageNet); digits has none in the paper, so bovit
@@ -54,9 +55,9 @@ CUTOFF_EB4 = 0.75
 
 def _grid_cells(records: Records, metric: Metric) -> tuple[list[int], list[float], dict[tuple[int, float], Cell]]:
     """The grid's N and SNR values and each (N, SNR) cell's counts, pooled over seeds."""
-    runs = _by(records, lambda c: (c.N, c.snr))
-    return (sorted({c.N for c, _ in records}), sorted({c.snr for c, _ in records}),
-            {k: cell(v, metric) for k, v in runs.items()})  # type: ignore[misc]
+    runs = _by(records, lambda c: (c.N, snr_of(c)))
+    return (sorted({c.N for c, _ in records}), sorted({snr_of(c) for c, _ in records}),
+            {k: cell(v, metric) for k, v in runs.items()})
 
 
 def _side(c: Cell, cutoff: float, level: float) -> int:
@@ -74,12 +75,12 @@ def _cutoff_plots(name: str, title: str, Ns: list[int], snrs: list[float], cells
     nan = float("nan")
     acc = tuple(tuple(1 - cells[(N, s)].rate if (N, s) in cells else nan for N in Ns) for s in snrs)
     cut = tuple(tuple((sides[(N, s)] + 1) / 2 if (N, s) in sides else nan for N in Ns) for s in snrs)
-    common = dict(xlabel="N", ylabel="SNR", ylog=True, xticks=tuple(map(float, Ns)), yticks=tuple(snrs))
+    xticks, yticks = tuple(map(float, Ns)), tuple(snrs)
     return (Plot(f"{name}_{metric}_heatmap", f"{title}: {metric} accuracy, pooled over seeds", "heatmap",
-                 grid=acc, zlabel=f"{metric} accuracy", **common),  # type: ignore[arg-type]
+                 "N", "SNR", ylog=True, xticks=xticks, yticks=yticks, grid=acc, zlabel=f"{metric} accuracy"),
             Plot(f"{name}_{metric}_cutoff", f"{title}: {metric} accuracy against the cut-off {cutoff:g} "
-                 "(1 surely above, 0 surely below, 0.5 undecided)", "heatmap", grid=cut,
-                 zlabel=f"{metric} accuracy ≥ {cutoff:g}", **common))  # type: ignore[arg-type]
+                 "(1 surely above, 0 surely below, 0.5 undecided)", "heatmap", "N", "SNR", ylog=True,
+                 xticks=xticks, yticks=yticks, grid=cut, zlabel=f"{metric} accuracy ≥ {cutoff:g}"))
 
 
 def transition_check(claim: str, cutoff: float | None, name: str, title: str) -> Callable[[Records, Profile], Finding]:
@@ -158,7 +159,7 @@ def lower_than_l2_check(claim: str) -> Callable[[Records, Profile], Finding]:
         higher = [compare(f"N={N}, SNR={s:g}: multi-norm above ℓ₂", c2[(N, s)], cm[(N, s)]) for N, s in shared]
         lower = [compare(f"N={N}, SNR={s:g}: multi-norm below ℓ₂", cm[(N, s)], c2[(N, s)]) for N, s in shared]
         def pooled(side: Records) -> Cell:
-            return cell([r for c, r in side if (c.N, c.snr) in shared], "robust")
+            return cell([r for c, r in side if (c.N, snr_of(c)) in shared], "robust")
 
         overall = compare("pooled grid: multi-norm above ℓ₂", pooled(l2), pooled(multi))
         family = decide([*higher, *lower, overall])

@@ -10,6 +10,18 @@ from bounds.regime import regime
 from simulate.config import RunConfig
 
 
+def snr_of(c: RunConfig) -> float:
+    """A run's SNR (a RunConfig given ‖µ‖ computes it on construction, so it is always set)."""
+    assert c.snr is not None
+    return c.snr
+
+
+def mu_of(c: RunConfig) -> float:
+    """A run's ‖µ‖ (a RunConfig given the SNR computes it on construction, so it is always set)."""
+    assert c.mu is not None
+    return c.mu
+
+
 def params_of(c: RunConfig) -> Params:
     """The paper's parameter point of a run. For the PyTorch-default × 1/16 initialisation the entries
     are U(±1/(16√d)), so σ_h = σ_V = 1/(16·√(3d)) (CLAIMS.md S3.init)."""

@@ -18,8 +18,9 @@ def settle(f: Finding, profile: str = "ci") -> None:
     if problem is not None:
         pytest.fail(problem)
     if f.verdict == "refuted":
-        pytest.xfail(f"{f.claim} refuted, as recorded: {recorded(f.claim, profile)[2]}. "  # type: ignore[index]
-                     f"Evidence: {f.reason}")
+        rec = recorded(f.claim, profile)
+        assert rec is not None  # mismatch() above fails a claim that has no recorded verdict
+        pytest.xfail(f"{f.claim} refuted, as recorded: {rec[2]}. Evidence: {f.reason}")
 
 
 def settle_mutant(f: Finding) -> None:

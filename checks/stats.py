@@ -17,9 +17,9 @@ Only numpy and scipy are used. Every public function validates its input through
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, cast
 
 import numpy as np
 from scipy import stats as sps
@@ -80,7 +80,7 @@ def _sequence(name: str, values: object) -> list[object]:
         raise ValueError(f"{name} must be a sequence, got {values!r}")
     if isinstance(values, np.ndarray) and values.ndim != 1:
         raise ValueError(f"{name} must be one-dimensional, got shape {values.shape}")
-    return list(values)  # type: ignore[call-overload]
+    return list(cast("Iterable[object]", values))  # iterable: checked above
 
 
 def _floats(name: str, values: object) -> np.ndarray:
@@ -459,15 +459,16 @@ def constant_trend(
 
     Each condition is a ``level`` statement; for a family of trends use :func:`bonferroni_level`.
     """
-    items = _sequence("points", points)
-    for i, p in enumerate(items):
+    items: list[ImpliedConstant] = []
+    for i, p in enumerate(_sequence("points", points)):
         if not isinstance(p, ImpliedConstant):
             raise ValueError(f"points[{i}] must be an ImpliedConstant, got {p!r}")
+        items.append(p)
     if not items:
         raise ValueError("points must contain at least one ImpliedConstant, got []")
     lev = _level(level)
     s_min_ = v.positive("s_min", s_min)
-    pts = [implied_constant(p.k, p.n, p.g, lev) for p in items]  # type: ignore[union-attr]
+    pts = [implied_constant(p.k, p.n, p.g, lev) for p in items]
 
     min_c_lo = min(p.c_lo for p in pts)
     max_g = max(p.g for p in pts)
@@ -478,22 +479,17 @@ def constant_trend(
     small_g_min_c_lo = min((p.c_lo for p in small), default=0.0)
 
     usable = [p for p in pts if p.usable]
-    common = {
-        "min_c_lo": min_c_lo,
-        "c_hi_at_max_g": c_hi_at_max_g,
-        "small_g_min_c_lo": small_g_min_c_lo,
-        "max_g": max_g,
-        "n_points": len(pts),
-        "n_usable": len(usable),
-        "level": lev,
-        "s_min": s_min_,
-    }
+    def result(verdict: Verdict, reason: str, slope: float | None, interval: tuple[float, float] | None,
+               rho: float | None, rho_p: float | None) -> TrendResult:
+        return TrendResult(verdict, reason, slope, interval, rho, rho_p, min_c_lo, c_hi_at_max_g, small_g_min_c_lo,
+                           max_g, len(pts), len(usable), lev, s_min_)
+
     if len(usable) < 3 or len({p.g for p in usable}) < 2:
         reason = (
             f"only {len(usable)} usable point(s) (0 < k < n) at {len({p.g for p in usable})} distinct g; "
             "need >= 3 points at >= 2 distinct g to fit a trend"
         )
-        return TrendResult("inconclusive", reason, None, None, None, None, **common)
+        return result("inconclusive", reason, None, None, None, None)
 
     lg = np.log([p.g for p in usable])
     lc = np.log([p.c_hat for p in usable])
@@ -535,7 +531,7 @@ def constant_trend(
             why.append(f"slope interval reaches -{_fmt(s_min_)} or below")
         verdict = "inconclusive"
         reason = f"{slope_txt}; " + "; ".join(why)
-    return TrendResult(verdict, reason, fit.slope, (s_lo, s_hi), rho, rho_p, **common)
+    return result(verdict, reason, fit.slope, (s_lo, s_hi), rho, rho_p)
 
 
 # -- crossing point -----------------------------------------------------------------------------------

@@ -40,6 +40,8 @@ def trained_point(draw: st.DrawFn, profile: Profile, *, snr_range: tuple[float, 
     ``eval_tau_rels``."""
     lo, hi = snr_range or (min(profile.snrs), 2 * max(profile.snrs))
     N = draw(st.sampled_from(sorted({max(4, profile.N // 2), profile.N})))
-    return RunConfig(**{**profile.dims, **({"M": M} if M is not None else {})}, N=N, snr=draw(snrs(lo, hi)),
-                     tau_rel=draw(st.sampled_from(tau_rels)), seed=draw(st.sampled_from(profile.seeds)),
-                     T_max=profile.T_max, n_test=profile.n_test, eval_tau_rels=eval_tau_rels)
+    dims = profile.dims
+    return RunConfig(d=dims["d"], M=dims["M"] if M is None else M, dh=dims["dh"], dv=dims["dv"], N=N,
+                     snr=draw(snrs(lo, hi)), tau_rel=draw(st.sampled_from(tau_rels)),
+                     seed=draw(st.sampled_from(profile.seeds)), T_max=profile.T_max, n_test=profile.n_test,
+                     eval_tau_rels=eval_tau_rels)

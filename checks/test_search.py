@@ -21,7 +21,7 @@ from checks.evaluate import records
 from checks.profiles import Profile
 from checks.scope import scope_of
 from checks.settle import settle
-from checks.stats import bonferroni_level, bound_verdict, lower_bound_verdict
+from checks.stats import Verdict, bonferroni_level, bound_verdict, lower_bound_verdict
 from checks.strategies import radii, trained_point
 from simulate.config import RunConfig
 from simulate.grid import ic1_radii
@@ -61,6 +61,7 @@ def summarise(claim: str, seen: list[tuple[RunConfig, RunRecord, Outcome]], *, s
     worst = max(seen, key=lambda s: s[2][1])
     key = f"{len(seen)} points searched; worst ratio {worst[2][1]:.3g} at {worst[0].label()}"
     refuted = [f"{c.label()}: {o[2]}" for c, _, o in seen if o[0] == "refuted"]
+    verdict: Verdict
     if refuted:
         verdict, reason = "refuted", f"{len(refuted)} of {len(seen)} drawn points: " + "; ".join(refuted[:2])
     elif all(o[0] == "confirmed" for _, _, o in seen):
@@ -71,8 +72,8 @@ def summarise(claim: str, seen: list[tuple[RunConfig, RunRecord, Outcome]], *, s
     if scoped:
         ok, why = scope_of([(c, rec) for c, rec, _ in seen])
         if not ok:
-            return Finding(claim, "out-of-scope", reason, key, verdict, why)  # type: ignore[arg-type]
-    return Finding(claim, verdict, reason, key)  # type: ignore[arg-type]
+            return Finding(claim, "out-of-scope", reason, key, verdict, why)
+    return Finding(claim, verdict, reason, key)
 
 
 @st.composite

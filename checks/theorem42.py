@@ -36,7 +36,7 @@ from bounds import formulas
 from bounds.symbolic import S
 from checks.claim import Claim, Finding, Plot, Records, Series, scoped
 from checks.profiles import Profile
-from checks.scope import scope_of
+from checks.scope import mu_of, scope_of, snr_of
 from checks.stats import (
     LEVEL,
     ImpliedConstant,
@@ -106,7 +106,7 @@ def check_t421(records: Records, profile: Profile) -> Finding:
     else:
         verdict = "confirmed"
         reason = f"all {len(records)} runs reach ε, within {max(x for _, x in done):.3g} × the predicted T"
-    ys = [(c.snr, x, is_case2(c)) for c, x in done]
+    ys = [(snr_of(c), x, is_case2(c)) for c, x in done]
     plot = Plot("t421-implied-constant", "Iterations to reach ε over the predicted T", "lines", "SNR",
                 "iterations / T", series=tuple(
                     Series(label, tuple(s for s, _, k in ys if k == case2), tuple(x for _, x, k in ys if k == case2),
@@ -336,9 +336,8 @@ def measure_slopes(records: Records, profile: Profile, T: formulas.Formula) -> S
     rows: list[tuple[str, ...]] = [("run", "η", "ε", "iterations", "reached ε", "η ε ‖µ‖² · iterations")]
     for c, rec in records:
         it = rec.result.iterations
-        assert c.mu is not None
         rows.append((c.label(), f"{c.eta:g}", f"{c.eps:g}", str(it), "yes" if rec.result.converged else "no",
-                     f"{c.eta * c.eps * c.mu**2 * it:.3g}"))
+                     f"{c.eta * c.eps * mu_of(c)**2 * it:.3g}"))
 
     def line(xs: list[float], slope: float, anchor: tuple[float, float]) -> tuple[float, ...]:
         return tuple(anchor[1] * (x / anchor[0]) ** slope for x in xs)
