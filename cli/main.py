@@ -57,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     w.add_argument("--preset", metavar="NAME",
                    help="fig1, fig2, fig2n, fig3, or <images>-fig1c|apgd|multinorm|vit|vit-b4 for images digits, "
                         "mnist, cifar10, tiny-imagenet (fig1c: digits and mnist)")
-    add_shared(w, "scale", scale="quick, default (the default) or paper")
+    add_shared(w, "scale")
     w.add_argument("--set", action="append", metavar="FIELD=VALUE",
                    help="override a fixed field (e.g. engine=subspace, noise=projected, attack=apgd, attack_steps=50)")
     w.add_argument("--axis", action="append", metavar="FIELD=V1,V2",

@@ -26,7 +26,7 @@ def default_store() -> str:
     return os.environ.get("BOVIT_STORE", "bovit.sqlite")
 
 
-SCALE_HELP = "ci (= quick), default (the default), paper or thorough: the profile of checks/profiles.py"
+SCALE_HELP = "ci (also quick), default (the default), paper or thorough: the sizes of simulate/grid.py's SCALES"
 
 # the options several commands take: name -> ((flag, keywords), ...), help texts overridable per command
 _SHARED: dict[str, tuple[tuple[str, dict[str, Any]], ...]] = {
