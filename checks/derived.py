@@ -96,10 +96,6 @@ def threshold_of(f: formulas.Formula) -> Callable[[int], float]:
     return lambda M: f(M=M)
 
 
-def _radii(threshold: Callable[[int], float], M: int) -> tuple[float, float]:
-    return ic1_radii(threshold, M)
-
-
 Halves = tuple[str, ...]  # which sides of the threshold a check judges: "below", "above"
 
 
@@ -118,7 +114,7 @@ def check_threshold(claim: str, formula: formulas.Formula,
                                         "robust errors above", "clean errors", "n", "entropy/log M")]
         for c, rec in records:
             res, n = rec.result, rec.result.n_test
-            lo_r, hi_r = (radius(r) for r in _radii(threshold, c.M))
+            lo_r, hi_r = (radius(r) for r in ic1_radii(threshold, c.M))
             lo, hi = res.at_tau_rel[lo_r], res.at_tau_rel[hi_r]
             lo_cert = need(lo.robust_errors_certified, "robust_errors_certified")
             hi_cert = need(hi.robust_errors_certified, "robust_errors_certified")
@@ -168,7 +164,7 @@ def _threshold_plot(claim: str, records: Records, threshold: Callable[[int], flo
     series = []
     for M in sorted({c.M for c, _ in records}):
         xs, ys, his = [], [], []
-        for r in _radii(threshold, M):
+        for r in ic1_radii(threshold, M):
             key = radius(r)
             runs = [rec.result for c, rec in records if c.M == M]
             n = sum(res.n_test for res in runs)

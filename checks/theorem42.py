@@ -48,7 +48,6 @@ from checks.stats import (
     fit_boundary_slope,
     implied_constant,
 )
-from simulate.config import RunConfig
 from simulate.grid import B1_RADII, T_ALLOWANCE, at_run, is_case2, predicted_T, t42_grid
 from simulate.results import RunResult, need
 from simulate.store import RunRecord
@@ -117,15 +116,7 @@ def check_t421(records: Records, profile: Profile) -> Finding:
     return scoped("T4.2.1", in_scope, why, verdict, reason, key, tuple(rows), (plot,))
 
 
-def g_of(f: formulas.Formula) -> Callable[[RunConfig], float]:
-    """A run's exponent g of an error bound exp(−C·g)."""
-    return lambda c: at_run(f, c)
-
-
 # ---- T4.2.2, T4.2.3: implied constants ------------------------------------------------------------
-
-GOf = Callable[[RunConfig], float]
-
 
 def _cap(x: float) -> float:
     return x if math.isfinite(x) else math.nan
