@@ -28,7 +28,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-__all__ = ["RadiusResult", "RunResult", "need", "radius", "radius_name"]
+__all__ = ["RadiusResult", "RunResult", "need", "radius", "radius_name", "read_mapping"]
 
 T = TypeVar("T")
 
@@ -87,7 +87,8 @@ def _read_radius(owner: str, name: str, key: object) -> float:
     return r
 
 
-def _read_mapping(owner: str, value: object) -> Mapping[str, object]:
+def read_mapping(owner: str, value: object) -> Mapping[str, object]:
+    """``value`` as a mapping; anything else is refused in one line naming ``owner``."""
     if not isinstance(value, Mapping):
         raise ValueError(f"{owner} must be a dict, got {type(value).__name__}: {value!r:.80}")
     return value
@@ -122,7 +123,7 @@ class RadiusResult:
     @classmethod
     def from_dict(cls, d: Mapping[str, object], owner: str = "RadiusResult") -> RadiusResult:
         """The entry of a stored ``at_tau_rel`` (see :meth:`RunResult.from_dict`)."""
-        d = _read_mapping(owner, d)
+        d = read_mapping(owner, d)
         _read_fields(cls, owner, d)
         return cls(**d)  # type: ignore[arg-type]  # _read_fields checked d's keys; __post_init__ its values
 
@@ -239,17 +240,17 @@ class RunResult:
     def from_dict(cls, d: Mapping[str, object]) -> RunResult:
         """A result from its stored form (:meth:`as_dict`; the JSON the store holds): every key a field, radii
         named ``f"{r:g}"``. Unknown or missing keys and values of the wrong type raise a ValueError naming them."""
-        d = _read_mapping("result", d)
+        d = read_mapping("result", d)
         _read_fields(cls, "result", d)
         values: dict[str, Any] = dict(d)
-        at = _read_mapping("result['at_tau_rel']", d["at_tau_rel"])
+        at = read_mapping("result['at_tau_rel']", d["at_tau_rel"])
         values["at_tau_rel"] = {
             _read_radius("result", "at_tau_rel", k): RadiusResult.from_dict(
-                _read_mapping(f"result['at_tau_rel'][{k!r}]", v), f"result['at_tau_rel'][{k!r}]")
+                read_mapping(f"result['at_tau_rel'][{k!r}]", v), f"result['at_tau_rel'][{k!r}]")
             for k, v in at.items()}
         for name in _COUNTS_AT:
             if name in d:
-                counts = _read_mapping(f"result[{name!r}]", d[name])
+                counts = read_mapping(f"result[{name!r}]", d[name])
                 values[name] = {_read_radius("result", name, k): v for k, v in counts.items()}
         return cls(**values)
 

@@ -53,7 +53,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from simulate.results import RunResult
+from simulate.results import RunResult, read_mapping
 
 __all__ = ["SCHEMA_VERSION", "FindingRecord", "RunRecord", "Store", "code_version", "source_hash"]
 
@@ -219,12 +219,6 @@ def _check_key(key: object) -> str:
     if not isinstance(key, str) or not key.strip():
         raise ValueError(f"key must be a non-empty string, got {key!r}")
     return key
-
-
-def _check_mapping(name: str, value: object) -> Mapping[str, object]:
-    if not isinstance(value, Mapping):
-        raise ValueError(f"{name} must be a dict, got {type(value).__name__}: {value!r:.80}")
-    return value
 
 
 def _check_trajectory(value: object) -> list[Mapping[str, object]]:
@@ -497,7 +491,7 @@ class Store:
                     raise ValueError(f"{name} must be a string, got {getattr(r, name)!r} (finding of {r.claim})")
             if r.finding is None and not r.error:
                 raise ValueError(f"error must say why a check raised when finding is None, got '' ({r.claim})")
-            finding = None if r.finding is None else _dumps(_check_mapping("finding", r.finding), "finding")
+            finding = None if r.finding is None else _dumps(read_mapping("finding", r.finding), "finding")
             rows.append((*r.key, finding, r.error, r.checks, r.code))
         with self._lock:
             db = self._db
@@ -527,7 +521,7 @@ class Store:
         ValueError naming its field (``trajectory[3]['loss']``) and writes nothing.
         """
         key = _check_key(key)
-        config_json = _dumps(_check_mapping("config", config), "config")
+        config_json = _dumps(read_mapping("config", config), "config")
         if not isinstance(result, RunResult):
             raise ValueError(f"result must be a RunResult (simulate.results), got {type(result).__name__}: "
                              f"{result!r:.80}")
