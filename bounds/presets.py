@@ -18,10 +18,14 @@ from bounds.regime import REGIMES, RegimeName, describe_margin, regime
 from bounds.symbolic import ItemResult, json_number
 from bounds.validate import choice
 
-__all__ = ["PRESETS", "AuditRow", "Preset", "PresetAudit", "audit", "preset"]
+__all__ = ["INIT_SCALE", "PRESETS", "AuditRow", "Preset", "PresetAudit", "audit", "preset"]
 
 
-def _torch_default_std(fan_in: int, scale: float = 1 / 16) -> float:
+# Section 6.1 (L1267–1270): "initialized by PyTorch's default method, followed by an additional scaling factor of 1/16"
+INIT_SCALE = 1 / 16
+
+
+def _torch_default_std(fan_in: int, scale: float = INIT_SCALE) -> float:
     return scale / math.sqrt(3 * fan_in)
 
 

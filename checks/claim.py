@@ -7,10 +7,24 @@ claim), so a verdict in the report is the verdict the suite records, derived fro
 
 A mutant is a deliberately false variant of a claim (a wrong exponent, constant, factor or slope) run
 through the same machinery: the suite must refute it (`pytest checks --mutants`).
+
+Every claim declares its kind (``KINDS``), so that what the paper says stays apart from what bovit adds:
+
+- ``paper``: the paper states it; ``quote`` holds the paper's exact words with their lines, as one or more
+  segments ``"…words…" (L1304–1312)`` (the PDF's broken lines joined, its hyphenation dropped, nothing else;
+  `` … `` inside a segment skips words between two verbatim pieces, in order, within the same lines);
+- ``derived``: follows from the paper's own argument, but the paper does not state it (a sharpened bound, a
+  converse, a heuristic of CLAIMS.md, a stronger form); its statement says so ("Derived…") and ``quote``
+  names what it is derived from, with lines;
+- ``sanity``: true by definition or construction for any model, so it tests the code, not the paper;
+  ``quote`` says why it cannot come out otherwise;
+- ``audit``: an item of Condition 4.1 evaluated at the paper's own experimental settings, which the paper does
+  not claim to meet: the verdict says met (confirmed) or unmet (refuted); ``quote`` is the item's words.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
@@ -24,6 +38,27 @@ from simulate.store import RunRecord
 
 Records = Sequence[tuple[RunConfig, RunRecord]]
 GROUPS = ("conditions", "theorem42", "theorem43", "lemmas", "experiments", "derived")
+KINDS = ("paper", "derived", "sanity", "audit")
+# what each kind means, as the report says it
+KIND_MEANING: dict[str, str] = {
+    "paper": "the paper states it",
+    "derived": "bovit's derived claim: it follows from the paper's own argument, but the paper does not state it",
+    "sanity": "true by definition or construction for any model: it tests the code, not the paper",
+    "audit": "an item of Condition 4.1 audited at the paper's own settings (met / unmet), which the paper does "
+             "not claim to meet",
+}
+# one quoted segment: "…words…" (L12–34) or (L12)
+_SEGMENT = re.compile(r'"(?P<text>[^"]+)" \(L(?P<first>\d+)(?:[–-](?P<last>\d+))?\)')
+
+
+def quote_segments(quote: str) -> list[tuple[str, int, int]]:
+    """The quoted segments of a claim's ``quote``: (words, first line, last line), in order."""
+    out = []
+    for m in _SEGMENT.finditer(quote):
+        first = int(m["first"])
+        last = int(m["last"]) if m["last"] else first
+        out.append((m["text"], first, last))
+    return out
 
 
 @dataclass(frozen=True)
@@ -168,6 +203,9 @@ class Claim:
     profile)`` derives the Finding from them (it never trains); the Finding carries its figures as data
     (``Plot``). ``formulas`` are the ``bounds.formulas`` the check evaluates (a mutant substitutes one).
     ``mutant_of`` marks a deliberately false variant of another claim, which must come out refuted.
+    ``kind`` (one of :data:`KINDS`) and ``quote`` say whether the paper states the claim, in which words
+    and at which lines, or what bovit derived it from (see the module's docstring); every claim but a
+    mutant must declare them.
     """
 
     id: str
@@ -181,6 +219,8 @@ class Claim:
     hypotheses: str = ""
     formulas: tuple[Formula, ...] = ()
     grid_options: tuple[tuple[str, object], ...] = ()
+    kind: str = ""
+    quote: str = ""
 
     def __post_init__(self) -> None:
         if not self.id or " " in self.id:
@@ -190,6 +230,18 @@ class Claim:
         unknown = [p for p in self.presets if p.replace("{images}", "digits") not in PRESETS]
         if unknown:
             raise ValueError(f"presets must be simulate.grid presets, got {unknown} for {self.id}")
+        if self.mutant_of is not None and not self.kind:
+            return  # a mutant is no claim about the paper
+        if self.kind not in KINDS:
+            raise ValueError(f"kind must be one of {', '.join(KINDS)}, got {self.kind!r} for {self.id}")
+        if not self.quote.strip():
+            raise ValueError(f"quote must say where the claim comes from, got none for {self.id} (kind {self.kind})")
+        if self.kind in ("paper", "audit") and not quote_segments(self.quote):
+            raise ValueError(f'quote must hold the paper\'s words as "…" (Lfirst–last) for the {self.kind} claim '
+                             f"{self.id}, got {self.quote!r}")
+        if self.kind == "derived" and not self.statement.startswith("Derived"):
+            raise ValueError(f"statement must say it is bovit's derived claim (start with 'Derived') for "
+                             f"{self.id}, got {self.statement!r}")
 
     def configs(self, profile: Profile) -> list[RunConfig]:
         """The runs the claim reads at a profile: its presets' runs at the profile's scale, each once."""

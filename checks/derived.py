@@ -181,35 +181,66 @@ def _threshold_plot(claim: str, records: Records, threshold: Callable[[int], flo
 
 CLAIMS = (
     Claim("T4.3.sharp", "derived",
-          "For τ ≥ ‖µ‖/√2, one of X₊ = [µ₊, ξ], X₋ = [µ₋, ξ] is always misclassified, hence L_D^rob ≥ 1/2.",
+          "Derived (from the proof of Theorem 4.3): for τ ≥ ‖µ‖/√2, one of X₊ = [µ₊, ξ], X₋ = [µ₋, ξ] is always "
+          "misclassified, hence L_D^rob ≥ 1/2.",
           "CLAIMS.md §4 T4.3.sharp (derived from the proof of Theorem 4.3, Appendix I)",
           "Trained models; for every test noise ξ the coupled pair is attacked with the midpoint construction "
           "at τ/‖µ‖ = 0.7072, 0.75, 1. One pair with both members correct refutes the statement.",
-          ("t43-midpoint",), check_sharp, formulas=(formulas.SHARP_RADIUS, formulas.T43_SHARP_BOUND)),
+          ("t43-midpoint",), check_sharp, formulas=(formulas.SHARP_RADIUS, formulas.T43_SHARP_BOUND),
+          kind="derived", quote=('Derived from the proof of Theorem 4.3 (Appendix I, L14960–15014; CLAIMS.md §4 '
+                                 'T4.3.sharp), which moves each class\'s signal token away, "x̃(+) = [µ+ − µ+, ξ2, '
+                                 '..., ξM ] = [0, ξ2, ..., ξM ]" (L14981), and concludes "Thus, at least one class '
+                                 'can be adversarially fooled with probability at least min{Pr[y = +],Pr[y = −]}." '
+                                 '(L14998). Coupling the two classes through one noise draw, both reach the midpoint '
+                                 '(µ₊ + µ₋)/2, at distance ‖µ‖/√2 from either signal since µ₊ ⊥ µ₋, so one of the '
+                                 'pair is wrong whatever the classifier: L_D^rob ≥ 1/2 from τ ≥ ‖µ‖/√2, where '
+                                 'Theorem 4.3 states 0.25 from τ ≥ ‖µ‖ (L701–704). Being true of every classifier, '
+                                 'its check tests the midpoint construction; T4.3.sharp.threshold is its informative '
+                                 'half.')),
     Claim("T4.3.sharp.threshold", "derived",
-          "Below ‖µ‖/√2 the midpoint argument no longer applies: some coupled pairs survive.",
+          "Derived (the converse of T4.3.sharp): below ‖µ‖/√2 the midpoint argument no longer applies: some "
+          "coupled pairs survive.",
           "CLAIMS.md §4 T4.3.sharp (the 'fails outside' half)",
           "As T4.3.sharp at τ/‖µ‖ = 0.70, just below 1/√2: at least one surviving pair is required; none at "
           "0.7072.",
-          ("t43-midpoint",), check_sharp_threshold, formulas=(formulas.SHARP_RADIUS,)),
+          ("t43-midpoint",), check_sharp_threshold, formulas=(formulas.SHARP_RADIUS,),
+          kind="derived", quote=('Derived (the converse half of T4.3.sharp, CLAIMS.md §4): the midpoint construction '
+                                 'of the proof of Theorem 4.3 (Appendix I, L14960–15014) needs τ ≥ ‖µ‖/√2, the '
+                                 'distance from either signal to (µ₊ + µ₋)/2; below it the two classes reach no '
+                                 "common input, so nothing forces a coupled pair to fail. The paper's own threshold "
+                                 'is "when τ ≥ ∥µ∥2" (L701–702).')),
     Claim("IC-1", "derived",
-          "With attention uniform, perturbing every token by τ along −y·u/‖u‖ outweighs the signal's ‖µ‖‖u‖/(√2·M) "
+          "Derived (IC-1): with attention uniform, perturbing every token by τ along −y·u/‖u‖ outweighs the "
+          "signal's ‖µ‖‖u‖/(√2·M) "
           "once τ > ‖µ‖/(√2·M): robust error is then about 1/2 or more, far below Theorem 4.2 Case 2's range "
           "ω(‖µ‖/log d_h) ≤ τ, where conclusion 3 promises exp(−C·d·SNR²·(1 − τ/‖µ‖)²).",
           "CLAIMS.md §8 IC-1 and §10 item 2",
           "High-SNR models (τ/‖µ‖ = 0.02 in training) for several M, attacked at twice ‖µ‖/(√2·M): the attack's "
           "robust error must be surely > 1/2 (Clopper–Pearson lower limit, Bonferroni over runs).",
           ("ic1",), check_threshold("IC-1", formulas.IC1_THRESHOLD, ("above",)),
-          formulas=(formulas.IC1_THRESHOLD, formulas.IC1_BOUND)),
+          formulas=(formulas.IC1_THRESHOLD, formulas.IC1_BOUND),
+          kind="derived", quote=('Derived (CLAIMS.md §8 IC-1) from eq. (1) (L249–261) with the attention Case 2 of '
+                                 'Theorem 4.2 describes, "the attention head parameters barely update, causing the '
+                                 'attention weights to remain nearly uniform and the ViT degenerates into a linear '
+                                 'model" (L578–580): then f(X̃) = (1/M)·Σ_j x̃_jᵀu, and moving every token by τ '
+                                 'along −y·u/‖u‖ lowers y·f by τ‖u‖ while the signal adds at most ‖µ‖‖u‖/(√2·M), '
+                                 'against conclusion 3, "Lrob D (θ(T )) ≤ exp ( −C · d SNR2(1− τ ∥µ∥2 )2 )" '
+                                 '(L604–612), on Case 2\'s range "ω( ∥µ∥2 log dh ) ≤ τ ≤ O(∥µ∥2)" (L573–578).')),
     Claim("IC-1.jump", "derived",
-          "The jump is at τ = ‖µ‖/(√2·M): below it the same models are still robust.",
+          "Derived (the converse of IC-1): the jump is at τ = ‖µ‖/(√2·M): below it the same models are still "
+          "robust.",
           "CLAIMS.md §8 IC-1 and §10 item 2 (where the jump is)",
           "The IC-1 models, bracketed [attack, certified] at half and at twice ‖µ‖/(√2·M): surely < 1/2 below "
           "(certified upper limit) and surely > 1/2 above (attack lower limit), Bonferroni over 2 × runs. The "
           "uniform-attention argument says nothing about models whose attention has concentrated; the entropy "
           "column shows how far each is from uniform.",
           ("ic1",), check_threshold("IC-1.jump", formulas.IC1_THRESHOLD),
-          formulas=(formulas.IC1_THRESHOLD, formulas.IC1_BOUND)),
+          formulas=(formulas.IC1_THRESHOLD, formulas.IC1_BOUND),
+          kind="derived", quote=("Derived (the converse half of IC-1, CLAIMS.md §8 IC-1 and §10 item 2): IC-1's "
+                                 'uniform-attention argument (from eq. (1), L249–261, and Case 2 of Theorem 4.2, '
+                                 'L573–580) breaks every model above τ = ‖µ‖/(√2·M); that the same models are still '
+                                 "robust below it is bovit's converse, which neither the paper nor that argument "
+                                 'implies (a model whose attention has concentrated is outside it).')),
 )
 
 MUTANTS = (

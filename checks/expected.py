@@ -44,6 +44,12 @@ EXPECTED: dict[str, tuple[Verdict, str]] = {
     "C4.1.5b": ("refuted", "σ_h² sits inside the window at low SNR but above its upper end at high SNR (by about "
                            "a hundred times at SNR 16) and, narrowly, at every B.1 setting"),
     "C4.1.6": ("confirmed", "ε = 0.01 is below 1/ln d at every setting, with room to spare"),
+    # S6.condition5 is the paper's own claim about its settings (Section 6.1: the initialisation is "matching the
+    # requirement of Condition (5)"), so its refutation is a finding about the paper.
+    "S6.condition5": ("refuted", "PyTorch's default × 1/16 does not meet Condition 4.1(5) at Section 6's setting: "
+                                 "σ_V exceeds its bound at every point (by a few times at low SNR, about 40 times at "
+                                 "SNR 16) and σ_h² rises above its window at the higher SNRs (about a hundred times "
+                                 "at SNR 16)"),
     # ---- end conditions ----
     # ---- theorem42 (checks/theorem42.py) ----
     "T4.2.1": ("out-of-scope", "no simulated run meets Condition 4.1; the data alone refute it: every Case-1 run "

@@ -366,18 +366,36 @@ CLAIMS = (
           "At the final weights an attack maximises and minimises each attention weight over the per-token "
           "balls; the largest max/min ratio (a lower estimate of the true one) is compared with e/2. One value "
           "above refutes; values below cannot confirm (no upper estimate).",
-          ("trained",), check_l53, formulas=(formulas.L53_RATIO,), hypotheses="Condition 4.1"),
+          ("trained",), check_l53, formulas=(formulas.L53_RATIO,), hypotheses="Condition 4.1",
+          kind="paper", quote=('"Lemma 5.3. Under Condition 4.1, suppose the perturbation satisfies τ ≤ O( ∥µ∥2 log '
+                               'dh ) and t ≥ Ω ( 1 η∥µ∥2 2∥wO∥2 2 log(6N2M2/δ) ) . Then, there exists a universal '
+                               'constant C ≤ e/2 such that maxX̃∈B(X,τ) softmax ( ⟨q(t),k(t)⟩ ) minX̃∈B(X,τ) softmax '
+                               '( ⟨q(t),k(t)⟩ ) ≤ C." (L1074–1104)')),
     Claim("L5.5", "lemmas",
-          "y·f(X) − min_{X̃∈B(X,τ)} y·f(X̃) ≲ M·‖W_V w_O‖·τ (constant 1).",
+          # narrowed: "(constant 1)" is bovit's reading of ≲, which the check states, not the paper
+          "y·f(X) − min_{X̃∈B(X,τ)} y·f(X̃) ≲ M·‖W_V w_O‖·τ.",
           "Lemma 5.5 (L1160–1183)",
           "Δ is bracketed per test point by the attack (lower) and the certified margin (upper); the largest "
-          "Δ/(τ‖u‖) of each run is compared with M.",
-          ("trained",), check_l55, formulas=(formulas.L55_FACTOR,), hypotheses="Condition 4.1"),
+          "Δ/(τ‖u‖) of each run is compared with M (≲ read with constant 1).",
+          ("trained",), check_l55, formulas=(formulas.L55_FACTOR,), hypotheses="Condition 4.1",
+          kind="paper", quote=('"Lemma 5.5. Under Condition 4.1, if t ≥ Ω ( η−1ϵ−1∥µ∥−2 2 ∥wO∥−2 2 log−1 ( 6N2M2 δ '
+                               ')) and τ ≤ ∥µ∥2 log(dh) , we have: yf(X, θ(t))− min X̃∈B(X,τ) yf(X̃, θ(t)) ≲ M '
+                               '∥∥W(t) V wO ∥∥ 2 τ." (L1160–1192)')),
     Claim("L5.5.frozen", "lemmas",
-          "With attention frozen the exact worst drop is τ‖u‖ (no factor M): Δ ≤ τ‖u‖.",
+          # derived: a heuristic of CLAIMS.md, which the paper does not state
+          "Derived (CLAIMS.md's frozen-attention heuristic): with attention frozen the exact worst drop is τ‖u‖ "
+          "(no factor M), so Δ ≤ τ‖u‖.",
           "CLAIMS.md §5 L5.5 (the frozen-attention heuristic)",
           "As L5.5, with bound 1·τ‖u‖.",
-          ("trained",), check_l55_frozen, formulas=(L55_FROZEN,)),
+          ("trained",), check_l55_frozen, formulas=(L55_FROZEN,),
+          kind="derived", quote=('Derived (CLAIMS.md §5 L5.5, the frozen-attention heuristic; IC-12) from eq. (1), '
+                                 'which averages over the M queries, "f(X, θ) = 1 M M∑ l=1 φ(x⊤ l WQW ⊤ KX⊤)XWV wO. '
+                                 '(1)" (L249–261), and the paper\'s own bound on one token\'s value shift, "∣∣⟨x̃−x, '
+                                 'WV wO⟩ ∣∣ ≤ τ∥WV wO∥2." (L1150–1154): with the attention weights held fixed, f is '
+                                 "a convex combination of the tokens' values, so the worst drop is τ‖u‖ (moving "
+                                 "every token by −y·τ·u/‖u‖), not Lemma 5.5's M·τ‖u‖ (L1160–1192), whose eq. (102) "
+                                 "drops the model's 1/M. The paper states no such bound; bovit checks it on trained "
+                                 'models, whose attention is not frozen.')),
     Claim("L5.4", "lemmas",
           "Under Condition 4.1 and ω(‖µ‖/log d_h) ≤ τ ≤ O(‖µ‖), for any t ≥ 0: 1/M − o(1) ≤ softmax(⟨q(t), k(t)⟩) "
           "≤ 1/M + o(1).",
@@ -386,7 +404,10 @@ CLAIMS = (
           "for η ∈ {0.1, 0.01, 0.001} and, at η = 0.001, d_h/2 and 2·d_h. M·max|φ − 1/M| over training examples, "
           "entries and logged t, on clean inputs and on the training attack's X̃ᵗ, is compared with the stated "
           "tolerance 1/2 (o(1) has no rate); its dependence on η and its slope in d_h are reported.",
-          ("l54",), check_l54, hypotheses="Condition 4.1"),
+          ("l54",), check_l54, hypotheses="Condition 4.1",
+          kind="paper", quote=('"Lemma 5.4. Under Condition 4.1, supposing the perturbation satisfies ω( ∥µ∥2 log dh '
+                               ') ≤ τ ≤ O(∥µ∥2), for any t ≥ 0, we have: 1 M − o(1) ≤ softmax(⟨q(t),k(t)⟩) ≤ 1 M + '
+                               'o(1)" (L1117–1130)')),
     Claim("L5.6", "lemmas",
           "Under the conditions of Lemma 5.5, with high probability, for some c > 0: P(∃X̃ ∈ B(X, τ): y f(X̃) ≤ 0) "
           "≤ exp(−c·[((V₊ − V₋) − ‖u‖τ)/(σ_p‖u‖)]²), u = W_V w_O.",
@@ -394,17 +415,29 @@ CLAIMS = (
           "Each trained model's robust test error, bracketed by the attack (lower) and the certificate (upper), "
           "is compared with the bound at c = 1/2 (Clopper–Pearson, Bonferroni over runs); the implied constant "
           "per run is bracketed too, since c is unspecified.",
-          ("trained",), check_l56("L5.6", "paper"), hypotheses="Condition 4.1"),
+          ("trained",), check_l56("L5.6", "paper"), hypotheses="Condition 4.1",
+          kind="paper", quote=('"Lemma 5.6. Under the same conditions of Lemma 5.5, with high probability, we have '
+                               'for some constant c > 0: P (∃ X̃ ∈ B(X, τ) : yf(X̃, θ(t)) ≤ 0) … ≤ exp ( − c( (V (t) '
+                               '+ − V (t) − )− ∥W(t) V wO∥2τ σp∥W(t) V wO∥2 )2 ) ." (L1197–1228)')),
     Claim("L5.6.with-M", "lemmas",
-          "Lemma 5.6 with Lemma 5.5's factor M on the drop: exp(−c·[((V₊ − V₋) − M‖u‖τ)/(σ_p‖u‖)]²).",
+          "Derived (IC-12): Lemma 5.6 with Lemma 5.5's factor M on the drop: "
+          "exp(−c·[((V₊ − V₋) − M‖u‖τ)/(σ_p‖u‖)]²).",
           "CLAIMS.md §5 L5.6 and IC-12",
           "As L5.6, with M·‖u‖τ in the margin.",
-          ("trained",), check_l56("L5.6.with-M", "with_M"), hypotheses="Condition 4.1"),
+          ("trained",), check_l56("L5.6.with-M", "with_M"), hypotheses="Condition 4.1",
+          kind="derived", quote=('Derived (CLAIMS.md §5 L5.6, IC-12): Lemma 5.6 (L1197–1228) is proved from Lemma '
+                                 '5.5, whose drop carries a factor M, "yf(X, θ(t))− min X̃∈B(X,τ) yf(X̃, θ(t)) ≲ M '
+                                 '∥∥W(t) V wO ∥∥ 2 τ." (L1182–1192), but its bound writes the drop as ‖W_V w_O‖τ '
+                                 "without it; this variant puts Lemma 5.5's M back.")),
     Claim("L5.6.per-class", "lemmas",
-          "Lemma 5.6 with the per-class margin y·V_y: exp(−c·[(min(V₊, −V₋) − ‖u‖τ)/(σ_p‖u‖)]²).",
+          "Derived (IC-13): Lemma 5.6 with the per-class margin y·V_y: "
+          "exp(−c·[(min(V₊, −V₋) − ‖u‖τ)/(σ_p‖u‖)]²).",
           "CLAIMS.md §5 L5.6 and IC-13",
           "As L5.6, with the margin min(V₊, −V₋).",
-          ("trained",), check_l56("L5.6.per-class", "per_class"), hypotheses="Condition 4.1"),
+          ("trained",), check_l56("L5.6.per-class", "per_class"), hypotheses="Condition 4.1",
+          kind="derived", quote=('Derived (CLAIMS.md §5 L5.6, IC-13): Lemma 5.6 (L1197–1228) uses the difference V₊ '
+                                 "− V₋ as every test point's margin; the margin of a point of class y is y·V_y (V₊ "
+                                 "for y = +1, −V₋ for y = −1), so this variant uses the worse class's, min(V₊, −V₋).")),
 )
 
 MUTANTS = (

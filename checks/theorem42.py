@@ -450,7 +450,13 @@ CLAIMS = (
           "range, against 0.05‖µ‖ at the same η, ε, SNR with N·SNR² ≥ 1/ε) train until the robust training loss "
           f"is below ε. The Θ's constant is unknown: iterations/T is reported, and a run still above ε after "
           f"{T_ALLOWANCE:g} × its predicted T refutes.",
-          ("t42-training",), check_t421, hypotheses=_C41, formulas=(formulas.T_CASE1, formulas.T_CASE2)),
+          ("t42-training",), check_t421, hypotheses=_C41, formulas=(formulas.T_CASE1, formulas.T_CASE2),
+          kind="paper", quote=('"Under Condition 4.1, we distinguish two cases: Case 1. If we have N · SNR2 = Ω(1) '
+                               'and τ ≤ O( ∥µ∥2 log dh ), … In this case, let T = Θ(η−1ϵ−1∥µ∥−2 2 ∥wO∥−2 2 ). Case '
+                               '2. If we have N ·SNR2 = Ω( 1ϵ ) and ω( ∥µ∥2 log dh ) ≤ τ ≤ O(∥µ∥2) , … In this case, '
+                               'let T = M ·Θ(η−1ϵ−1∥µ∥−2 2 ∥wO∥−2 2 ). In both cases, with probability at least '
+                               '1−d−1, the following holds: 1. The robust training loss converges to ϵ: Lrob S (θ(T '
+                               ')) ≤ ϵ." (L559–591)')),
     Claim("T4.2.2", "theorem42",
           "Under Condition 4.1, L_D(θ^(T)) ≤ exp(−C·d·SNR²) for an absolute constant C.",
           "Theorem 4.2, conclusion 2 (L559–613)",
@@ -458,14 +464,20 @@ CLAIMS = (
           "intervals; refuted if Ĉ surely decays as g = d·SNR² grows, confirmed if it surely does not and stays "
           "positive (constant_trend).",
           ("t42-errors",), constant_check("T4.2.2", formulas.G_CLEAN, False), hypotheses=_C41,
-          formulas=(formulas.G_CLEAN,)),
+          formulas=(formulas.G_CLEAN,),
+          kind="paper", quote=('"Under Condition 4.1, we distinguish two cases: … In both cases, with probability at '
+                               'least 1−d−1, the following holds: … 2. The clean test error satisfies: LD(θ(T )) ≤ '
+                               'exp ( −C · d SNR2 ) ." (L559–600)')),
     Claim("T4.2.3", "theorem42",
           "Under Condition 4.1, L_D^rob(θ^(T)) ≤ exp(−C·d·SNR²·(1 − τ/‖µ‖)²) for an absolute constant C.",
           "Theorem 4.2, conclusion 3 (L559–613)",
           "As T4.2.2 with g = d·SNR²(1 − τ/‖µ‖)² and the robust error bracketed: the attack's count (lower "
           "estimate) can refute, the certified count (upper estimate) can confirm; Bonferroni over the two.",
           ("t42-errors",), constant_check("T4.2.3", formulas.G_ROBUST, True), hypotheses=_C41,
-          formulas=(formulas.G_ROBUST,)),
+          formulas=(formulas.G_ROBUST,),
+          kind="paper", quote=('"Under Condition 4.1, we distinguish two cases: … In both cases, with probability at '
+                               'least 1−d−1, the following holds: … 3. The robust test error satisfies: Lrob D (θ(T '
+                               ')) ≤ exp ( −C · d SNR2(1− τ ∥µ∥2 )2 ) ." (L559–613)')),
     Claim("T4.2.T.slopes", "theorem42",
           "T = Θ(η⁻¹ε⁻¹‖µ‖⁻²‖w_O‖⁻²): the time to reach L_S^rob ≤ ε scales as η⁻¹ and ε⁻¹.",
           "Theorem 4.2, Case 1's T (L559–613); CLAIMS.md §10 item 8",
@@ -476,7 +488,11 @@ CLAIMS = (
           "refuted if an interval excludes −1, confirmed if both contain −1 and exclude 0 (Bonferroni over the "
           "two).",
           ("t42-timing",), check_slopes("T4.2.T.slopes", formulas.T_CASE1, True), hypotheses=_C41,
-          formulas=(formulas.T_CASE1,)),
+          formulas=(formulas.T_CASE1,),
+          kind="paper", quote=('"Case 1. If we have N · SNR2 = Ω(1) and τ ≤ O( ∥µ∥2 log dh ), … In this case, let T '
+                               '= Θ(η−1ϵ−1∥µ∥−2 2 ∥wO∥−2 2 ). … 1. The robust training loss converges to ϵ: Lrob S '
+                               '(θ(T )) ≤ ϵ." (L562–591); "According to Theorem 4.2, for the degenerated linear '
+                               'model, the convergence time T is M times slower than that of the ViT" (L663–665)')),
     Claim("T4.2.T.case2-over-case1", "theorem42",
           "Case 2 takes M times longer than Case 1 at matched (η, ε, ‖µ‖, ‖w_O‖).",
           "Theorem 4.2, Case 2's T; Remark R4.2.c; CLAIMS.md IC-6",
@@ -485,7 +501,10 @@ CLAIMS = (
           "OLS of log(iterations ratio) on log M: its slope b must be 1 (ratio ∝ M); refuted if b's interval "
           "excludes 1, confirmed if it contains 1 and excludes 0.",
           ("t42-ratio",), check_ratio("T4.2.T.case2-over-case1", formulas.CASE_RATIO), hypotheses=_C41,
-          formulas=(formulas.CASE_RATIO,)),
+          formulas=(formulas.CASE_RATIO,),
+          kind="paper", quote=('"In this case, let T = M ·Θ(η−1ϵ−1∥µ∥−2 2 ∥wO∥−2 2 )." (L573–584); "According to '
+                               'Theorem 4.2, for the degenerated linear model, the convergence time T is M times '
+                               'slower than that of the ViT" (L663–665)')),
 )
 
 MUTANTS = (

@@ -58,7 +58,9 @@ CLAIMS = (
           "Trained models are attacked at τ = ‖µ‖ with the proof's construction (the signal token moved to "
           "the midpoint (µ₊ + µ₋)/2); the attack's error count is a lower estimate, the certified count an upper "
           "one. Each model's Clopper–Pearson lower limit must clear 1/4 (Bonferroni over models).",
-          ("t43-midpoint",), check_t43, formulas=(formulas.T43_RADIUS, formulas.T43_BOUND)),
+          ("t43-midpoint",), check_t43, formulas=(formulas.T43_RADIUS, formulas.T43_BOUND),
+          kind="paper", quote=('"Theorem 4.3. For any given classifier f(·;θ), when τ ≥ ∥µ∥2, the robust test error '
+                               'satisfies Lrob D (θ) ≥ 0.25." (L701–704)')),
 )
 
 # A lower-bound mutant ("≥ 3/4") cannot be refuted here: refuting a lower bound needs an upper estimate

@@ -322,10 +322,12 @@ def _mutant(records: Records, profile: Profile) -> Finding:
     return Finding("SYN-1.mutant", "confirmed", "the mutant slipped through", "k")
 
 
+SYN_QUOTE = '"synthetic words" (L1–2)'
 SYNTHETIC = (
     Claim("SYN-1", "derived", "A synthetic claim\nover two lines.", "nowhere", "It returns a fixed Finding.",
-          no_runs, _with_plots),
-    Claim("SYN-ERR", "derived", "A claim whose check raises.", "nowhere", "It raises.", no_runs, _broken),
+          no_runs, _with_plots, kind="paper", quote=SYN_QUOTE),
+    Claim("SYN-ERR", "derived", "A claim whose check raises.", "nowhere", "It raises.", no_runs, _broken,
+          kind="paper", quote=SYN_QUOTE),
     Claim("SYN-1.mutant", "derived", "A mutant that survives.", "nowhere", "As SYN-1.", no_runs, _mutant,
           mutant_of="SYN-1"),
 )
