@@ -8,6 +8,12 @@ alone: it never trains and never evaluates a check, and refuses (``MissingFindin
 no finding from the current code. ``build`` is both in one call (evaluate, then write), the path the
 two-step one reproduces byte for byte. A claim whose check raises becomes an error row, not a failed report.
 
+The summary keeps the claims' kinds apart (checks/claim.py KINDS): one table per kind (paper, derived,
+sanity), each with its own verdict counts, and Condition 4.1's audited items in a section of their own,
+where a confirmed item reads "met" and a refuted one "unmet" (the stored verdict is unchanged). Its
+headline counts only the paper claims as findings about the paper. Each claim's section shows its kind
+and its quote: the paper's words with their lines, or what bovit derived it from.
+
 The markdown is a pure function of the store, the claims' code and the environment: no clock, no
 rendering time (the wall time shown is the sum of the stored runs' own wall times), dict contents
 sorted, floats formatted explicitly. Building twice from the same store gives byte-identical files.
@@ -29,7 +35,7 @@ from pathlib import Path
 
 from checks import real
 from checks.catalogue import CLAIMS, MUTANTS, select
-from checks.claim import Claim, Finding
+from checks.claim import KIND_MEANING, Claim, Finding
 from checks.evaluate import MissingRuns, all_configs, finding
 from checks.expected import mismatch
 from checks.profiles import PROFILES, Profile
@@ -38,12 +44,25 @@ from simulate.progress import format_duration
 from simulate.store import FindingRecord, RunRecord, Store, code_version, source_hash
 
 __all__ = ["SCALES", "MissingFindings", "Outcome", "Report", "Run", "build", "checks_version", "choose",
-           "claims_for", "default_out", "evaluate", "profile_for", "render", "report_command", "run",
-           "run_command", "stored", "write"]
+           "claims_for", "default_out", "evaluate", "headline", "kind_counts", "profile_for", "render",
+           "report_command", "run", "run_command", "stored", "write"]
 
 # the --scale names: the profiles, and `quick` for the ci profile (the sweep presets' name for it)
 SCALES: dict[str, str] = {"ci": "ci", "quick": "ci", "default": "default", "paper": "paper", "thorough": "thorough"}
 ERROR = "error"  # the verdict column of a claim whose check raised
+# the summary's tables, one per kind of claim, and what each says of its claims (audited items: their own section)
+SUMMARY_KINDS: dict[str, tuple[str, str]] = {
+    "paper": ("Paper claims", "What the paper states; each claim's section quotes its words and lines. These "
+                              "verdicts are the findings about the paper."),
+    "derived": ("Derived claims", "bovit's claims that follow from the paper's own argument (a sharpened bound, a "
+                                  "converse, a heuristic, a stronger form), which the paper does not state: a "
+                                  "verdict here is about bovit's claim, not about what the paper says."),
+    "sanity": ("Sanity checks", "True by definition or construction for any model: they test bovit's code (its "
+                                "attacks, certificates and counting), not the paper."),
+}
+AUDIT = "audit"
+# how an audited item's verdict reads: whether the paper's setting meets the item (the stored verdict is kept)
+AUDIT_WORDS: dict[str, str] = {"confirmed": "met", "refuted": "unmet"}
 _ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -190,6 +209,10 @@ class _Verdicts:
         """The counts as one line, e.g. ``confirmed 2, refuted 0, inconclusive 0, out-of-scope 0``
         (errors only when there are some)."""
         return _counts_line(self.counts())
+
+    def headline(self) -> str:
+        """The counts kind by kind, the paper's claims first (see :func:`headline`)."""
+        return headline(self.outcomes)
 
     def mutants_caught(self) -> tuple[int, int] | None:
         """(mutants refuted, mutants), or None when there are no mutants among the outcomes."""
@@ -419,6 +442,8 @@ def _verdict_text(o: Outcome) -> str:
         return ERROR
     if o.finding.verdict == "out-of-scope" and o.finding.data_verdict is not None:
         return f"out-of-scope (data: {o.finding.data_verdict})"
+    if o.claim.kind == AUDIT and not o.is_mutant:
+        return AUDIT_WORDS.get(o.finding.verdict, o.finding.verdict)
     return o.finding.verdict
 
 
@@ -439,11 +464,52 @@ def _counts_line(counts: dict[str, int]) -> str:
     return ", ".join(f"{v} {n}" for v, n in counts.items() if n or v != ERROR)
 
 
+def kind_counts(outcomes: Sequence[Outcome], kind: str) -> dict[str, int]:
+    """The claims (not mutants) of one kind per verdict, in the order of VERDICTS, then errors."""
+    c = Counter(o.verdict for o in outcomes if not o.is_mutant and o.claim.kind == kind)
+    return {v: c.get(v, 0) for v in (*VERDICTS, ERROR)}
+
+
+def _kind_line(outcomes: Sequence[Outcome], kind: str) -> str:
+    """One kind's counts as one line; an audit's read met / unmet (other verdicts only when there are some)."""
+    counts = kind_counts(outcomes, kind)
+    if kind != AUDIT:
+        return _counts_line(counts)
+    shown = {AUDIT_WORDS.get(v, v): n for v, n in counts.items()}
+    return ", ".join(f"{v} {n}" for v, n in shown.items() if n or v in AUDIT_WORDS.values())
+
+
+def _claims(n: int, noun: str = "claim") -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def headline(outcomes: Sequence[Outcome]) -> str:
+    """The verdicts kind by kind in one sentence, only the paper's claims counted as findings about the paper,
+    e.g. ``Paper claims: confirmed 3, refuted 5, …; derived: …; sanity checks (test the code, not the paper): …;
+    Condition 4.1 audit: met 1, unmet 6`` (a kind without claims is left out, the paper's never)."""
+    present = {o.claim.kind for o in outcomes if not o.is_mutant}
+    parts = [f"Paper claims: {_kind_line(outcomes, 'paper')}"]
+    if "derived" in present:
+        parts.append(f"derived: {_kind_line(outcomes, 'derived')}")
+    if "sanity" in present:
+        parts.append(f"sanity checks (test the code, not the paper): {_kind_line(outcomes, 'sanity')}")
+    if AUDIT in present:
+        parts.append(f"Condition 4.1 audit: {_kind_line(outcomes, AUDIT)}")
+    return "; ".join(parts)
+
+
+_QUOTE_LABEL = {"paper": "The paper's words", "derived": "Derived from", "sanity": "Why it cannot come out otherwise",
+                AUDIT: "The item's words"}
+
+
 def _section(o: Outcome, profile: Profile, store_path: str) -> list[str]:
     c, f = o.claim, o.finding
     lines = [f'<a id="{_anchor(c.id)}"></a>', "", f"## {c.id}: {_verdict_text(o)}", ""]
     lines += [f"*{c.source}*", ""]
     lines += ["> " + line if line else ">" for line in c.statement.strip().splitlines()]
+    if c.kind:
+        lines += ["", f"**Kind.** {c.kind}: {KIND_MEANING[c.kind]}.", "",
+                  f"**{_QUOTE_LABEL[c.kind]}.** {_cell(c.quote)}"]
     lines += ["", f"**How bovit checks it.** {c.how.strip()}", ""]
     out_of_scope = f is not None and f.verdict == "out-of-scope"
     hyp = c.hypotheses or ("the conditions the check states" if out_of_scope else "none beyond the statement")
@@ -460,7 +526,9 @@ def _section(o: Outcome, profile: Profile, store_path: str) -> list[str]:
         lines += [f"**Hypotheses.** {hyp}" + (f": {met}" if met else ".")]
         if f.scope:
             lines += ["", f"**Scope.** {f.scope.strip()}"]
-        lines += ["", f"**Verdict.** {f.verdict}" + (f" — {f.key}" if f.key else "") + ".",
+        audited = c.kind == AUDIT and not o.is_mutant and f.verdict in AUDIT_WORDS
+        verdict = f"{AUDIT_WORDS[f.verdict]} (stored verdict: {f.verdict})" if audited else f.verdict
+        lines += ["", f"**Verdict.** {verdict}" + (f" — {f.key}" if f.key else "") + ".",
                   "", f"**Reason.** {f.reason.strip()}", ""]
         problem = o.problem
         if o.is_mutant:
@@ -503,6 +571,8 @@ def verdicts_json(outcomes: Sequence[Outcome], profile: Profile, store_path: str
             item.update({"verdict": ERROR, "error": o.error})
         else:
             item.update(o.finding.as_dict())
+        item["kind"] = o.claim.kind or None  # a mutant has none
+        item["quote"] = o.claim.quote or None
         item["matches_recorded"] = o.problem is None
         item["reproduce"] = reproduce(o, profile, store_path)
         items.append(item)
@@ -537,19 +607,35 @@ def markdown(outcomes: Sequence[Outcome], profile: Profile, records: list[RunRec
     lines = ["# bovit report: Benign Overfitting in Adversarial Training for Vision Transformers", "",
              f"Profile `{profile.name}`, store `{store_path}`. Verdicts follow the protocol in DESIGN.md "
              "(confirmed / refuted / inconclusive / out-of-scope); the recorded verdicts are checks/expected.py.",
-             "", "## Provenance", "", *_provenance(records, profile, command), "", "## Summary", ""]
-    rows: list[tuple[str, ...]] = [("claim", "statement", "source", "verdict", "key number", "matches recorded")]
-    rows += [(f"[{o.claim.id}](#{_anchor(o.claim.id)})", _one_line(o.claim.statement), _one_line(o.claim.source, 60),
-              _verdict_text(o), o.finding.key if o.finding is not None else _one_line(o.error, 80), _matches(o))
-             for o in claims]
-    counts = Counter(o.verdict for o in claims)
-    lines += [*_table(rows), "", "Verdicts: " + _counts_line({v: counts.get(v, 0) for v in (*VERDICTS, ERROR)})
-              + f" ({len(claims)} claims).", ""]
+             "", "## Provenance", "", *_provenance(records, profile, command), "", "## Summary", "",
+             f"**Headline.** {headline(claims)}.", ""]
+    for kind, (title, meaning) in SUMMARY_KINDS.items():
+        of_kind = [o for o in claims if o.claim.kind == kind]
+        if not of_kind and kind != "paper":
+            continue
+        rows: list[tuple[str, ...]] = [("claim", "statement", "source", "verdict", "key number", "matches recorded")]
+        rows += [(f"[{o.claim.id}](#{_anchor(o.claim.id)})", _one_line(o.claim.statement),
+                  _one_line(o.claim.source, 60), _verdict_text(o),
+                  o.finding.key if o.finding is not None else _one_line(o.error, 80), _matches(o)) for o in of_kind]
+        lines += [f"### {title}", "", meaning, "", *(_table(rows) if of_kind else ["None."]), "",
+                  f"{title}: {_kind_line(claims, kind)} ({_claims(len(of_kind))}).", ""]
     problems = [p for o in claims if (p := o.problem) is not None]
     if problems:
         lines += ["Differences from the recorded verdicts:", ""] + [f"- {_cell(p)}" for p in problems] + [""]
     else:
         lines += ["Every finding matches its recorded verdict.", ""]
+    audited = [o for o in claims if o.claim.kind == AUDIT]
+    if audited:
+        arows: list[tuple[str, ...]] = [("item", "statement", "result", "key number", "matches recorded")]
+        arows += [(f"[{o.claim.id}](#{_anchor(o.claim.id)})", _one_line(o.claim.statement), _verdict_text(o),
+                   o.finding.key if o.finding is not None else _one_line(o.error, 80), _matches(o)) for o in audited]
+        lines += ['<a id="condition-4-1-audit"></a>', "", "## Condition 4.1 audit", "",
+                  "Condition 4.1's items at the paper's own experimental settings (Section 6 and Appendix B.1, every "
+                  "hidden constant 1). The paper does not claim that its settings meet them, so an item is met or "
+                  "unmet there, a finding about the experiments' regime, not about what the paper says (the one "
+                  "such claim it makes, on item (5), is the paper claim S6.condition5). The stored verdict of a met "
+                  "item is confirmed, of an unmet one refuted.", "", *_table(arows), "",
+                  f"Condition 4.1 audit: {_kind_line(claims, AUDIT)} ({_claims(len(audited), 'item')}).", ""]
     real_ids = {c.id for c in real.CLAIMS}
     for i, o in enumerate(claims):
         if o.claim.id in real_ids and not any(p.claim.id in real_ids for p in claims[:i]):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import math
 import struct
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -377,7 +377,7 @@ def test_report_layout_error_rows_figures_and_mutants(tmp_path: Path, memory_sto
     assert "| A synthetic claim over two lines. |" in syn and syn.endswith("| confirmed | key 0.123 | yes |")
     err = next(line for line in lines if line.startswith("| [SYN-ERR]("))
     assert "| error |" in err and "ZeroDivisionError" in err and err.endswith("| no (error) |")
-    assert "Verdicts: confirmed 1, refuted 0, inconclusive 0, out-of-scope 0, error 1 (2 claims)." in md
+    assert "Paper claims: confirmed 1, refuted 0, inconclusive 0, out-of-scope 0, error 1 (2 claims)." in md
     assert "> A synthetic claim\n> over two lines." in md  # the statement as given
     assert "| 1 | x\\|y |" in md  # pipes in cells are escaped
     for name in ("syn-lines", "syn-heatmap", "syn-histogram"):
@@ -386,6 +386,90 @@ def test_report_layout_error_rows_figures_and_mutants(tmp_path: Path, memory_sto
     assert "## Mutation suite" in md and "Caught 0 of 1 mutants (0%)." in md
     assert "python -m pytest checks -k 'SYN-1.mutant' --mutants" in md
     assert "| runs | 0 |" in md and "| command | `cmd` |" in md
+
+
+def _fixed(claim_id: str, verdict: str) -> Callable[[Records, Profile], Finding]:
+    def check(records: Records, profile: Profile) -> Finding:
+        return Finding(claim_id, verdict, f"fabricated {verdict}", f"key of {claim_id}")  # type: ignore[arg-type]
+
+    return check
+
+
+# one fabricated claim of each kind (and two audited items), with the verdict its check returns
+KINDED = (
+    ("PAP-1", "paper", "confirmed", "A paper claim.", '"the paper\'s words" (L10–12)'),
+    ("PAP-2", "paper", "refuted", "Another paper claim.", '"more words" (L20)'),
+    ("DER-1", "derived", "confirmed", "Derived: bovit's claim.", "from the proof of Theorem 4.3 (L14960–15014)"),
+    ("SAN-1", "sanity", "confirmed", "Robust error is at least clean error.", "B(X, τ) holds X (L308–312)"),
+    ("AUD-1", "audit", "confirmed", "An item that holds.", '"(6) an item" (L539–540)'),
+    ("AUD-2", "audit", "refuted", "An item that fails.", '"(4) another item" (L482–492)'),
+)
+
+
+def _kinded(monkeypatch: pytest.MonkeyPatch) -> tuple[Claim, ...]:
+    for cid, _, verdict, _, _ in KINDED:
+        monkeypatch.setitem(expected.EXPECTED, cid, (verdict, "fabricated"))
+    return tuple(Claim(cid, "derived", statement, "nowhere", "It returns a fixed Finding.", no_runs,
+                       _fixed(cid, verdict), kind=kind, quote=quote)
+                 for cid, kind, verdict, statement, quote in KINDED)
+
+
+def _summary_parts(md: str) -> dict[str, str]:
+    """The summary's text under each of its ### headings, and the Condition 4.1 audit section's."""
+    summary = md.split("## Summary\n", 1)[1].split("\n## ", 1)[0]
+    parts = {head.split("\n", 1)[0]: head for head in summary.split("### ")[1:]}
+    parts["audit"] = md.split("## Condition 4.1 audit\n", 1)[1].split("\n## ", 1)[0]
+    return parts
+
+
+def test_the_summary_keeps_kinds_apart_and_reads_the_C4_audit_as_met_or_unmet(
+        tmp_path: Path, memory_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    claims = _kinded(monkeypatch)
+    built = [build(PROFILES["ci"], memory_store, tmp_path / d, claims, "cmd", show_progress=False) for d in "ab"]
+    assert files(tmp_path / "a") == files(tmp_path / "b")  # still a pure function of the store
+    md = (tmp_path / "a" / "REPORT.md").read_text(encoding="utf-8")
+    assert ("**Headline.** Paper claims: confirmed 1, refuted 1, inconclusive 0, out-of-scope 0; derived: confirmed 1, "
+            "refuted 0, inconclusive 0, out-of-scope 0; sanity checks (test the code, not the paper): confirmed 1, "
+            "refuted 0, inconclusive 0, out-of-scope 0; Condition 4.1 audit: met 1, unmet 1.") in md
+    assert built[0].headline() == md.split("**Headline.** ", 1)[1].split(".\n", 1)[0]
+    parts = _summary_parts(md)
+    assert set(parts) == {"Paper claims", "Derived claims", "Sanity checks", "audit"}
+    # the sanity check is in the sanity table, never among the paper's claims or in their counts
+    assert "| [SAN-1](" in parts["Sanity checks"] and "SAN-1" not in parts["Paper claims"]
+    assert "Paper claims: confirmed 1, refuted 1, inconclusive 0, out-of-scope 0 (2 claims)." in parts["Paper claims"]
+    assert "Sanity checks: confirmed 1, refuted 0, inconclusive 0, out-of-scope 0 (1 claim)." in parts["Sanity checks"]
+    assert "| [DER-1](" in parts["Derived claims"] and "DER-1" not in parts["Paper claims"]
+    assert not any(f"[{cid}](" in parts["Paper claims"] for cid in ("AUD-1", "AUD-2", "DER-1"))
+    # the audited items: their own section, met / unmet in place of confirmed / refuted
+    audit = parts["audit"]
+    assert next(line for line in audit.splitlines() if line.startswith("| [AUD-1](")).endswith(
+        "| met | key of AUD-1 | yes |")
+    assert next(line for line in audit.splitlines() if line.startswith("| [AUD-2](")).endswith(
+        "| unmet | key of AUD-2 | yes |")
+    assert "Condition 4.1 audit: met 1, unmet 1 (2 items)." in audit
+    assert "## AUD-2: unmet" in md and "**Verdict.** unmet (stored verdict: refuted) — key of AUD-2." in md
+    assert "## PAP-2: refuted" in md and "**Verdict.** refuted — key of PAP-2." in md
+    # each claim's section shows its kind and its quote
+    assert "**Kind.** sanity: true by definition or construction for any model" in md
+    assert "**Why it cannot come out otherwise.** B(X, τ) holds X (L308–312)" in md
+    assert "**The paper's words.** \"the paper's words\" (L10–12)" in md
+    assert "**Derived from.** from the proof of Theorem 4.3 (L14960–15014)" in md
+    # verdicts.json: the stored verdict, with the kind and the quote
+    items = {i["claim"]: i for i in json.loads((tmp_path / "a" / "verdicts.json").read_text(encoding="utf-8"))}
+    assert (items["AUD-2"]["verdict"], items["AUD-2"]["kind"]) == ("refuted", "audit")
+    assert items["SAN-1"]["kind"] == "sanity" and items["PAP-1"]["quote"] == '"the paper\'s words" (L10–12)'
+
+
+def test_a_report_without_audited_items_has_no_C4_audit_section(tmp_path: Path, memory_store: Store,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    claims = [c for c in _kinded(monkeypatch) if c.kind in ("derived", "sanity")]
+    build(PROFILES["ci"], memory_store, tmp_path, claims, "cmd", show_progress=False)
+    md = (tmp_path / "REPORT.md").read_text(encoding="utf-8")
+    assert "## Condition 4.1 audit" not in md and "Condition 4.1 audit:" not in md
+    # no paper claim: the headline says so, and counts none
+    assert ("**Headline.** Paper claims: confirmed 0, refuted 0, inconclusive 0, out-of-scope 0; derived: "
+            "confirmed 1") in md
+    assert "### Paper claims" in md and "None." in md
 
 
 def test_run_then_render_equals_building_in_one_step(tmp_path: Path, memory_store: Store,
