@@ -152,6 +152,13 @@ class Finding:
     scope: str = ""
     evidence: tuple[tuple[str, ...], ...] = ()
     plots: tuple[Plot, ...] = ()
+    # the stability check (checks.stability): "" when the profile does not check it, "stable", or
+    # "unstable: <verdict> as drawn, <verdict> with …" (the verdict is then inconclusive)
+    stability: str = ""
+    # the runs' training health (checks.health.summary; header row first) and, per tolerance the verdict reads
+    # (checks.tolerances), its value and the verdicts at half and at twice it: (name, value, at ½, at 2×)
+    health: tuple[tuple[str, ...], ...] = ()
+    sensitivity: tuple[tuple[str, ...], ...] = ()
 
     def __post_init__(self) -> None:
         if self.verdict not in VERDICTS:
@@ -168,7 +175,9 @@ class Finding:
         """The finding as plain values; with ``plots``, its figures too (what the store keeps)."""
         out: dict[str, object] = {"claim": self.claim, "verdict": self.verdict, "reason": self.reason,
                                   "key": self.key, "data_verdict": self.data_verdict, "scope": self.scope,
-                                  "evidence": [list(row) for row in self.evidence]}
+                                  "evidence": [list(row) for row in self.evidence], "stability": self.stability,
+                                  "health": [list(row) for row in self.health],
+                                  "sensitivity": [list(row) for row in self.sensitivity]}
         if plots:
             out["plots"] = [p.as_dict() for p in self.plots]
         return out
@@ -179,7 +188,9 @@ class Finding:
         round trip: lists become the tuples the fields hold, every value otherwise as it was."""
         return cls(data["claim"], data["verdict"], data["reason"], data["key"], data["data_verdict"], data["scope"],
                    tuple(tuple(row) for row in data["evidence"]),
-                   tuple(Plot.from_dict(p) for p in data.get("plots", ())))
+                   tuple(Plot.from_dict(p) for p in data.get("plots", ())), data.get("stability", ""),
+                   tuple(tuple(row) for row in data.get("health", ())),
+                   tuple(tuple(row) for row in data.get("sensitivity", ())))
 
 
 def scoped(claim: str, in_scope: bool, scope: str, verdict: Verdict, reason: str, key: str = "",

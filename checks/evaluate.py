@@ -6,10 +6,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
+from checks import tolerances
 from checks.claim import Claim, Finding, Records
+from checks.health import summary
 from checks.profiles import Profile
+from checks.stability import combine, perturbed
 from simulate.config import RunConfig
 from simulate.store import Store, code_version
 
@@ -40,10 +44,42 @@ def records(configs: Sequence[RunConfig], store: Store, *, train: bool = True) -
 
 
 def finding(claim: Claim, profile: Profile, store: Store, *, train: bool = True) -> Finding:
-    """The claim's Finding at this profile, from the store."""
-    return claim.evaluate(records(claim.configs(profile), store, train=train), profile)
+    """The claim's Finding at this profile, from the store; where the profile checks stability
+    (``Profile.stability_ulps``), the claim is also evaluated on its perturbed runs and the two findings
+    are combined (:func:`checks.stability.combine`: an unstable verdict is recorded as inconclusive)."""
+    configs = claim.configs(profile)
+    runs = records(configs, store, train=train)
+    with tolerances.read() as read:
+        drawn = claim.evaluate(runs, profile)
+    drawn = dataclasses.replace(drawn, health=summary(runs), sensitivity=sensitivity(claim, runs, profile, read))
+    if not configs or not profile.stability_ulps:
+        return drawn
+    nudged = claim.evaluate(records(perturbed(configs, profile.stability_ulps), store, train=train), profile)
+    return combine(drawn, nudged, profile.stability_ulps)
+
+
+def sensitivity(claim: Claim, runs: Records, profile: Profile, names: set[str]) -> tuple[tuple[str, ...], ...]:
+    """Per tolerance in ``names`` (those the claim's verdict read), its declared value and the claim's verdicts
+    on the same runs at each of ``tolerances.FACTORS`` times it: rows (name, value, verdict, …)."""
+    rows = []
+    for name in sorted(names):
+        verdicts = []
+        for factor in tolerances.FACTORS:
+            with tolerances.scaled(name, factor):
+                verdicts.append(claim.evaluate(runs, profile).verdict)
+        rows.append((name, f"{tolerances.TOLERANCES[name].value:g}", *verdicts))
+    return tuple(rows)
+
+
+def claim_configs(claim: Claim, profile: Profile) -> list[RunConfig]:
+    """The runs the claim's finding reads at the profile: its runs, and their perturbed twins where the
+    profile checks stability."""
+    configs = claim.configs(profile)
+    if configs and profile.stability_ulps:
+        configs += perturbed(configs, profile.stability_ulps)
+    return configs
 
 
 def all_configs(claims: Sequence[Claim], profile: Profile) -> list[RunConfig]:
-    """Every run the claims read, each once, in a stable order."""
-    return list(dict.fromkeys(c for claim in claims for c in claim.configs(profile)))
+    """Every run the claims' findings read (stability twins included), each once, in a stable order."""
+    return list(dict.fromkeys(c for claim in claims for c in claim_configs(claim, profile)))

@@ -24,6 +24,9 @@ class Profile:
     # default, whose verdicts checks/expected.py records) or mnist / cifar10 / tiny-imagenet from ``data_root``
     images: str = "digits"
     data_root: str = ""
+    # the stability check (checks.stability): each claim also evaluated on its runs with every initial weight
+    # moved this many ulps; 0 = not checked (the ci smoke scale, where it would double CI's training)
+    stability_ulps: int = 0
 
     def __post_init__(self) -> None:
         from simulate.images import DATASETS
@@ -34,13 +37,19 @@ class Profile:
             raise ValueError(f"data_root must be a string, got {self.data_root!r}")
         if self.images != "digits" and not self.data_root:
             raise ValueError(f"data_root must name the folder holding the {self.images} files, got ''")
+        if isinstance(self.stability_ulps, bool) or not isinstance(self.stability_ulps, int) \
+                or not 0 <= self.stability_ulps <= 1000:
+            raise ValueError(f"stability_ulps must be an integer in [0, 1000], got {self.stability_ulps!r}")
 
     @classmethod
-    def of(cls, s: Scale, search_examples: int) -> Profile:
+    def of(cls, s: Scale, search_examples: int, stability_ulps: int) -> Profile:
         """The profile of a scale."""
         return cls(s.name, s.dims, N=s.N, snrs=s.snrs, seeds=s.seeds, T_max=s.T_max, n_test=s.n_test,
-                   search_examples=search_examples)
+                   search_examples=search_examples, stability_ulps=stability_ulps)
 
 
 _SEARCH_EXAMPLES = {"ci": 4, "default": 10, "paper": 10, "thorough": 40}
-PROFILES: dict[str, Profile] = {name: Profile.of(s, _SEARCH_EXAMPLES[name]) for name, s in SCALES.items()}
+# one ulp: the smallest difference the arithmetic can make (the ci smoke scale does not check it)
+_STABILITY_ULPS = {"ci": 0, "default": 1, "paper": 1, "thorough": 1}
+PROFILES: dict[str, Profile] = {name: Profile.of(s, _SEARCH_EXAMPLES[name], _STABILITY_ULPS[name])
+                                for name, s in SCALES.items()}

@@ -60,6 +60,9 @@ _DEFAULT_SIGMA_P = math.sqrt(0.4)
 _IMAGE_FIELDS = {"dataset": "synthetic", "data_root": "", "classes": (0, 1)}
 # ... and the model fields' defaults, left out of every run's key (so eq. (1) runs keep theirs)
 _MODEL_FIELDS = {"model": "eq1", "checkpoint": ""}
+# fields a run's key leaves out at their default, so that runs made before the field existed keep their keys
+_KEYLESS_DEFAULTS: dict[str, object] = {"perturb": 0}
+MAX_PERTURB = 1000  # a perturbation of the initial weights is a few ulps, not a new initialisation
 # How the training attack's inner loop is computed. "direct" is the textbook computation on
 # d-dimensional tokens; "subspace" is the exact reformulation of ℓ2 PGD in span(W_Q, W_K, W_V w_O)
 # (equal to "direct" up to rounding, tested to 1e-9 in float64); "auto" (the default) is
@@ -154,6 +157,10 @@ class RunConfig:
     # to start from (Appendix B.4's pretrained backbone; nothing is downloaded).
     model: str = "eq1"
     checkpoint: str = ""
+    # the stability check (checks.stability): every initial weight moved by this many units in the last
+    # place of the run's dtype, toward +∞, after it is drawn from the seed. 0 (the default) leaves the
+    # weights as drawn; 1 is a last-bit difference, which a verdict must not turn on
+    perturb: int = 0
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -199,6 +206,9 @@ class RunConfig:
         set_(self, "seed", as_int("seed", self.seed))
         if self.seed < 0:
             raise ValueError(f"seed must be >= 0, got {self.seed}")
+        set_(self, "perturb", as_int("perturb", self.perturb))
+        if not 0 <= self.perturb <= MAX_PERTURB:
+            raise ValueError(f"perturb must be an integer number of ulps in [0, {MAX_PERTURB}], got {self.perturb}")
         choice("noise", self.noise, NOISES)
         choice("signal", self.signal, SIGNALS)
         choice("init", self.init, INITS)
@@ -365,9 +375,10 @@ class RunConfig:
             for name, default in _IMAGE_FIELDS.items():
                 if config[name] == default:
                     del config[name]
-        for name, default in _MODEL_FIELDS.items():
-            if config[name] == default:
-                del config[name]
+        for fields_ in (_MODEL_FIELDS, _KEYLESS_DEFAULTS):
+            for name, value in fields_.items():
+                if config[name] == value:
+                    del config[name]
         payload = json.dumps({"config": config, "code": code_version}, sort_keys=True, default=str)
         return hashlib.sha256(payload.encode()).hexdigest()[:24]
 
@@ -380,7 +391,8 @@ class RunConfig:
         data = "" if self.dataset == "synthetic" else f"{self.dataset}{self.classes[0]}v{self.classes[1]},"
         if self.model != "eq1":
             data = f"{self.model},{data}"
-        return f"run[{data}N={self.N},snr={self.snr:.4g},tau_rel={self.tau_rel:g},seed={self.seed}]"
+        nudged = f",perturb={self.perturb}" if self.perturb else ""
+        return f"run[{data}N={self.N},snr={self.snr:.4g},tau_rel={self.tau_rel:g},seed={self.seed}{nudged}]"
 
 
 # Fields that may differ inside one batched group (one scalar per member) ...

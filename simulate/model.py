@@ -81,13 +81,15 @@ def init_weights(
     w_O_norm: list[float],
     w_O_dir: str,
     dtype: torch.dtype,
+    perturb: list[int] | None = None,
 ) -> Weights:
     """Initial weights of G members, each from its own seed.
 
     ``init="theory"``: (W_Q)_ij, (W_K)_ij ~ N(0, σ_h²), (W_V)_ij ~ N(0, σ_V²) (Algorithm 1, Condition
     4.1(5)). ``init="pytorch16"``: the PyTorch ``nn.Linear(d, ·)`` default U(±1/√d) times 1/16
     (Section 6). w_O = ‖w_O‖·1/√d_v ("ones") or ‖w_O‖ times a Gaussian direction ("random"); the
-    paper does not report it (IC-10).
+    paper does not report it (IC-10). ``perturb[g]`` moves every weight of member g that many ulps of
+    ``dtype`` toward +∞ after the draw (:func:`nudge`; the stability check's last-bit difference).
     """
     G = len(seeds)
     out: list[list[torch.Tensor]] = [[], [], [], []]
@@ -116,7 +118,19 @@ def init_weights(
             raise ValueError(f"w_O_dir must be one of 'ones', 'random', got {w_O_dir!r}")
         for slot, t in zip(out, (wq, wk, wv, wo * w_O_norm[g]), strict=True):
             slot.append(t)
-    return Weights(*(torch.stack(ts).to(dtype) for ts in out))
+    stacked = [torch.stack(ts).to(dtype) for ts in out]
+    for g, k in enumerate(perturb or ()):
+        for t in stacked:
+            t[g] = nudge(t[g], k)
+    return Weights(*stacked)
+
+
+def nudge(t: torch.Tensor, ulps: int) -> torch.Tensor:
+    """``t`` with every entry moved ``ulps`` representable values of its dtype toward +∞ (``t`` for 0)."""
+    inf = torch.full_like(t, math.inf)
+    for _ in range(ulps):
+        t = torch.nextafter(t, inf)
+    return t
 
 
 def project(w: Weights, X: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:

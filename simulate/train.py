@@ -314,7 +314,7 @@ def _algorithm1(configs: list[RunConfig], dev: torch.device, tick: Callable[[int
     X, y, mask = X.to(dev), y.to(dev), mask.to(dev)
     w = init_weights(cfg.d, cfg.dh, cfg.dv, cfg.H, [c.seed for c in configs], cfg.init,
                      [c.sigma_h for c in configs], [c.sigma_V for c in configs],
-                     [c.w_O_norm for c in configs], cfg.w_O_dir, dtype)
+                     [c.w_O_norm for c in configs], cfg.w_O_dir, dtype, [c.perturb for c in configs])
     w = Weights(*(t.to(dev) for t in (w.W_Q, w.W_K, w.W_V, w.w_O)))
     plus: torch.Tensor | None = None
     minus: torch.Tensor | None = None

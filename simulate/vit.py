@@ -42,6 +42,7 @@ from simulate import data
 from simulate.attacks import _pgd_loop
 from simulate.config import DTYPES, RunConfig, RunOutput, run_device
 from simulate.data import generator
+from simulate.model import nudge
 from simulate.results import RadiusResult, RunResult
 
 __all__ = [
@@ -727,6 +728,10 @@ def _train_config(cfg: RunConfig, dev: torch.device, tick: Callable[[int], None]
                       dtype=dtype)
     if cfg.checkpoint:
         load_checkpoint(model, cfg.checkpoint)
+    if cfg.perturb:
+        with torch.no_grad():
+            for p in model.parameters():
+                p.copy_(nudge(p, cfg.perturb))
     model.to(dev)
     params = TRAINED_PARAMETERS[cfg.model](model)
     tau_train = 0.0 if cfg.attack.kind == "none" else cfg.tau
