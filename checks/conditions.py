@@ -32,10 +32,10 @@ from bounds.symbolic import ItemResult, Statement, evaluate_many, point_values
 from checks.claim import Claim, Finding, Plot, Records, Series, no_runs
 from checks.profiles import Profile
 from checks.stats import Verdict
+from checks.tolerances import tol
 
 SETTINGS = ("sec6-synthetic", "appB1")  # the paper's settings of the analysed model (eq. 1)
 SETTING_NAMES = {"sec6-synthetic": "Section 6", "appB1": "Appendix B.1"}
-IC8_REL_TOL = 0.15  # IC-8 quotes one or two significant figures: agreement within 15%
 
 _STATEMENTS: dict[str, Statement] = {s.id: s for s in CONDITION_4_1 + DERIVED}
 
@@ -185,7 +185,7 @@ def _ic8_rows(item: Item, consts: Constants) -> tuple[list[tuple[str, ...]], lis
         p = Params.from_inputs(**{**base, "N": N, "snr": snr})
         (r,) = _evaluate((_STATEMENTS[sid],), p, consts)
         ours = r.rhs if side == "rhs" else r.lhs
-        agrees = ours is not None and abs(ours / quoted - 1) <= IC8_REL_TOL
+        agrees = ours is not None and abs(ours / quoted - 1) <= tol("IC8_REL_TOL")
         word = "agrees" if agrees else "differs"
         rows.append(_row(r, f"IC-8 point N={N}, SNR={snr:g}", f"IC-8 quotes {side} {quoted:.3g}: {word}"))
         if not agrees:
@@ -249,7 +249,7 @@ def audit_item(item: Item, consts: Constants, claim_id: str | None = None,
     ic8_rows, differ = _ic8_rows(item, consts)
     rows += ic8_rows
     if ic8_rows and not differ:
-        ic8 = f"IC-8: {item.ic8}; bovit's values at IC-8's quoted points agree within {IC8_REL_TOL:.0%}"
+        ic8 = f"IC-8: {item.ic8}; bovit's values at IC-8's quoted points agree within {tol('IC8_REL_TOL'):.0%}"
     elif differ:
         ic8 = f"IC-8: {item.ic8}; bovit differs: " + "; ".join(differ)
     else:

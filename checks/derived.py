@@ -22,10 +22,9 @@ from bounds.symbolic import S
 from checks.claim import Claim, Finding, Plot, Records, Series
 from checks.profiles import Profile
 from checks.stats import LEVEL, Verdict, bonferroni_level, bound_verdict, lower_bound_verdict, upper_limit
+from checks.tolerances import tol
 from simulate.grid import ic1_radii
 from simulate.results import need, radius, radius_name
-
-CLEAN_FIT = 0.1  # IC-1 is about models that fit: above this clean error a run is out of its scope
 
 
 def coupled_survivors(records: Records, r: float) -> tuple[int, int]:
@@ -125,12 +124,12 @@ def check_threshold(claim: str, formula: formulas.Formula,
             rows.append((str(c.M), str(c.seed), radius_name(lo_r), f"{lo.robust_errors_attack}–{lo_cert}",
                          radius_name(hi_r), f"{hi.robust_errors_attack}–{hi_cert}",
                          str(res.clean_errors), str(n), f"{rec.trajectory[-1]['entropy_rel']:.2f}"))
-        unfit = [(c, rec) for c, rec in records if rec.result.clean_errors / rec.result.n_test > CLEAN_FIT]
+        unfit = [(c, rec) for c, rec in records if rec.result.clean_errors / rec.result.n_test > tol("CLEAN_FIT")]
         scope = ""
         if unfit:
             c, rec = unfit[0]
             scope = (f"{c.label()} (M={c.M}) has clean error {rec.result.clean_errors}/{rec.result.n_test} "
-                     f"> {CLEAN_FIT:g}: the threshold is about models that fit")
+                     f"> {tol('CLEAN_FIT'):g}: the threshold is about models that fit")
         checks = below + above
         Ms = ", ".join(str(M) for M in sorted({c.M for c, _ in records}))
         parts = []

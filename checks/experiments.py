@@ -38,6 +38,7 @@ from checks.stats import (
     holm,
     lower_bound_verdict,
 )
+from checks.tolerances import tol
 from simulate.config import RunConfig
 from simulate.grid import FIG3_TAUS, SECTION6_TAU_REL
 from simulate.results import RadiusResult, RunResult, radius_name
@@ -258,15 +259,13 @@ def boundary_check(claim: str, boundary: formulas.Formula) -> Callable[[Records,
 
 # ---- E6.claim.curves ------------------------------------------------------------------------------------
 
-LOSS_DROP = 0.1  # "training loss goes to ≈ 0": the final robust training loss is below 10% of its initial value
 CHANCE = 0.5  # the error of a guess between two balanced classes
-NOT_BENIGN = CHANCE / 2  # "robustness does not improve" at the lowest SNR: robust error surely ≥ half of chance
 
 
 def check_curves(records: Records, profile: Profile) -> Finding:
     """Figure 2 as four statements on the grid (pooled over seeds):
 
-    (i) at the largest N every run overfits: its final robust training loss is below LOSS_DROP × its
+    (i) at the largest N every run overfits: its final robust training loss is below tol('LOSS_DROP') × its
         initial one (refuted if some run ends at or above its initial loss; inconclusive if some run is
         between, i.e. still descending at T_max);
     (ii) at the largest N robust test error at the highest SNR is surely below that at the lowest SNR;
@@ -288,7 +287,7 @@ def check_curves(records: Records, profile: Profile) -> Finding:
         start, end = rec.trajectory[0]["robust_loss"], rec.result.final_robust_loss
         if end >= start:
             stalled.append(f"{c.label()}: robust training loss {start:.3g} → {end:.3g}")
-        elif end > LOSS_DROP * start:
+        elif end > tol("LOSS_DROP") * start:
             descending.append(f"{c.label()}: robust training loss {start:.3g} → {end:.3g} at T_max")
     v1: Verdict = "refuted" if stalled else "inconclusive" if descending else "confirmed"
     # (ii) and (iv): one Holm family of "below" comparisons, each with its reverse
@@ -304,15 +303,15 @@ def check_curves(records: Records, profile: Profile) -> Finding:
     v2: Verdict = "confirmed" if fam[0].sure else "refuted" if fam[1].sure else "inconclusive"
     # (iii)
     low = rob(n_max, snrs[0])
-    lb = lower_bound_verdict(low.k_lo, low.k_hi, low.n, NOT_BENIGN, LEVEL)
+    lb = lower_bound_verdict(low.k_lo, low.k_hi, low.n, CHANCE * tol("NOT_BENIGN_OF_CHANCE"), LEVEL)
     v3: Verdict = lb.verdict
     # (iv)
     helps = [c for c in fam[2::2] if c.sure]
     hurts = [c for c in fam[3::2] if c.sure]
     v4: Verdict = "refuted" if hurts else "confirmed" if helps else "inconclusive"
+    overfit = f"all {len(top)} runs at N={n_max} below {tol('LOSS_DROP'):g}× initial loss"
     parts: list[tuple[str, Verdict, str]] = [
-        ("(i) overfits at every SNR", v1, (stalled or descending or
-                                           [f"all {len(top)} runs at N={n_max} below {LOSS_DROP:g}× initial loss"])[0]),
+        ("(i) overfits at every SNR", v1, (stalled or descending or [overfit])[0]),
         ("(ii) robust error falls from lowest to highest SNR", v2, f"{fam[0].label}: p = {fam[0].p:.2g}"),
         ("(iii) robust error stays high at the lowest SNR", v3, lb.reason),
         ("(iv) more data helps at fixed SNR", v4, f"{len(helps)} column(s) surely lower at N={n_max}, "

@@ -30,6 +30,7 @@ from checks.stats import (
     fit_boundary_slope,
     implied_constant,
 )
+from checks.tolerances import tol
 from simulate.config import RunConfig
 from simulate.results import RunResult, need
 
@@ -158,7 +159,6 @@ def check_l53(records: Records, profile: Profile) -> Finding:
 # 0.29 at d_h = 32, 0.21 at d_h = 128)
 # "1/M ± o(1)" has no rate: bovit's stated tolerance is |φ − 1/M| ≤ 1/(2M), i.e. every attention weight
 # within [1/(2M), 3/(2M)], a relative deviation M·|φ − 1/M| ≤ 1/2
-L54_TOL_REL = 0.5
 
 
 def _meets(c: RunConfig, item: str) -> bool:
@@ -179,7 +179,7 @@ def check_l54(records: Records, profile: Profile) -> Finding:
     """
     dh0 = profile.dims["dh"]
     rows: list[tuple[str, ...]] = [("τ/‖µ‖", "d_h", "η", "seed", "max M·|φ−1/M| clean", "max M·|φ−1/M| attacked",
-                                    f"first t above {L54_TOL_REL:g}", "min entropy/log M", "clean errors",
+                                    f"first t above {tol('L54_TOL_REL'):g}", "min entropy/log M", "clean errors",
                                     "robust errors (attack)")]
     over: list[tuple[RunConfig, float, float]] = []
     devs: dict[tuple[float, int, float], list[float]] = {}
@@ -187,7 +187,7 @@ def check_l54(records: Records, profile: Profile) -> Finding:
         tr = rec.trajectory
         clean, adv = (max(_rel_dev(c, row)[k] for row in tr) for k in (0, 1))
         worst = max(clean, adv)
-        first = next((row["t"] for row in tr if max(_rel_dev(c, row)) > L54_TOL_REL), None)
+        first = next((row["t"] for row in tr if max(_rel_dev(c, row)) > tol("L54_TOL_REL")), None)
         devs.setdefault((c.tau_rel, c.dh, c.eta), []).append(worst)
         if first is not None:
             over.append((c, first, worst))
@@ -218,19 +218,19 @@ def check_l54(records: Records, profile: Profile) -> Finding:
                 + (f", {small_over} of them leave the tolerance" if small_eta else ""))
     largest = {eta: max(max(v) for (_, _, e), v in devs.items() if e == eta) for eta in etas}
     key = ("max M·|φ − 1/M| " + ", ".join(f"{largest[eta]:.3g} at η = {eta:g}" for eta in (max(etas), eta_min))
-           + f" (tolerance {L54_TOL_REL:g}; {records[0][0].M - 1} = one-hot)")
+           + f" (tolerance {tol('L54_TOL_REL'):g}; {records[0][0].M - 1} = one-hot)")
     verdict: Verdict
     if over:
         over.sort(key=lambda x: -x[2])
         c, first, worst = over[0]
         small = [x for x in over if x[0].eta == eta_min]
         verdict = "refuted"
-        reason = (f"{len(over)} of {len(records)} runs leave the tolerance M·|φ − 1/M| ≤ {L54_TOL_REL:g} "
+        reason = (f"{len(over)} of {len(records)} runs leave the tolerance M·|φ − 1/M| ≤ {tol('L54_TOL_REL'):g} "
                   f"({len(small)} of them at the smallest η = {eta_min:g}); e.g. {c.label()} (η = {c.eta:g}, "
                   f"d_h = {c.dh}) reaches {worst:.3g} from t = {first:g}. {summary}")
     else:
         verdict = "confirmed"
-        reason = (f"all {len(records)} runs keep M·|φ − 1/M| ≤ {L54_TOL_REL:g} at every logged t. {summary}")
+        reason = f"all {len(records)} runs keep M·|φ − 1/M| ≤ {tol('L54_TOL_REL'):g} at every logged t. {summary}"
     plots = (_l54_trajectory_plot(records, dh0), _l54_dh_plot(records, eta_min))
     in_scope, why = scope_of(records)
     return scoped("L5.4", in_scope, why, verdict, reason, key, tuple(rows), plots)
@@ -252,7 +252,7 @@ def _l54_trajectory_plot(records: Records, dh0: int) -> Plot:
                                  style=style))
     return Plot("L5_4_uniform_dev", f"L5.4: M·max|φ − 1/M| over training (max over seeds; d_h = {dh0})", "lines",
                 "iteration t", "M·max|φ − 1/M|", tuple(series), ylog=True,
-                hlines=((L54_TOL_REL, "tolerance"), (float(records[0][0].M - 1), "one-hot")))
+                hlines=((tol("L54_TOL_REL"), "tolerance"), (float(records[0][0].M - 1), "one-hot")))
 
 
 def _l54_dh_plot(records: Records, eta: float) -> Plot:
@@ -264,7 +264,7 @@ def _l54_dh_plot(records: Records, eta: float) -> Plot:
                              style="points"))
     return Plot("L5_4_dh_scaling", f"L5.4: largest M·|φ − 1/M| per run against d_h (η = {eta:g})", "lines", "d_h",
                 "max over t of M·max|φ − 1/M|", tuple(series), xlog=True, ylog=True,
-                hlines=((L54_TOL_REL, "tolerance"),))
+                hlines=((tol("L54_TOL_REL"), "tolerance"),))
 
 
 # ---- Lemma 5.6 ---------------------------------------------------------------------------------------

@@ -16,13 +16,14 @@ from hypothesis import strategies as st
 
 from bounds import formulas
 from checks.claim import Finding
-from checks.derived import CLEAN_FIT, INSIDE, OUTSIDE, SHARP, threshold_of
+from checks.derived import INSIDE, OUTSIDE, SHARP, threshold_of
 from checks.evaluate import records
 from checks.profiles import Profile
 from checks.scope import scope_of
 from checks.settle import settle
 from checks.stats import Verdict, bonferroni_level, bound_verdict, lower_bound_verdict
 from checks.strategies import radii, trained_point
+from checks.tolerances import tol
 from simulate.config import RunConfig
 from simulate.grid import ic1_radii
 from simulate.results import need, radius, radius_name
@@ -116,7 +117,7 @@ def _ic1_point(draw: st.DrawFn, profile: Profile) -> RunConfig:
 
 def _judge_ic1(c: RunConfig, rec: RunRecord, level: float) -> Outcome:
     res, n = rec.result, rec.result.n_test
-    if res.clean_errors / n > CLEAN_FIT:
+    if res.clean_errors / n > tol("CLEAN_FIT"):
         return "inconclusive", 0.0, f"M={c.M}: clean error {res.clean_errors}/{n} (does not fit: out of scope)"
     lo_r, hi_r = (radius(r) for r in c.eval_tau_rels)
     below, above = res.at_tau_rel[lo_r], res.at_tau_rel[hi_r]

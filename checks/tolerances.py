@@ -1,0 +1,115 @@
+"""Every tolerance, margin and allowance a verdict turns on, declared once, before the data, with its reason.
+
+A check reads a tolerance through :func:`tol` (never as a literal of its own), so that the report can show
+what each verdict would be at half and at twice each tolerance (:func:`scaled`; ``checks.evaluate`` does
+this for every claim whose verdict reads the tolerance): a verdict that flips there rests on the choice of
+the tolerance, and the report says so.
+
+The values are bovit's choices, not the paper's (the paper's constants live in ``bounds/``); each row says
+why that value and not another. ``CHANCE``-like facts (the error of a guess) are not tolerances.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from simulate.grid import T_ALLOWANCE
+
+__all__ = ["FACTORS", "TOLERANCES", "Tolerance", "read", "scaled", "tol"]
+
+FACTORS = (0.5, 2.0)  # the report's sensitivity columns: each tolerance at half and at twice its value
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    """One declared tolerance: its value, what it bounds, and why this value."""
+
+    name: str
+    value: float
+    meaning: str
+    rationale: str
+
+    def __post_init__(self) -> None:
+        if not self.name.isidentifier():
+            raise ValueError(f"name must be an identifier, got {self.name!r}")
+        if isinstance(self.value, bool) or not isinstance(self.value, int | float) or not self.value > 0:
+            raise ValueError(f"value of {self.name} must be a number > 0, got {self.value!r}")
+
+
+_ROWS = (
+    Tolerance("DIVERGENCE_RISE", 2.0,
+              "a run is diverging when its robust training loss at a logged iteration exceeds this many times the "
+              "smallest value it had reached before",
+              "full-batch gradient descent with a step below 2/L never increases a smooth loss (the descent "
+              "lemma), so a loss that loses half of its best fit means the step is past the stable range; a "
+              "factor 2 leaves room for the PGD inner maximisation's own wobble (a few per cent)"),
+    Tolerance("T_ALLOWANCE", T_ALLOWANCE,
+              "Theorem 4.2(1): a run that reaches ε within this many times the predicted T (constant 1) agrees",
+              "T is stated up to Θ(·) with an unknown constant; 50 admits constants up to 50 and still refutes "
+              "a T off by two orders of magnitude, within T_max = 50·T of the grid"),
+    Tolerance("L54_TOL_REL", 0.5,
+              "Lemma 5.4: attention counts as near uniform while M·|φ − 1/M| stays at most this",
+              "'1/M ± o(1)' has no rate; half of the uniform weight is far from one-hot (M − 1) and far above "
+              "float32 noise"),
+    Tolerance("IC8_REL_TOL", 0.15,
+              "IC-8 (the Condition 4.1 audit): bovit's value agrees with a value the catalogue quotes within this "
+              "fraction",
+              "the quoted values carry one or two significant figures (rounding up to 15%)"),
+    Tolerance("CLEAN_FIT", 0.1,
+              "IC-1: a run whose clean test error is above this does not fit and is out of IC-1's scope",
+              "IC-1 is about models that classify clean inputs; 10% error is a fit by any reading and far from "
+              "chance (50%)"),
+    Tolerance("NOT_BENIGN_OF_CHANCE", 0.5,
+              "'robustness does not improve': a robust error surely above this fraction of chance (0.5) is not benign",
+              "half of chance is far from the exp(−C·g) ≪ 1 of a benign fit and still below the error of a guess, so "
+              "a model that learned nothing robust clears it and one that generalises robustly does not"),
+    Tolerance("LOSS_DROP", 0.1,
+              "'training loss goes to ≈ 0': the final robust training loss is below this fraction of its initial "
+              "value",
+              "a ten-fold drop is 'to zero' on a logistic loss that starts at log 2; a smaller drop is not"),
+)
+TOLERANCES: Mapping[str, Tolerance] = MappingProxyType({t.name: t for t in _ROWS})
+
+_FACTOR: contextvars.ContextVar[tuple[str, float] | None] = contextvars.ContextVar("tolerance_factor", default=None)
+_READ: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar("tolerances_read", default=None)
+
+
+def tol(name: str) -> float:
+    """The tolerance ``name`` (times the factor of an enclosing :func:`scaled` for that name)."""
+    if name not in TOLERANCES:
+        raise ValueError(f"name must be a declared tolerance ({', '.join(TOLERANCES)}), got {name!r}")
+    seen = _READ.get()
+    if seen is not None:
+        seen.add(name)
+    value = TOLERANCES[name].value
+    factor = _FACTOR.get()
+    return value * factor[1] if factor is not None and factor[0] == name else value
+
+
+@contextlib.contextmanager
+def scaled(name: str, factor: float) -> Iterator[None]:
+    """Within the block, :func:`tol` gives ``name`` at ``factor`` times its declared value."""
+    if name not in TOLERANCES:
+        raise ValueError(f"name must be a declared tolerance ({', '.join(TOLERANCES)}), got {name!r}")
+    if isinstance(factor, bool) or not isinstance(factor, int | float) or not factor > 0:
+        raise ValueError(f"factor must be a number > 0, got {factor!r}")
+    token = _FACTOR.set((name, float(factor)))
+    try:
+        yield
+    finally:
+        _FACTOR.reset(token)
+
+
+@contextlib.contextmanager
+def read() -> Iterator[set[str]]:
+    """Within the block, the names of the tolerances :func:`tol` was asked for collect in the yielded set."""
+    seen: set[str] = set()
+    token = _READ.set(seen)
+    try:
+        yield seen
+    finally:
+        _READ.reset(token)
