@@ -18,9 +18,12 @@ profile's scale):
 - *timing grid* — Case 1 at one SNR, η varied at ε₀ and ε varied at η₀, with η·‖µ‖² small enough
   that GD follows its gradient flow (iterations exactly ∝ 1/η there; at η = 0.1 and SNR ≥ 8 GD is
   chaotic and iteration counts are not a time scale);
-- *ratio pairs* — the paper's own Case-1/Case-2 radii of Appendix B.1 (τ/‖µ‖ = 0.02 and 0.1) for
-  M ∈ {2, 4}: the Case-2 radii the theorem states are never fitted at all (T4.2.1), so "M times
-  slower" is measured where the paper itself illustrates Case 2.
+- *ratio pairs* — Appendix B.1's Case-1 radius τ/‖µ‖ = 0.02 and Case 2's radius 1.1/ln d_h for the
+  simulated d_h (``simulate.grid.ratio_radii``; B.1's own "Case 2" radius 0.1 is Case 1 for every
+  d_h < e^10), for M ∈ {2, 4}; a pair whose Case-2 run does not reach ε is counted, not fitted;
+- *τ sweep* (``t42-tau``) — Theorem 4.2(3) from τ = 0 through Case 1, Case 2's window and beyond
+  ‖µ‖/√2, Case-1 SNRs at the paper's η and the Case-2 SNR at a stable η; each run is checked against
+  the case hypotheses (τ's range, N·SNR²) and a run in neither case is out of the statement's scope.
 """
 
 from __future__ import annotations
@@ -33,10 +36,11 @@ import numpy as np
 from scipy import stats as sps
 
 from bounds import formulas
+from bounds.regime import regime
 from bounds.symbolic import S
 from checks.claim import Claim, Finding, Plot, Records, Series, scoped
 from checks.profiles import Profile
-from checks.scope import mu_of, scope_of, snr_of
+from checks.scope import mu_of, params_of, scope_of, snr_of
 from checks.stats import (
     LEVEL,
     ImpliedConstant,
@@ -48,7 +52,8 @@ from checks.stats import (
     fit_boundary_slope,
     implied_constant,
 )
-from simulate.grid import B1_RADII, T_ALLOWANCE, at_run, is_case2, predicted_T, t42_grid
+from checks.tolerances import tol
+from simulate.grid import at_run, is_case2, predicted_T, ratio_radii, t42_grid
 from simulate.results import RunResult, need
 from simulate.store import RunRecord
 
@@ -56,7 +61,6 @@ from simulate.store import RunRecord
 G_INVERSE_SNR = formulas.G_CLEAN.substitute("T4.2.2.mutant.snr-inverse", "g = d·SNR⁻²", {S.m: S.s**2 * S.d / S.m})
 T_ETA_SQUARED = formulas.T_CASE1.substitute("T4.2.T.mutant.eta-squared", "T ∝ η⁻²", {S.eta: S.eta**2})
 RATIO_M_SQUARED = formulas.CASE_RATIO.substitute("T4.2.T.mutant.M-squared", "T₂/T₁ = M²", {S.M: S.M**2})
-B1_CASE1_R, B1_CASE2_R = B1_RADII
 
 
 def _minus(x: float) -> str:
@@ -68,7 +72,7 @@ def _minus(x: float) -> str:
 
 
 def check_t421(records: Records, profile: Profile) -> Finding:
-    """Every run must reach L_S^rob ≤ ε; one still above ε after T_ALLOWANCE × its predicted T refutes."""
+    """Every run must reach L_S^rob ≤ ε; one still above ε after tol('T_ALLOWANCE') × its predicted T refutes."""
     rows: list[tuple[str, ...]] = [("run", "case", "η", "ε", "T predicted", "T_max", "iterations", "reached ε",
                                     "final robust loss", "iterations / T")]
     failed, open_, done = [], [], []
@@ -80,7 +84,7 @@ def check_t421(records: Records, profile: Profile) -> Finding:
                      f"{res.iterations / T:.3g}" if res.converged else f"> {c.T_max / T:.3g}"))
         if res.converged:
             done.append((c, res.iterations / T))
-        elif c.T_max >= T_ALLOWANCE * T:
+        elif c.T_max >= tol("T_ALLOWANCE") * T:
             failed.append((c, res))
         else:
             open_.append(c)
@@ -93,7 +97,8 @@ def check_t421(records: Records, profile: Profile) -> Finding:
     if failed:
         c, res = failed[0]
         verdict = "refuted"
-        reason = (f"{len(failed)} of {len(records)} runs never reach ε within {T_ALLOWANCE:g} × the predicted T, e.g. "
+        reason = (f"{len(failed)} of {len(records)} runs never reach ε within {tol('T_ALLOWANCE'):g} × the predicted "
+                  f"T, e.g. "
                   f"{c.label()} (Case {'2' if is_case2(c) else '1'}, τ/‖µ‖ = {c.tau_rel:g}): robust loss "
                   f"{res.final_robust_loss:.3g} > ε = {c.eps:g} after {c.T_max} iterations "
                   f"({c.T_max / predicted_T(c):.3g} × T)")
@@ -101,7 +106,7 @@ def check_t421(records: Records, profile: Profile) -> Finding:
             reason += f"; the {len(done)} runs that do reach ε need at most {max(x for _, x in done):.3g} × T"
     elif open_:
         verdict = "inconclusive"
-        reason = (f"{len(open_)} runs stop above ε before {T_ALLOWANCE:g} × T, e.g. {open_[0].label()}")
+        reason = (f"{len(open_)} runs stop above ε before {tol('T_ALLOWANCE'):g} × T, e.g. {open_[0].label()}")
     else:
         verdict = "confirmed"
         reason = f"all {len(records)} runs reach ε, within {max(x for _, x in done):.3g} × the predicted T"
@@ -111,7 +116,7 @@ def check_t421(records: Records, profile: Profile) -> Finding:
                     Series(label, tuple(s for s, _, k in ys if k == case2), tuple(x for _, x, k in ys if k == case2),
                            style="points")
                     for label, case2 in (("Case 1", False), ("Case 2", True)) if any(k == case2 for *_, k in ys)),
-                xlog=True, ylog=True, hlines=((T_ALLOWANCE, f"allowance {T_ALLOWANCE:g}"),))
+                xlog=True, ylog=True, hlines=((tol("T_ALLOWANCE"), f"allowance {tol('T_ALLOWANCE'):g}"),))
     in_scope, why = scope_of(records)
     return scoped("T4.2.1", in_scope, why, verdict, reason, key, tuple(rows), (plot,))
 
@@ -166,8 +171,13 @@ def check_constant(claim: str, records: Records, g: formulas.Formula, robust: bo
     stays positive with no such decay; Bonferroni over the two trends for the robust error.
     """
     g_of, glabel = (lambda c: at_run(g, c)), g.text
-    runs = [(c, rec) for c, rec in records if rec.result.converged]
-    unconverged = len(records) - len(runs)
+    # each run is checked against the theorem's case hypotheses (τ's range and N·SNR², unit constants; Condition
+    # 4.1 is the claim's scope, see _scoped_or_plain): a run in neither case is outside the statement and counted
+    cases = [regime(params_of(c)) for c, _ in records]
+    outside = [(c, rec) for (c, rec), r in zip(records, cases, strict=True) if r.nominal not in ("case1", "case2")]
+    inside = [(c, rec) for (c, rec), r in zip(records, cases, strict=True) if r.nominal in ("case1", "case2")]
+    runs = [(c, rec) for c, rec in inside if rec.result.converged]
+    unconverged = len(inside) - len(runs)
     kinds: tuple[tuple[str, Callable[[RunResult], int]], ...] = (
         (("attack", lambda r: r.robust_errors_attack),
          ("certified", lambda r: need(r.robust_errors_certified, "robust_errors_certified"))) if robust
@@ -201,6 +211,10 @@ def check_constant(claim: str, records: Records, g: formulas.Formula, robust: bo
             reason += f"; {kinds[-1][0]} counts: {upper.reason}"
     if unconverged:
         reason += f" ({unconverged} runs that did not reach ε left out)"
+    if outside:
+        reason += (f" ({len(outside)} of {len(records)} runs are in neither case of the theorem at unit constants "
+                   f"and are out of its scope, e.g. {outside[0][0].label()}: "
+                   f"{regime(params_of(outside[0][0])).nominal_reason})")
     return _scoped_or_plain(claim, records, verdict, reason, key, tuple(rows), plots)
 
 
@@ -384,16 +398,19 @@ def check_ratio(claim: str, ratio: formulas.Formula) -> Callable[[Records, Profi
 
     def check(records: Records, profile: Profile) -> Finding:
         by = {(c.M, c.seed, c.tau_rel): (c, rec) for c, rec in records}
-        rows: list[tuple[str, ...]] = [("M", "seed", "iterations τ = 0.02‖µ‖", "iterations τ = 0.1‖µ‖", "ratio",
-                                        "attention entropy/log M (0.02, 0.1)")]
+        dh = records[0][0].dh if records else 0
+        case1_r, case2_r = ratio_radii(dh)
+        rows: list[tuple[str, ...]] = [("M", "seed", f"iterations τ = {case1_r:g}‖µ‖ (Case 1)",
+                                        f"iterations τ = {case2_r:g}‖µ‖ (Case 2)", "ratio",
+                                        f"attention entropy/log M ({case1_r:g}, {case2_r:g})")]
         Ms: list[float] = []
         ratios: list[float] = []
         used: list[float] = []
         censored = []
         for (M, seed, r), (_, rec1) in sorted(by.items(), key=lambda kv: kv[0]):
-            if r != B1_CASE1_R or (M, seed, B1_CASE2_R) not in by:
+            if r != case1_r or (M, seed, case2_r) not in by:
                 continue
-            c2, rec2 = by[(M, seed, B1_CASE2_R)]
+            c2, rec2 = by[(M, seed, case2_r)]
             i1, i2 = rec1.result.iterations, rec2.result.iterations
             ok = rec1.result.converged and rec2.result.converged and i1 > 0
             ent = tuple(f"{_final(rec, 'entropy_rel'):.2f}" for rec in (rec1, rec2))
@@ -421,7 +438,8 @@ def check_ratio(claim: str, ratio: formulas.Formula) -> Callable[[Records, Profi
             reason += f"; {len(censored)} pairs left out (a run did not reach ε)"
         key = f"b = {fit.slope:.3g} [{lo:.3g}, {hi:.3g}] (predicted {predicted:g})"
         xs = sorted(set(Ms))
-        plots = (Plot(claim.replace(".", "-").lower(), "Iterations in Case 2 (τ = 0.1‖µ‖) over Case 1 (0.02‖µ‖)",
+        title = f"Iterations in Case 2 (τ = {case2_r:g}‖µ‖) over Case 1 ({case1_r:g}‖µ‖)"
+        plots = (Plot(claim.replace(".", "-").lower(), title,
                       "lines", "M", "iteration ratio",
                       (Series("seeds", tuple(Ms), tuple(ratios), style="points"),
                        Series("ratio = M (Theorem 4.2)", tuple(xs), tuple(xs), style="dashed"),
@@ -449,7 +467,7 @@ CLAIMS = (
           "Case-1 runs (τ = 0.05‖µ‖) across SNRs and a Case-2 pair (τ = 1.1‖µ‖/ln d_h, the bottom of the stated "
           "range, against 0.05‖µ‖ at the same η, ε, SNR with N·SNR² ≥ 1/ε) train until the robust training loss "
           f"is below ε. The Θ's constant is unknown: iterations/T is reported, and a run still above ε after "
-          f"{T_ALLOWANCE:g} × its predicted T refutes.",
+          f"{tol('T_ALLOWANCE'):g} × its predicted T refutes.",
           ("t42-training",), check_t421, hypotheses=_C41, formulas=(formulas.T_CASE1, formulas.T_CASE2),
           kind="paper", quote=('"Under Condition 4.1, we distinguish two cases: Case 1. If we have N · SNR2 = Ω(1) '
                                'and τ ≤ O( ∥µ∥2 log dh ), … In this case, let T = Θ(η−1ϵ−1∥µ∥−2 2 ∥wO∥−2 2 ). Case '
@@ -472,8 +490,10 @@ CLAIMS = (
           "Under Condition 4.1, L_D^rob(θ^(T)) ≤ exp(−C·d·SNR²·(1 − τ/‖µ‖)²) for an absolute constant C.",
           "Theorem 4.2, conclusion 3 (L559–613)",
           "As T4.2.2 with g = d·SNR²(1 − τ/‖µ‖)² and the robust error bracketed: the attack's count (lower "
-          "estimate) can refute, the certified count (upper estimate) can confirm; Bonferroni over the two.",
-          ("t42-errors",), constant_check("T4.2.3", formulas.G_ROBUST, True), hypotheses=_C41,
+          "estimate) can refute, the certified count (upper estimate) can confirm; Bonferroni over the two. The "
+          "runs: the error grid at τ = 0.05‖µ‖ and the τ sweep (t42-tau) from 0 through Case 1, Case 2's window "
+          "and beyond ‖µ‖/√2, so that (1 − τ/‖µ‖)² varies; runs in neither case of the theorem are out of scope.",
+          ("t42-errors", "t42-tau"), constant_check("T4.2.3", formulas.G_ROBUST, True), hypotheses=_C41,
           formulas=(formulas.G_ROBUST,),
           kind="paper", quote=('"Under Condition 4.1, we distinguish two cases: … In both cases, with probability at '
                                'least 1−d−1, the following holds: … 3. The robust test error satisfies: Lrob D (θ(T '
@@ -496,8 +516,9 @@ CLAIMS = (
     Claim("T4.2.T.case2-over-case1", "theorem42",
           "Case 2 takes M times longer than Case 1 at matched (η, ε, ‖µ‖, ‖w_O‖).",
           "Theorem 4.2, Case 2's T; Remark R4.2.c; CLAIMS.md IC-6",
-          "The radii the paper itself uses for the two cases (Appendix B.1: τ/‖µ‖ = 0.02 and 0.1; the theorem's "
-          "stated Case-2 range never reaches ε, see T4.2.1) at matched η, ε, SNR for M ∈ {2, 4}, every seed. "
+          "Case 1 at Appendix B.1's τ/‖µ‖ = 0.02 and Case 2 at 1.1/ln d_h, inside Case 2's stated range for the "
+          "simulated d_h (B.1's own 0.1 is Case 1 there), at matched η, ε, SNR for M ∈ {2, 4}, every seed; a "
+          "pair whose Case-2 run does not reach ε is counted and left out of the fit. "
           "OLS of log(iterations ratio) on log M: its slope b must be 1 (ratio ∝ M); refuted if b's interval "
           "excludes 1, confirmed if it contains 1 and excludes 0.",
           ("t42-ratio",), check_ratio("T4.2.T.case2-over-case1", formulas.CASE_RATIO), hypotheses=_C41,

@@ -44,9 +44,12 @@ __all__ = [
     "parse_value",
     "predicted_T",
     "preset",
+    "ratio_radii",
     "run_values",
     "scale",
+    "stable_eta",
     "t42_grid",
+    "t42_tau_radii",
 ]
 
 _CONFIG_FIELDS = {f.name for f in fields(RunConfig)}
@@ -355,12 +358,54 @@ def _t42_timing(s: Scale) -> GridSpec:
     ])
 
 
+def ratio_radii(dh: int) -> tuple[float, float]:
+    """The time ratio's radii τ/‖µ‖ at d_h: Appendix B.1's Case-1 radius 0.02, and Case 2's radius for this d_h
+    (case2_radius; B.1's own 0.1 is Case 1 once 1/ln d_h > 0.1, i.e. for every d_h < e^10 ≈ 22,000)."""
+    return B1_RADII[0], case2_radius(dh)
+
+
 def _t42_ratio(s: Scale) -> GridSpec:
     g = _t42(s)
     base = {k: v for k, v in _point(s, snr=g.snr, eta=g.ratio_eta, eps=g.ratio_eps, T_max=g.timing_T_max).items()
             if k != "M"}
-    return GridSpec("t42-ratio", base, {"M": g.ratio_Ms, "tau_rel": B1_RADII, "seed": s.seeds},
-                    "Case 2 over Case 1: Appendix B.1's radii 0.02 and 0.1 at matched eta, eps, |mu|, for each M")
+    return GridSpec("t42-ratio", base, {"M": g.ratio_Ms, "tau_rel": ratio_radii(s.dh), "seed": s.seeds},
+                    "Case 2 over Case 1: tau/|mu| = 0.02 (Appendix B.1's Case 1) and Case 2's radius 1.1/ln d_h "
+                    "at matched eta, eps, |mu|, for each M")
+
+
+# Theorem 4.2(3) across τ: the radii from 0 (no attack) through Case 1 (τ ≤ ‖µ‖/ln d_h), Case 2's window for the
+# scale's d_h, and beyond ‖µ‖/√2 (where Theorem 4.3's sharpened form puts the robust error at ≥ 1/2), with at least
+# five seeds, in two parts: (a) every other SNR of the error grid (N·SNR² = Ω(1), Case 1's hypothesis) at the paper's
+# η = 0.1; (b) the Case-2 SNR of the time grid (N·SNR² ≥ 1/ε, Case 2's hypothesis) at a stable step, η·‖µ‖² =
+# STABLE_ETA_MU2 (the paper's η gives η·‖µ‖² ≈ 41 there, where gradient descent is erratic).
+T42_TAU_RELS = (0.0, 0.05, 0.1, 0.2, 0.5, 0.75)
+T42_TAU_SEEDS = 5
+STABLE_ETA_MU2 = 0.5
+
+
+def t42_tau_radii(dh: int) -> tuple[float, ...]:
+    """The τ sweep's radii τ/‖µ‖ at d_h: T42_TAU_RELS with Case 2's radius for this d_h, sorted."""
+    return tuple(sorted({*T42_TAU_RELS, case2_radius(dh)}))
+
+
+def stable_eta(s: Scale, snr: float) -> float:
+    """η with η·‖µ‖² = STABLE_ETA_MU2 at the scale's d and Section 6's σ_p (4 significant digits)."""
+    mu = RunConfig(N=s.N, snr=snr, d=s.d).signal_norm
+    return float(f"{STABLE_ETA_MU2 / mu ** 2:.4g}")
+
+
+def _t42_tau(s: Scale) -> GridSpec:
+    g = _t42(s)
+    seeds = s.seeds if s.name == "ci" else tuple(range(max(T42_TAU_SEEDS, len(s.seeds))))  # ci: a smoke test
+    radii = t42_tau_radii(s.dh)
+    base = _point(s, T_max=g.error_T_max)
+    return _union("t42-tau", "Theorem 4.2(3) across tau: tau/|mu| from 0 through Case 1, Case 2's window and beyond "
+                  "1/sqrt(2); Case-1 SNRs at the paper's eta, the Case-2 SNR at a stable eta; 5 seeds (ci: its 2)", [
+        GridSpec("t42-tau-case1", {**base, "eta": g.error_eta, "eps": g.error_eps},
+                 {"snr": g.error_snrs[::2], "tau_rel": radii, "seed": seeds}),
+        GridSpec("t42-tau-case2", {**base, "snr": g.snr, "eta": stable_eta(s, g.snr), "eps": g.case2_eps},
+                 {"tau_rel": radii, "seed": seeds}),
+    ])
 
 
 # IC-1: high-SNR models for M ∈ {2, 4, the scale's M}, trained at τ/‖µ‖ = 0.02 and attacked at half and twice
@@ -497,7 +542,7 @@ def _appendix_b(dataset: str, kind: str, s: Scale, data_root: str = "") -> GridS
 Preset = Callable[..., GridSpec]
 PRESETS: dict[str, Preset] = {
     "fig1": _fig1, "trained": _trained, "tau-sweep": _tau_sweep, "t43-midpoint": _t43_midpoint, "fig3": _fig3,
-    "l54": _l54, "t42-errors": _t42_errors, "t42-case2": _t42_case2, "t42-training": _t42_training,
+    "l54": _l54, "t42-errors": _t42_errors, "t42-tau": _t42_tau, "t42-case2": _t42_case2, "t42-training": _t42_training,
     "t42-timing": _t42_timing, "t42-ratio": _t42_ratio, "ic1": _ic1,
     **{f"{ds}-fig1c": (lambda s, data_root="", ds=ds: _fig1c(ds, s, data_root)) for ds in IMAGE_SETS},
     **{f"{ds}-{kind}": (lambda s, data_root="", ds=ds, kind=kind: _vit(ds, kind, s, data_root))
