@@ -40,6 +40,9 @@ from checks.evaluate import MissingRuns, all_configs, finding
 from checks.expected import mismatch
 from checks.profiles import PROFILES, Profile
 from checks.stats import VERDICTS
+from reports.extras import cell as _cell
+from reports.extras import finding_lines, stability_section, tolerance_section
+from reports.extras import table as _table
 from simulate.progress import format_duration
 from simulate.store import FindingRecord, RunRecord, Store, code_version, source_hash
 
@@ -367,24 +370,9 @@ def _figures(outcomes: list[Outcome], out_dir: Path) -> tuple[list[Outcome], lis
     return done, written
 
 
-def _cell(text: object) -> str:
-    """Text for a markdown table cell: one line, pipes escaped."""
-    return re.sub(r"\s+", " ", str(text)).strip().replace("|", "\\|")
-
-
 def _one_line(text: str, limit: int = 110) -> str:
     flat = re.sub(r"\s+", " ", text).strip()
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
-
-
-def _table(rows: Sequence[Sequence[object]]) -> list[str]:
-    """A markdown table, the first row its header."""
-    if not rows:
-        return []
-    head, *body = rows
-    out = ["| " + " | ".join(_cell(h) for h in head) + " |", "|" + "---|" * len(head)]
-    out += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in body]
-    return out
 
 
 def _git_revision() -> str:
@@ -540,6 +528,7 @@ def _section(o: Outcome, profile: Profile, store_path: str) -> list[str]:
             lines += [f"**Recorded verdict** (checks/expected.py): DIFFERS. {problem}", ""]
         if f.evidence:
             lines += ["**Evidence.**", "", *_table(f.evidence), ""]
+        lines += finding_lines(f)
     for title, path in o.figures:
         alt = title.replace("[", "(").replace("]", ")")
         lines += [f"![{alt}]({path})", ""]
@@ -624,6 +613,8 @@ def markdown(outcomes: Sequence[Outcome], profile: Profile, records: list[RunRec
         lines += ["Differences from the recorded verdicts:", ""] + [f"- {_cell(p)}" for p in problems] + [""]
     else:
         lines += ["Every finding matches its recorded verdict.", ""]
+    lines += stability_section(claims, profile.stability_ulps)
+    lines += tolerance_section(claims)
     audited = [o for o in claims if o.claim.kind == AUDIT]
     if audited:
         arows: list[tuple[str, ...]] = [("item", "statement", "result", "key number", "matches recorded")]

@@ -244,7 +244,8 @@ def test_check_json_is_the_findings_as_dicts(first_report: tuple[int, str, str, 
     items = json.loads(stdout)
     assert [i["claim"] for i in items] == ["T4.3"]
     item = items[0]
-    assert set(item) == {"claim", "verdict", "reason", "key", "data_verdict", "scope", "evidence"}
+    assert set(item) == {"claim", "verdict", "reason", "key", "data_verdict", "scope", "evidence", "stability",
+                         "health", "sensitivity"}
     assert item["verdict"] == expected.EXPECTED["T4.3"][0]
     assert item["evidence"][0][0] == "run" and len(item["evidence"]) == 5  # header + 4 runs at ci
 
