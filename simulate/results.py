@@ -22,13 +22,17 @@ kept as the float that name reads back as (:func:`radius`): ``at_tau_rel[1.0]``,
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-__all__ = ["RadiusResult", "RunResult", "need", "radius", "radius_name", "read_mapping"]
+import numpy as np
+
+__all__ = ["RadiusResult", "RunResult", "decode_margins", "encode_margins", "need", "radius", "radius_name",
+           "read_mapping"]
 
 T = TypeVar("T")
 
@@ -42,6 +46,27 @@ def radius(r: float) -> float:
     """The radius τ/‖µ‖ a result keys ``r`` under: the float its stored name reads back as (``r`` itself for up
     to 6 significant digits)."""
     return float(radius_name(r))
+
+
+def encode_margins(values: Sequence[float] | np.ndarray) -> str:
+    """Margins as float16 (about 3 significant digits, range ±65504, beyond it ±inf; a NaN of a diverged model
+    stays NaN), little-endian, base64."""
+    a = np.asarray(values, dtype=np.float64)
+    if a.ndim != 1:
+        raise ValueError(f"values must be one-dimensional, got shape {a.shape}")
+    with np.errstate(over="ignore"):
+        return base64.b64encode(a.astype("<f2").tobytes()).decode("ascii")
+
+
+def decode_margins(text: str) -> np.ndarray:
+    """The margins ``encode_margins`` stored, as float32."""
+    try:
+        raw = base64.b64decode(text.encode("ascii"), validate=True)
+    except (ValueError, UnicodeEncodeError):
+        raise ValueError(f"margins must be base64 text, got {text!r:.40}") from None
+    if len(raw) % 2:
+        raise ValueError(f"margins must hold whole float16 values, got {len(raw)} bytes")
+    return np.frombuffer(raw, dtype="<f2").astype(np.float32)
 
 
 def need(value: T | None, name: str) -> T:
@@ -199,6 +224,11 @@ class RunResult:
     lemma56_with_M: float | None = None
     lemma56_per_class: float | None = None
     attention_log_ratio_final: float | None = None  # Lemma 5.3's estimate at the final iteration (eq. (1))
+    # per test point margins y·f, float16 in base64 (encode_margins), eq. (1) runs: "clean", "attack" (the raw
+    # attacked margin, not min-ed with the clean one), "certified" (the certificate's lower bound), and
+    # "attack@r", "certified@r" at each extra radius r of eval_tau_rels, so that robust ≥ clean and monotonicity
+    # in τ can be checked on the raw attack per point
+    margins: dict[str, str] | None = None
     provenance: dict[str, str] | None = None  # added when the sweep stores the run
 
     def __post_init__(self) -> None:
@@ -223,11 +253,24 @@ class RunResult:
             for r, k in value.items():
                 _check("RunResult", f"{name}[{r!r}]", k, "int", False)
             set_(self, name, dict(value))
+        if self.margins is not None:
+            if not isinstance(self.margins, Mapping) or not all(
+                    isinstance(k, str) and isinstance(v, str) for k, v in self.margins.items()):
+                raise ValueError(f"RunResult.margins must be a dict of strings or None, got {self.margins!r:.80}")
+            set_(self, "margins", dict(self.margins))
         if self.provenance is not None:
             if not isinstance(self.provenance, Mapping) or not all(
                     isinstance(k, str) and isinstance(v, str) for k, v in self.provenance.items()):
                 raise ValueError(f"RunResult.provenance must be a dict of strings or None, got {self.provenance!r:.80}")
             set_(self, "provenance", dict(self.provenance))
+
+    def margin(self, name: str) -> np.ndarray:
+        """The per-point margins ``name`` ("clean", "attack", "certified", "attack@0.1", …) as float32, in test
+        order; a ValueError when this run stores none of that name."""
+        stored = need(self.margins, "margins")
+        if name not in stored:
+            raise ValueError(f"name must be one of this run's margins ({', '.join(stored)}), got {name!r}")
+        return decode_margins(stored[name])
 
     def lemma56(self, variant: str) -> float | None:
         """Lemma 5.6's bound of ``variant`` ("paper", "with_M", "per_class"; None for runs without µ±)."""
@@ -266,7 +309,7 @@ class RunResult:
                 value = {radius_name(r): v.as_dict() for r, v in value.items()}
             elif f.name in _COUNTS_AT:
                 value = {radius_name(r): k for r, k in value.items()}
-            elif f.name == "provenance":
+            elif f.name in ("provenance", "margins"):
                 value = dict(value)
             out[f.name] = value
         return out

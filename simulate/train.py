@@ -30,7 +30,7 @@ from simulate import attacks, certify, data, vit
 from simulate.config import DTYPES, RunConfig, RunOutput, run_device
 from simulate.data import Signals, generator
 from simulate.model import Weights, attention, forward, init_weights
-from simulate.results import RadiusResult, RunResult, radius
+from simulate.results import RadiusResult, RunResult, encode_margins, radius, radius_name
 
 __all__ = ["TRAINERS", "RunOutput", "Trained", "algorithm1", "evaluate", "train_group", "trajectory_row"]
 
@@ -206,14 +206,23 @@ def _evaluate(configs: list[RunConfig], w: Weights, signals: list[Signals] | Non
     drop_sum = torch.zeros(G, dtype=torch.float64)
     drop_max = torch.zeros(G, dtype=torch.float64)
     cert_drop_max = torch.zeros(G, dtype=torch.float64)
+    margins: dict[str, list[torch.Tensor]] = {}
+
+    def keep(name: str, m: torch.Tensor) -> None:
+        margins.setdefault(name, []).append(m.detach().double().cpu())
+
     for X, y in data._test_sets(configs, signals, dtype, chunk):
         X, y = X.to(device), y.to(device)
         with torch.no_grad():
             clean = y * forward(w, X)
         X_adv = attacks._attack(w, X, y, tau, cfg.test_attack, cfg.norm, gens, "direct", only_robust=True)
         with torch.no_grad():
-            adv = torch.minimum(y * forward(w, X_adv), clean)
+            raw = y * forward(w, X_adv)
+            adv = torch.minimum(raw, clean)
             cert = _certified(w, X, y, tau, cfg.norm)
+        keep("clean", clean)
+        keep("attack", raw)
+        keep("certified", cert)
         counts["clean"] += (clean <= 0).sum(1).cpu()
         counts["attack"] += (adv <= 0).sum(1).cpu()
         counts["certified"] += (torch.minimum(cert, adv) <= 0).sum(1).cpu()
@@ -240,8 +249,11 @@ def _evaluate(configs: list[RunConfig], w: Weights, signals: list[Signals] | Non
         for r, slots in extra.items():
             X_r = attacks._attack(w, X, y, r * mu, cfg.test_attack, cfg.norm, gens, "direct", only_robust=True)
             with torch.no_grad():
-                adv_r = torch.minimum(y * forward(w, X_r), clean)
+                raw_r = y * forward(w, X_r)
+                adv_r = torch.minimum(raw_r, clean)
                 cert_r = _certified(w, X, y, r * mu, cfg.norm)
+            keep(f"attack@{radius_name(r)}", raw_r)
+            keep(f"certified@{radius_name(r)}", cert_r)
             slots["attack"] += (adv_r <= 0).sum(1).cpu()
             slots["certified"] += (torch.minimum(cert_r, adv_r) <= 0).sum(1).cpu()
             slots["violations"] += _violations(cert_r, adv_r)
@@ -269,6 +281,7 @@ def _evaluate(configs: list[RunConfig], w: Weights, signals: list[Signals] | Non
                                                    robust_errors_certified=int(v["certified"][g]),
                                                    certificate_violations=int(v["violations"][g]))
                            for r, v in extra.items()},
+            "margins": {name: encode_margins(torch.cat(parts, 1)[g].numpy()) for name, parts in margins.items()},
         }
         out.append(row)
     return out

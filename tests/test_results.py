@@ -36,7 +36,7 @@ SYNTHETIC_KEYS = ["iterations", "converged", "final_robust_loss", "final_clean_l
                   "W_V_fro", "n_test", "clean_errors", "robust_errors_attack", "robust_errors_certified",
                   "midpoint_errors", "certificate_violations", "drop_over_tau_u_mean", "drop_over_tau_u_max",
                   "cert_drop_over_tau_u_max", "midpoint_errors_at", "midpoint_pairs_both_correct_at", "at_tau_rel",
-                  "lemma56_paper", "lemma56_with_M", "lemma56_per_class", "attention_log_ratio_final"]
+                  "lemma56_paper", "lemma56_with_M", "lemma56_per_class", "attention_log_ratio_final", "margins"]
 MU_ONLY = {"V_plus", "V_minus", "midpoint_errors", "midpoint_errors_at", "midpoint_pairs_both_correct_at",
            "lemma56_paper", "lemma56_with_M", "lemma56_per_class"}
 IMAGE_KEYS = [k for k in SYNTHETIC_KEYS if k not in MU_ONLY]
@@ -224,3 +224,44 @@ def test_the_store_refuses_a_plain_dict_and_reports_an_unreadable_stored_result(
         assert problem.startswith("run k: ValueError: result has unknown keys 'loss'")
         with pytest.raises(ValueError, match="unknown keys 'loss'"):
             store.get("k")
+
+
+# ---- per-point margins ----------------------------------------------------------------------------------
+
+
+def test_margins_round_trip_as_float16() -> None:
+    import numpy as np
+
+    from simulate.results import decode_margins, encode_margins
+
+    values = [0.0, -1.5, 3.14159, 1e-8, 7e4, -np.inf, np.nan]
+    back = decode_margins(encode_margins(values))
+    assert back.dtype == np.float32 and len(back) == len(values)
+    want = np.asarray(values).astype(np.float16).astype(np.float32)
+    assert np.array_equal(back[:-1], want[:-1]) and np.isinf(back[4]) and np.isnan(back[-1])
+
+
+@pytest.mark.parametrize("text", ["not base64!", "AAA"])
+def test_decode_margins_refuses_what_encode_never_writes(text: str) -> None:
+    from simulate.results import decode_margins
+
+    with pytest.raises(ValueError, match="^margins must"):
+        decode_margins(text)
+
+
+def test_a_trained_runs_margins_give_its_error_counts() -> None:
+    import numpy as np
+
+    from simulate.config import RunConfig
+    from simulate.train import train_group
+
+    cfg = RunConfig(N=4, snr=0.7, d=32, M=4, dh=6, dv=6, T_max=30, n_test=300, eval_tau_rels=(0.3,))
+    r = train_group([cfg])[0].result
+    clean, attack, cert = r.margin("clean"), r.margin("attack"), r.margin("certified")
+    assert len(clean) == cfg.n_test
+    assert int((clean <= 0).sum()) == r.clean_errors
+    assert int((np.minimum(attack, clean) <= 0).sum()) == r.robust_errors_attack
+    at = r.at_tau_rel[0.3]
+    assert int((np.minimum(r.margin("attack@0.3"), clean) <= 0).sum()) == at.robust_errors_attack
+    with pytest.raises(ValueError, match="^name must be one of this run's margins"):
+        r.margin("attack@0.9")
