@@ -67,6 +67,11 @@ _ROWS = (
               "'robustness does not improve': a robust error surely above this fraction of chance (0.5) is not benign",
               "half of chance is far from the exp(−C·g) ≪ 1 of a benign fit and still below the error of a guess, so "
               "a model that learned nothing robust clears it and one that generalises robustly does not"),
+    Tolerance("FAR_BELOW", 0.01,
+              "'the bound is ≪ 1/2': Theorem 4.2(3)'s bound with C = 1 is below this at the run",
+              "one in a hundred is far below 1/2 (fifty times) and below any error a 2,000-point test set can tell "
+              "from zero at 95% (1.5e-3 is the upper limit at 0 errors), so an error far above it is a contradiction, "
+              "not noise"),
     Tolerance("LOSS_DROP", 0.1,
               "'training loss goes to ≈ 0': the final robust training loss is below this fraction of its initial "
               "value",
