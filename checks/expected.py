@@ -57,17 +57,21 @@ EXPECTED: dict[str, tuple[Verdict, str]] = {
     "T4.2.1": ("out-of-scope", "no simulated run meets Condition 4.1; the data alone refute it: every Case-1 run "
                                "reaches ε within a few to about ten times T, but at τ = 1.1‖µ‖/ln d_h (the bottom "
                                "of Case 2's stated range) the robust training loss stays far above ε after 50 × M·T"),
+    # Since each run is checked against the case hypotheses, the SNR 0.35 runs (N·SNR² = 0.98 < 1 at N = 8) are out
+    # of Theorem 4.2's scope; on the six that remain the implied constant does not drift (data: inconclusive before).
     "T4.2.2": ("out-of-scope", "no simulated run meets Condition 4.1; on the data alone the implied constant Ĉ of "
-                               "the clean bound stays positive but drifts down slowly with d·SNR², too slowly to "
-                               "refute one C and not flat enough to confirm it (inconclusive)"),
+                               "the clean bound stays positive (lower limit about 0.11) and does not decay with "
+                               "d·SNR² over the runs in Case 1 (confirmed)"),
     "T4.2.3": ("out-of-scope", "no simulated run meets Condition 4.1; on the data alone the robust bound's implied "
                                "constant (attack and certified counts) drifts down slowly with g: inconclusive"),
     "T4.2.T.slopes": ("out-of-scope", "no simulated run meets Condition 4.1; on the data alone iterations scale "
                                       "exactly as 1/η, but the ε-dependent part of the time grows more slowly than "
                                       "1/ε (its fitted exponent's interval excludes −1), so the Θ(1/ε) is refuted"),
-    "T4.2.T.case2-over-case1": ("out-of-scope", "no simulated run meets Condition 4.1; on the data alone the Case-2 "
-                                                "to Case-1 iteration ratio grows more slowly than M (its exponent in "
-                                                "M is about 1/2, interval excluding 1)"),
+    # Case 2 now runs at its own radius for the simulated d_h (1.1/ln d_h) instead of Appendix B.1's 0.1, which is
+    # Case 1 there; no Case-2 run reaches ε (data: refuted before, from the Case-1 radius 0.1).
+    "T4.2.T.case2-over-case1": ("out-of-scope", "no simulated run meets Condition 4.1; on the data alone no ratio is "
+                                                "measured: every Case-2 run at 1.1‖µ‖/ln d_h stays above ε to T_max "
+                                                "(the ratio is censored above about 10 to 19; inconclusive)"),
     # ---- end theorem42 ----
     # ---- lemmas, added (checks/lemmas.py) ----
     # At the default profile the three L5.6 data verdicts are all refuted, and L5.4's small-η runs leave the
@@ -145,10 +149,10 @@ EXPECTED_DATA: dict[str, Verdict] = {
     # ---- end conditions ----
     # ---- theorem42 ----
     "T4.2.1": "refuted",
-    "T4.2.2": "inconclusive",
+    "T4.2.2": "confirmed",
     "T4.2.3": "inconclusive",
     "T4.2.T.slopes": "refuted",
-    "T4.2.T.case2-over-case1": "refuted",
+    "T4.2.T.case2-over-case1": "inconclusive",
     # ---- end theorem42 ----
     # ---- lemmas, added ----
     "L5.4": "refuted",
@@ -229,6 +233,15 @@ AT_PROFILE: dict[str, dict[str, tuple[Verdict, Verdict | None, str]]] = {
     },
 }
 _FALLBACK = {"paper": "default", "thorough": "default"}
+
+# Mutants that cannot be caught because their claim cannot be measured on its runs, with why. Such a mutant
+# is counted as not caught (the catch rate says so); the suite xfails it with the reason instead of failing,
+# and fails once it is refuted after all (the record is then stale).
+UNCATCHABLE: dict[str, str] = {
+    "T4.2.T.mutant.M-squared": ("its claim measures no ratio: at Case 2's radius for the simulated d_h every "
+                                "Case-2 run stays above ε to T_max (τ is past IC-1's ‖µ‖/(√2·M), where a robust "
+                                "fit is impossible), so the time ratio is censored, not fitted"),
+}
 
 
 def recorded(claim: str, profile: str = "ci") -> tuple[Verdict, Verdict | None, str] | None:

@@ -37,7 +37,7 @@ from checks import real
 from checks.catalogue import CLAIMS, MUTANTS, select
 from checks.claim import KIND_MEANING, Claim, Finding
 from checks.evaluate import MissingRuns, all_configs, finding
-from checks.expected import mismatch
+from checks.expected import UNCATCHABLE, mismatch
 from checks.profiles import PROFILES, Profile
 from checks.stats import VERDICTS
 from reports.extras import cell as _cell
@@ -185,7 +185,10 @@ class Outcome:
             return f"{self.claim.id}: the check raised {self.error}"
         if self.is_mutant:
             if self.finding.verdict == "refuted":
-                return None
+                return None if self.claim.id not in UNCATCHABLE else (
+                    f"mutant {self.claim.id} is recorded as uncatchable but was refuted: remove its record")
+            if self.claim.id in UNCATCHABLE:
+                return None  # not caught, for the recorded reason (the mutation table says so)
             return f"mutant {self.claim.id} survived: observed {self.finding.verdict}. Evidence: {self.finding.reason}"
         if self.unrecorded:
             return None
@@ -640,7 +643,9 @@ def markdown(outcomes: Sequence[Outcome], profile: Profile, records: list[RunRec
         mrows: list[tuple[str, ...]] = [("mutant", "of", "statement", "verdict", "key number", "caught")]
         mrows += [(f"[{o.claim.id}](#{_anchor(o.claim.id)})", o.claim.mutant_of or "", _one_line(o.claim.statement),
                    _verdict_text(o), o.finding.key if o.finding is not None else _one_line(o.error, 80),
-                   "yes" if o.verdict == "refuted" else "NO") for o in mutants]
+                   "yes" if o.verdict == "refuted" else
+                   f"no (recorded: {UNCATCHABLE[o.claim.id]})" if o.claim.id in UNCATCHABLE else "NO")
+                  for o in mutants]
         lines += [*_table(mrows), "",
                   f"Caught {caught} of {len(mutants)} mutants ({100 * caught / len(mutants):.0f}%).", ""]
         for o in mutants:

@@ -105,3 +105,13 @@ def test_every_profile_record_is_well_formed() -> None:
             assert claim in ids and len(entry) == 3, (profile, claim)
             verdict, data, _ = entry
             assert verdict in VERDICTS and (data is None) == (verdict != "out-of-scope"), (profile, claim)
+
+
+def test_a_mutant_recorded_as_uncatchable_xfails_and_fails_once_refuted(monkeypatch: pytest.MonkeyPatch) -> None:
+    from checks import settle as settle_module
+
+    monkeypatch.setitem(settle_module.UNCATCHABLE, "Y.mutant", "its claim measures nothing")
+    with pytest.raises(pytest.xfail.Exception, match="not caught, as recorded: its claim measures nothing"):
+        settle_mutant(Finding("Y.mutant", "inconclusive", "censored"))
+    with pytest.raises(pytest.fail.Exception, match="recorded as uncatchable but was refuted"):
+        settle_mutant(Finding("Y.mutant", "refuted", "caught after all"))

@@ -245,7 +245,7 @@ def test_margins_round_trip_as_float16() -> None:
 def test_decode_margins_refuses_what_encode_never_writes(text: str) -> None:
     from simulate.results import decode_margins
 
-    with pytest.raises(ValueError, match="^margins must"):
+    with pytest.raises(ValueError, match=r"^margins must"):
         decode_margins(text)
 
 
@@ -261,7 +261,11 @@ def test_a_trained_runs_margins_give_its_error_counts() -> None:
     assert len(clean) == cfg.n_test
     assert int((clean <= 0).sum()) == r.clean_errors
     assert int((np.minimum(attack, clean) <= 0).sum()) == r.robust_errors_attack
+    # the certificate is a lower bound of the worst margin: never above what the attack reached (float16 rounding)
+    assert r.certificate_violations == 0
+    worst = np.minimum(attack, clean)
+    assert np.all(cert <= worst + 2e-3 * (1 + np.abs(worst)))
     at = r.at_tau_rel[0.3]
     assert int((np.minimum(r.margin("attack@0.3"), clean) <= 0).sum()) == at.robust_errors_attack
-    with pytest.raises(ValueError, match="^name must be one of this run's margins"):
+    with pytest.raises(ValueError, match=r"^name must be one of this run's margins"):
         r.margin("attack@0.9")
