@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 
 import reports.report as report_module
 from checks import expected
+from checks.catalogue import MUTANTS
 from checks.claim import Claim, Finding, Plot, Records, Series, no_runs
 from checks.profiles import PROFILES, Profile
 from checks.stats import VERDICTS
@@ -222,7 +223,8 @@ def test_report_refuses_findings_made_by_other_code(first_report: tuple[int, str
     code, stdout, stderr = run_cli(["report", "--scale", "ci", "--store", store_path, "--out", str(tmp_path),
                                     "--claims", *CLAIMS, "L5.3", "--mutants"])  # L5.3 was never run
     assert code == 2 and stdout == "" and stderr.count("\n") == 1
-    assert f"got no stored finding for L5.3; {why} for T4.3, IC-1; run `bovit run" in stderr
+    never = ", ".join(["L5.3", *(m.id for m in MUTANTS if m.mutant_of in (*CLAIMS, "L5.3"))])  # never run
+    assert f"got no stored finding for {never}; {why} for T4.3, IC-1; run `bovit run" in stderr
     assert f"run `bovit run --scale ci --store {store_path} --claims T4.3 IC-1 L5.3 --mutants` first" in stderr
     assert not (tmp_path / "REPORT.md").exists()
 
@@ -231,7 +233,7 @@ def test_check_prints_verdict_reason_and_evidence(first_report: tuple[int, str, 
     code, stdout, stderr = run_cli(["check", "T4.3", "IC-1", "--scale", "ci", "--store", store_path,
                                     "--no-progress"])
     assert code == 0, stdout + stderr
-    assert stdout.startswith(f"T4.3  {expected.EXPECTED['T4.3'][0]}  smallest lower limit")
+    assert stdout.startswith(f"T4.3  {expected.EXPECTED['T4.3'][0]}  smallest exact reference error")
     assert f"\nIC-1  {expected.EXPECTED['IC-1'][0]}" in stdout
     assert "  reason: " in stdout and "recorded: matches checks/expected.py" in stdout
     assert "errors (attack)" in stdout and "robust errors below" in stdout  # the two evidence tables
@@ -247,7 +249,9 @@ def test_check_json_is_the_findings_as_dicts(first_report: tuple[int, str, str, 
     assert set(item) == {"claim", "verdict", "reason", "key", "data_verdict", "scope", "evidence", "stability",
                          "health", "sensitivity"}
     assert item["verdict"] == expected.EXPECTED["T4.3"][0]
-    assert item["evidence"][0][0] == "run" and len(item["evidence"]) == 5  # header + 4 runs at ci
+    assert item["evidence"][0][0] == "classifier"
+    kinds = [row[0].split("[")[0].split(":")[0] for row in item["evidence"][1:]]
+    assert kinds == ["run"] * 4 + ["reference"] * 3  # the 4 runs at ci, then the exact reference classifiers
 
 
 @pytest.mark.parametrize("argv", [
