@@ -59,6 +59,10 @@ from simulate.store import RunRecord
 
 # the claims' formulas (bounds.formulas); each mutant substitutes one
 G_INVERSE_SNR = formulas.G_CLEAN.substitute("T4.2.2.mutant.snr-inverse", "g = d·SNR⁻²", {S.m: S.s**2 * S.d / S.m})
+# g = d·SNR²·(1 − τ/‖µ‖)² is d times the square of the robust margin's SNR, SNR·(1 − τ/‖µ‖) = (‖µ‖ − τ)/(σ_p√d);
+# σ_p → (‖µ‖ − τ)²/(σ_p·d) inverts that SNR (σ_p enters g through it only), as T4.2.2's mutant inverts SNR
+G_ROBUST_INVERSE_SNR = formulas.G_ROBUST.substitute("T4.2.3.mutant.snr-inverse", "g = d·[SNR·(1 − τ/‖µ‖)]⁻²",
+                                                    {S.s: (S.m - S.tau)**2 / (S.s * S.d)})
 T_ETA_SQUARED = formulas.T_CASE1.substitute("T4.2.T.mutant.eta-squared", "T ∝ η⁻²", {S.eta: S.eta**2})
 RATIO_M_SQUARED = formulas.CASE_RATIO.substitute("T4.2.T.mutant.M-squared", "T₂/T₁ = M²", {S.M: S.M**2})
 
@@ -71,8 +75,18 @@ def _minus(x: float) -> str:
 # ---- T4.2.1 ---------------------------------------------------------------------------------------
 
 
-def check_t421(records: Records, profile: Profile) -> Finding:
-    """Every run must reach L_S^rob ≤ ε; one still above ε after tol('T_ALLOWANCE') × its predicted T refutes."""
+def t421_check(claim: str, converges: bool = True) -> Callable[[Records, Profile], Finding]:
+    """Every run must reach L_S^rob ≤ ε; one still above ε after tol('T_ALLOWANCE') × its predicted T refutes
+    (``converges=False``: the negated conclusion a mutant states, that no run reaches ε within tol('T_ALLOWANCE')
+    × its predicted T; one that does refutes it, and every run failing confirms it)."""
+
+    def check(records: Records, profile: Profile) -> Finding:
+        return _t421(claim, records, converges)
+
+    return check
+
+
+def _t421(claim: str, records: Records, converges: bool) -> Finding:
     rows: list[tuple[str, ...]] = [("run", "case", "η", "ε", "T predicted", "T_max", "iterations", "reached ε",
                                     "final robust loss", "iterations / T")]
     failed, open_, done = [], [], []
@@ -94,7 +108,22 @@ def check_t421(records: Records, profile: Profile) -> Finding:
 
     key = f"{len(done)}/{len(records)} reach ε; largest iterations/T: Case 1 {_worst('1')}, Case 2 {_worst('2')}"
     verdict: Verdict
-    if failed:
+    if not converges:
+        # the negation: a run that reaches ε within the allowance refutes it
+        within = sorted(((c, x) for c, x in done if x <= tol("T_ALLOWANCE")), key=lambda cx: cx[1])
+        if within:
+            c, x = within[0]
+            verdict = "refuted"
+            reason = (f"{len(within)} of {len(records)} runs reach ε within {tol('T_ALLOWANCE'):g} × the predicted "
+                      f"T, e.g. {c.label()} (Case {'2' if is_case2(c) else '1'}) after {x:.3g} × T")
+        elif len(failed) == len(records):
+            verdict, reason = "confirmed", (f"all {len(records)} runs stay above ε for {tol('T_ALLOWANCE'):g} × the "
+                                            f"predicted T")
+        else:
+            verdict, reason = "inconclusive", (f"no run reaches ε within {tol('T_ALLOWANCE'):g} × T, but "
+                                               f"{len(records) - len(failed)} stop before that horizon or reach ε "
+                                               f"later")
+    elif failed:
         c, res = failed[0]
         verdict = "refuted"
         reason = (f"{len(failed)} of {len(records)} runs never reach ε within {tol('T_ALLOWANCE'):g} × the predicted "
@@ -117,8 +146,7 @@ def check_t421(records: Records, profile: Profile) -> Finding:
                            style="points")
                     for label, case2 in (("Case 1", False), ("Case 2", True)) if any(k == case2 for *_, k in ys)),
                 xlog=True, ylog=True, hlines=((tol("T_ALLOWANCE"), f"allowance {tol('T_ALLOWANCE'):g}"),))
-    in_scope, why = scope_of(records)
-    return scoped("T4.2.1", in_scope, why, verdict, reason, key, tuple(rows), (plot,))
+    return _scoped_or_plain(claim, records, verdict, reason, key, tuple(rows), (plot,))
 
 
 # ---- T4.2.2, T4.2.3: implied constants ------------------------------------------------------------
@@ -468,7 +496,7 @@ CLAIMS = (
           "range, against 0.05‖µ‖ at the same η, ε, SNR with N·SNR² ≥ 1/ε) train until the robust training loss "
           f"is below ε. The Θ's constant is unknown: iterations/T is reported, and a run still above ε after "
           f"{tol('T_ALLOWANCE'):g} × its predicted T refutes.",
-          ("t42-training",), check_t421, hypotheses=_C41, formulas=(formulas.T_CASE1, formulas.T_CASE2),
+          ("t42-training",), t421_check("T4.2.1"), hypotheses=_C41, formulas=(formulas.T_CASE1, formulas.T_CASE2),
           kind="paper", quote=('"Under Condition 4.1, we distinguish two cases: Case 1. If we have N · SNR2 = Ω(1) '
                                'and τ ≤ O( ∥µ∥2 log dh ), … In this case, let T = Θ(η−1ϵ−1∥µ∥−2 2 ∥wO∥−2 2 ). Case '
                                '2. If we have N ·SNR2 = Ω( 1ϵ ) and ω( ∥µ∥2 log dh ) ≤ τ ≤ O(∥µ∥2) , … In this case, '
@@ -529,6 +557,14 @@ CLAIMS = (
 )
 
 MUTANTS = (
+    Claim("T4.2.1.mutant.never", "theorem42",
+          "Mutant (the conclusion negated): the robust training loss stays above ε: no run reaches L_S^rob ≤ ε "
+          f"within {tol('T_ALLOWANCE'):g} × its predicted T.",
+          "T4.2.1 with its conclusion negated",
+          "As T4.2.1 on the same runs: a run that reaches ε within the allowance refutes; every run staying above "
+          "ε for the allowance confirms.",
+          ("t42-training",), t421_check("T4.2.1.mutant.never", converges=False), mutant_of="T4.2.1",
+          hypotheses=_C41, formulas=(formulas.T_CASE1, formulas.T_CASE2)),
     # exp(−C·d·SNR⁴) would be the natural wrong exponent, but it cannot be refuted here: where errors are
     # measurable (SNR < 1) SNR⁴ < SNR², so that bound is *weaker* than the paper's, and where it is stronger
     # (SNR > 1) the error is 0 of n. The Ĉ-trend test refutes only a g that grows while the error does not
@@ -539,6 +575,16 @@ MUTANTS = (
           "As T4.2.2 with g = d·SNR⁻².",
           ("t42-errors",), constant_check("T4.2.2.mutant.snr-inverse", G_INVERSE_SNR, False), mutant_of="T4.2.2",
           formulas=(G_INVERSE_SNR,)),
+    # as for T4.2.2: a larger power of the margin's SNR would be a weaker bound where robust errors are measurable
+    # (there SNR·(1 − τ/‖µ‖) < 1), so the wrong exponent tested is −2 on the margin's SNR: as the error grows with
+    # τ and falls with SNR, the mutant's g grows where the error does
+    Claim("T4.2.3.mutant.snr-inverse", "theorem42",
+          "Mutant (a wrong exponent): L_D^rob(θ^(T)) ≤ exp(−C·d·[SNR·(1 − τ/‖µ‖)]⁻²), the robust margin's SNR "
+          "inverted.",
+          "T4.2.3 with [SNR·(1 − τ/‖µ‖)]² replaced by its inverse",
+          "As T4.2.3 (the error grid and the τ sweep, robust error bracketed) with g = d·[SNR·(1 − τ/‖µ‖)]⁻².",
+          ("t42-errors", "t42-tau"), constant_check("T4.2.3.mutant.snr-inverse", G_ROBUST_INVERSE_SNR, True),
+          mutant_of="T4.2.3", hypotheses=_C41, formulas=(G_ROBUST_INVERSE_SNR,)),
     Claim("T4.2.T.mutant.eta-squared", "theorem42",
           "Mutant (a wrong slope): the time to reach ε scales as η⁻².",
           "T4.2.T.slopes with η⁻² in place of η⁻¹",
