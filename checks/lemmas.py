@@ -14,6 +14,8 @@ import statistics
 from collections.abc import Callable
 from typing import Literal
 
+import sympy as sp
+
 from bounds import formulas
 from bounds.params import Constants
 from bounds.regime import regime
@@ -89,6 +91,8 @@ def check_drop(records: Records, bound_of: Callable[[RunConfig], float]) -> tupl
 # Lemma 5.5's factor M, the frozen-attention reading (no factor M) and the mutant (M inverted)
 L55_FROZEN = formulas.L55_FACTOR.substitute("L5.5.frozen", "Δ/(τ‖u‖) ≤ 1", {S.M: 1})
 L55_OVER_M = formulas.L55_FACTOR.substitute("L5.5.mutant.over-M", "Δ/(τ‖u‖) ≤ 1/M", {S.M: 1 / S.M})
+# the frozen reading's mutant: the model's average over the M queries taken to divide the frozen drop, τ‖u‖/M
+L55_FROZEN_OVER_M = formulas.L55_FACTOR.substitute("L5.5.frozen.mutant.over-M", "Δ/(τ‖u‖) ≤ 1/M", {S.M: 1 / S.M})
 
 
 def _factor(f: formulas.Formula) -> Callable[[RunConfig], float]:
@@ -101,9 +105,15 @@ def check_l55(records: Records, profile: Profile) -> Finding:
     return scoped("L5.5", in_scope, why, verdict, reason, key, rows, (drop_plot("L5.5", records),))
 
 
-def check_l55_frozen(records: Records, profile: Profile) -> Finding:
-    verdict, reason, key, rows = check_drop(records, _factor(L55_FROZEN))
-    return Finding("L5.5.frozen", verdict, reason, key, evidence=rows, plots=(drop_plot("L5.5.frozen", records),))
+def drop_check(claim: str, bound: formulas.Formula) -> Callable[[Records, Profile], Finding]:
+    """Δ ≤ k·τ‖u‖ at every test point with k = ``bound`` at the run's M (:func:`check_drop`), judged on the data
+    (the frozen-attention reading is bovit's, with no hypotheses; a mutant is judged on the data)."""
+
+    def check(records: Records, profile: Profile) -> Finding:
+        verdict, reason, key, rows = check_drop(records, _factor(bound))
+        return Finding(claim, verdict, reason, key, evidence=rows, plots=(drop_plot(claim, records),))
+
+    return check
 
 
 def check_l55_over_m(records: Records, profile: Profile) -> Finding:
@@ -114,6 +124,9 @@ def check_l55_over_m(records: Records, profile: Profile) -> Finding:
 
 L53_C = formulas.L53_RATIO.value()  # e/2
 LOG_L53_C = math.log(L53_C)
+# the mutant: the constant e/2 replaced by 1, i.e. no point of the ball moves any attention weight
+L53_RATIO_ONE = formulas.L53_RATIO.substitute("L5.3.mutant.ratio-1", "max/min attention ratio ≤ 1",
+                                              {formulas.L53_RATIO.expr: sp.Integer(1)})
 
 
 def _ratio_text(log_ratio: float, digits: int = 4) -> str:
@@ -123,34 +136,52 @@ def _ratio_text(log_ratio: float, digits: int = 4) -> str:
     return f"{math.exp(log_ratio):.{digits}g}"
 
 
-def check_l53(records: Records, profile: Profile) -> Finding:
-    """max_{X̃} φ_{l,j} / min_{X̃} φ_{l,j} ≤ e/2 for every query/key pair, at the final weights.
+def l53_check(claim: str, bound: formulas.Formula, name: str) -> Callable[[Records, Profile], Finding]:
+    """max_{X̃} φ_{l,j} / min_{X̃} φ_{l,j} ≤ C for every query/key pair, at the final weights; C = ``bound`` (e/2
+    for Lemma 5.3), written ``name`` in the text.
 
     The ratio comes from an attack that maximises and minimises each attention weight over the ball
-    (a lower estimate of the true ratio), so one value above e/2 refutes the lemma; there is no upper
+    (a lower estimate of the true ratio), so one value above C refutes the lemma; there is no upper
     estimate, so values below it leave the claim inconclusive rather than confirmed.
     """
-    ratios = [(c, need(rec.result.attention_log_ratio_final, "attention_log_ratio_final")) for c, rec in records]
-    rows: list[tuple[str, ...]] = [("run", "attacked max/min attention", "log ratio", "log(e/2)")]
-    rows += [(c.label(), _ratio_text(r), f"{r:.3f}", f"{LOG_L53_C:.3f}") for c, r in ratios]
-    top_c, top = max(ratios, key=lambda cr: cr[1])
-    key = f"largest ratio {_ratio_text(top, 3)} (e/2 = {L53_C:.4g})"
-    over = [(c, r) for c, r in ratios if r > LOG_L53_C]
-    verdict: Verdict
-    if over:
-        verdict, reason = "refuted", (f"{len(over)} of {len(ratios)} runs exceed e/2 = {L53_C:.4g}; the largest is "
-                                      f"{_ratio_text(top, 3)} at {top_c.label()} (log ratio {top:.3f} > "
-                                      f"{LOG_L53_C:.3f})")
-    else:
-        verdict, reason = "inconclusive", (f"largest attacked ratio {_ratio_text(top)} ≤ e/2, but no upper "
-                                           f"estimate exists")
-    plot = Plot("L5_3_ratios", "L5.3: log of the attacked max/min attention ratio per run (log axis; values "
-                "below 1e-4 drawn at 1e-4)", "histogram", "log(max/min attention)", "runs",
-                (Series("attacked log ratio", tuple(float(i) for i in range(len(ratios))),
-                        tuple(max(r, 1e-4) for _, r in ratios)),),
-                xlog=True, vlines=((LOG_L53_C, "log(e/2)"),))
+    C = bound.value()
+    log_c = math.log(C)
+    shown = name if name == f"{C:.4g}" else f"{name} = {C:.4g}"
+
+    def check(records: Records, profile: Profile) -> Finding:
+        ratios = [(c, need(rec.result.attention_log_ratio_final, "attention_log_ratio_final")) for c, rec in records]
+        rows: list[tuple[str, ...]] = [("run", "attacked max/min attention", "log ratio", f"log({name})")]
+        rows += [(c.label(), _ratio_text(r), f"{r:.3f}", f"{log_c:.3f}") for c, r in ratios]
+        top_c, top = max(ratios, key=lambda cr: cr[1])
+        key = f"largest ratio {_ratio_text(top, 3)} ({shown})"
+        over = [(c, r) for c, r in ratios if r > log_c]
+        verdict: Verdict
+        if over:
+            verdict, reason = "refuted", (f"{len(over)} of {len(ratios)} runs exceed {shown}; the largest is "
+                                          f"{_ratio_text(top, 3)} at {top_c.label()} (log ratio {top:.3f} > "
+                                          f"{log_c:.3f})")
+        else:
+            verdict, reason = "inconclusive", (f"largest attacked ratio {_ratio_text(top)} ≤ {name}, but no upper "
+                                               f"estimate exists")
+        plot = Plot(f"{claim.replace('.', '_').replace('-', '_')}_ratios", f"{claim}: log of the attacked max/min "
+                    "attention ratio per run (log axis; values below 1e-4 drawn at 1e-4)", "histogram",
+                    "log(max/min attention)", "runs",
+                    (Series("attacked log ratio", tuple(float(i) for i in range(len(ratios))),
+                            tuple(max(r, 1e-4) for _, r in ratios)),),
+                    xlog=True, vlines=((log_c, f"log({name})"),))
+        return _scoped(claim, records, verdict, reason, key, tuple(rows), (plot,))
+
+    return check
+
+
+def _scoped(claim: str, records: Records, verdict: Verdict, reason: str, key: str, rows: Rows,
+            plots: tuple[Plot, ...]) -> Finding:
+    """The lemmas hold under Condition 4.1, so their Findings are scoped by it; a mutant (``.mutant.`` in its ID)
+    is judged on the data alone."""
+    if ".mutant." in claim:
+        return Finding(claim, verdict, reason, key, evidence=rows, plots=plots)
     in_scope, why = scope_of(records)
-    return scoped("L5.3", in_scope, why, verdict, reason, key, tuple(rows), (plot,))
+    return scoped(claim, in_scope, why, verdict, reason, key, rows, plots)
 
 
 # ---- Lemma 5.4 ---------------------------------------------------------------------------------------
@@ -170,18 +201,29 @@ def _rel_dev(c: RunConfig, row: dict[str, float]) -> tuple[float, float]:
     return c.M * row["uniform_dev_clean"], c.M * row["uniform_dev_adv"]
 
 
-def check_l54(records: Records, profile: Profile) -> Finding:
+def l54_check(claim: str, near_uniform: bool = True) -> Callable[[Records, Profile], Finding]:
     """M·max|φ − 1/M| over every training example, attention entry and logged t (clean inputs and the training
     attack's X̃ᵗ, the inputs Lemma 5.4 is about) against the stated tolerance 1/2.
 
     The maximum is measured, not estimated, at the logged iterations, so one run above the tolerance
-    refutes the lemma at that tolerance, and all runs below it confirm it there.
+    refutes the lemma at that tolerance, and all runs below it confirm it there. ``near_uniform=False`` is the
+    reversed statement a mutant makes (for every t, attention is outside the tolerance): one logged t of one run
+    within it refutes that, and every logged t of every run outside it confirms it.
     """
+
+    def check(records: Records, profile: Profile) -> Finding:
+        return _l54(claim, records, profile, near_uniform)
+
+    return check
+
+
+def _l54(claim: str, records: Records, profile: Profile, near_uniform: bool) -> Finding:
     dh0 = profile.dims["dh"]
     rows: list[tuple[str, ...]] = [("τ/‖µ‖", "d_h", "η", "seed", "max M·|φ−1/M| clean", "max M·|φ−1/M| attacked",
                                     f"first t above {tol('L54_TOL_REL'):g}", "min entropy/log M", "clean errors",
                                     "robust errors (attack)")]
     over: list[tuple[RunConfig, float, float]] = []
+    nearest: list[tuple[float, float, RunConfig]] = []  # per run: its smallest M·max|φ − 1/M| over t, and that t
     devs: dict[tuple[float, int, float], list[float]] = {}
     for c, rec in records:
         tr = rec.trajectory
@@ -191,6 +233,7 @@ def check_l54(records: Records, profile: Profile) -> Finding:
         devs.setdefault((c.tau_rel, c.dh, c.eta), []).append(worst)
         if first is not None:
             over.append((c, first, worst))
+        nearest.append(min(((max(_rel_dev(c, row)), row["t"], c) for row in tr), key=lambda x: (x[0], x[1])))
         rows.append((f"{c.tau_rel:g}", str(c.dh), f"{c.eta:g}", str(c.seed), f"{clean:.3g}", f"{adv:.3g}",
                      "—" if first is None else f"{first:g}", f"{min(row['entropy_rel'] for row in tr):.3f}",
                      f"{rec.result.clean_errors}/{rec.result.n_test}",
@@ -220,7 +263,20 @@ def check_l54(records: Records, profile: Profile) -> Finding:
     key = ("max M·|φ − 1/M| " + ", ".join(f"{largest[eta]:.3g} at η = {eta:g}" for eta in (max(etas), eta_min))
            + f" (tolerance {tol('L54_TOL_REL'):g}; {records[0][0].M - 1} = one-hot)")
     verdict: Verdict
-    if over:
+    if not near_uniform:
+        # the reversed statement: one logged t of one run within the tolerance refutes it
+        near = sorted((x for x in nearest if x[0] <= tol("L54_TOL_REL")), key=lambda x: x[0])
+        if near:
+            dev, t, c = near[0]
+            verdict = "refuted"
+            reason = (f"{len(near)} of {len(records)} runs have a logged t with M·|φ − 1/M| ≤ {tol('L54_TOL_REL'):g} "
+                      f"(clean and attacked inputs); e.g. {c.label()} (η = {c.eta:g}, d_h = {c.dh}) has {dev:.3g} at "
+                      f"t = {t:g}. {summary}")
+        else:
+            verdict = "confirmed"
+            reason = (f"at every logged t of all {len(records)} runs some weight leaves the tolerance "
+                      f"M·|φ − 1/M| ≤ {tol('L54_TOL_REL'):g}. {summary}")
+    elif over:
         over.sort(key=lambda x: -x[2])
         c, first, worst = over[0]
         small = [x for x in over if x[0].eta == eta_min]
@@ -232,8 +288,7 @@ def check_l54(records: Records, profile: Profile) -> Finding:
         verdict = "confirmed"
         reason = f"all {len(records)} runs keep M·|φ − 1/M| ≤ {tol('L54_TOL_REL'):g} at every logged t. {summary}"
     plots = (_l54_trajectory_plot(records, dh0), _l54_dh_plot(records, eta_min))
-    in_scope, why = scope_of(records)
-    return scoped("L5.4", in_scope, why, verdict, reason, key, tuple(rows), plots)
+    return _scoped(claim, records, verdict, reason, key, tuple(rows), plots)
 
 
 def _l54_trajectory_plot(records: Records, dh0: int) -> Plot:
@@ -278,16 +333,20 @@ def _cp_text(lo: float, hi: float) -> str:
     return f"[{lo:.3g}, {hi:.3g}]"
 
 
-def check_l56(claim: str, variant: str) -> Callable[[Records, Profile], Finding]:
-    """The bracketed robust error [attack, certified] of each run against its Lemma 5.6 bound at c = 1/2:
-    refuted if some run's attack count is surely above the bound, confirmed if every certified count is
-    surely below it (Clopper–Pearson, Bonferroni over runs) and some bound is not vacuous. The implied
-    constant ĉ = −log(err)/x², x = the bound's standardised margin, is bracketed per run too: the largest c
-    the data allow at that run is ĉ_hi (from the attack's lower limit)."""
+def check_l56(claim: str, variant: str, c_tail: float = L56_C) -> Callable[[Records, Profile], Finding]:
+    """The bracketed robust error [attack, certified] of each run against its Lemma 5.6 bound at c = ``c_tail``
+    (1/2, the Gaussian tail of ξᵀu; a mutant's other constant scales the stored bound's exponent): refuted if
+    some run's attack count is surely above the bound, confirmed if every certified count is surely below it
+    (Clopper–Pearson, Bonferroni over runs) and some bound is not vacuous. The implied constant
+    ĉ = −log(err)/x², x = the bound's standardised margin, is bracketed per run too: the largest c the data
+    allow at that run is ĉ_hi (from the attack's lower limit)."""
+    if not c_tail > 0:
+        raise ValueError(f"c_tail must be > 0, got {c_tail!r}")
+    c_name = "1/2" if c_tail == L56_C else f"{c_tail:g}"
 
     def check(records: Records, profile: Profile) -> Finding:
         level = bonferroni_level(LEVEL, len(records))
-        rows: list[tuple[str, ...]] = [("run", "bound (c = 1/2)", "x²", "errors attack–certified / n",
+        rows: list[tuple[str, ...]] = [("run", f"bound (c = {c_name})", "x²", "errors attack–certified / n",
                                         "interval (attack lower, certified upper)", "implied c range", "verdict")]
         results = []
         c_his: list[tuple[float, RunConfig]] = []
@@ -295,10 +354,11 @@ def check_l56(claim: str, variant: str) -> Callable[[Records, Profile], Finding]
             res = rec.result
             n, k_lo = res.n_test, res.robust_errors_attack
             k_up = need(res.robust_errors_certified, "robust_errors_certified")
-            b = float(need(res.lemma56(variant), f"lemma56_{variant}"))
+            stored = float(need(res.lemma56(variant), f"lemma56_{variant}"))  # the bound at c = L56_C
+            x2 = -math.log(stored) / L56_C if 0 < stored < 1 else (math.inf if stored == 0 else 0.0)
+            b = stored if c_tail == L56_C else math.exp(-c_tail * x2)
             v = bound_verdict(k_lo, k_up, n, b, level)
             results.append((c, v, b))
-            x2 = -math.log(b) / L56_C if 0 < b < 1 else (math.inf if b == 0 else 0.0)
             if 0 < x2 < math.inf:
                 c_lo = implied_constant(k_up, n, x2, level).c_lo
                 c_hi = implied_constant(k_lo, n, x2, level).c_hi
@@ -314,7 +374,7 @@ def check_l56(claim: str, variant: str) -> Callable[[Records, Profile], Finding]
         if c_his:
             c_min, c_at = min(c_his, key=lambda x: x[0])
             c_text = (f"; the largest c the data allow at every run is {c_min:.3g} (at {c_at.label()}), "
-                      f"{'below' if c_min < L56_C else 'above'} the c = {L56_C:g} used")
+                      f"{'below' if c_min < c_tail else 'above'} the c = {c_tail:g} used")
         key = f"{len(refuted)} of {len(results)} runs above the bound" + (
             f"; c ≤ {min(c_his, key=lambda x: x[0])[0]:.3g}" if c_his else "")
         verdict: Verdict
@@ -331,9 +391,7 @@ def check_l56(claim: str, variant: str) -> Callable[[Records, Profile], Finding]
         else:
             open_ = [f"{c.label()}: {v.reason}" for c, v, _ in results if v.verdict != "confirmed"]
             verdict, reason = "inconclusive", "; ".join(open_[:2]) + c_text
-        in_scope, why = scope_of(records)
-        return scoped(claim, in_scope, why, verdict, reason, key, tuple(rows),
-                      (_l56_plot(claim, records, level),))
+        return _scoped(claim, records, verdict, reason, key, tuple(rows), (_l56_plot(claim, records, level),))
 
     return check
 
@@ -366,7 +424,8 @@ CLAIMS = (
           "At the final weights an attack maximises and minimises each attention weight over the per-token "
           "balls; the largest max/min ratio (a lower estimate of the true one) is compared with e/2. One value "
           "above refutes; values below cannot confirm (no upper estimate).",
-          ("trained",), check_l53, formulas=(formulas.L53_RATIO,), hypotheses="Condition 4.1",
+          ("trained",), l53_check("L5.3", formulas.L53_RATIO, "e/2"), formulas=(formulas.L53_RATIO,),
+          hypotheses="Condition 4.1",
           kind="paper", quote=('"Lemma 5.3. Under Condition 4.1, suppose the perturbation satisfies τ ≤ O( ∥µ∥2 log '
                                'dh ) and t ≥ Ω ( 1 η∥µ∥2 2∥wO∥2 2 log(6N2M2/δ) ) . Then, there exists a universal '
                                'constant C ≤ e/2 such that maxX̃∈B(X,τ) softmax ( ⟨q(t),k(t)⟩ ) minX̃∈B(X,τ) softmax '
@@ -387,7 +446,7 @@ CLAIMS = (
           "(no factor M), so Δ ≤ τ‖u‖.",
           "CLAIMS.md §5 L5.5 (the frozen-attention heuristic)",
           "As L5.5, with bound 1·τ‖u‖.",
-          ("trained",), check_l55_frozen, formulas=(L55_FROZEN,),
+          ("trained",), drop_check("L5.5.frozen", L55_FROZEN), formulas=(L55_FROZEN,),
           kind="derived", quote=('Derived (CLAIMS.md §5 L5.5, the frozen-attention heuristic; IC-12) from eq. (1), '
                                  'which averages over the M queries, "f(X, θ) = 1 M M∑ l=1 φ(x⊤ l WQW ⊤ KX⊤)XWV wO. '
                                  '(1)" (L249–261), and the paper\'s own bound on one token\'s value shift, "∣∣⟨x̃−x, '
@@ -404,7 +463,7 @@ CLAIMS = (
           "for η ∈ {0.1, 0.01, 0.001} and, at η = 0.001, d_h/2 and 2·d_h. M·max|φ − 1/M| over training examples, "
           "entries and logged t, on clean inputs and on the training attack's X̃ᵗ, is compared with the stated "
           "tolerance 1/2 (o(1) has no rate); its dependence on η and its slope in d_h are reported.",
-          ("l54",), check_l54, hypotheses="Condition 4.1",
+          ("l54",), l54_check("L5.4"), hypotheses="Condition 4.1",
           kind="paper", quote=('"Lemma 5.4. Under Condition 4.1, supposing the perturbation satisfies ω( ∥µ∥2 log dh '
                                ') ≤ τ ≤ O(∥µ∥2), for any t ≥ 0, we have: 1 M − o(1) ≤ softmax(⟨q(t),k(t)⟩) ≤ 1 M + '
                                'o(1)" (L1117–1130)')),
@@ -440,10 +499,45 @@ CLAIMS = (
                                  "for y = +1, −V₋ for y = −1), so this variant uses the worse class's, min(V₊, −V₋).")),
 )
 
+# Lemma 5.6's mutants: the tail's constant four times the Gaussian's, exp(−2·x²), a tail lighter than that of the
+# Gaussian ξᵀu the bound rests on (P(ξᵀu/(σ_p‖u‖) > x) is about exp(−x²/2)/(x·√(2π)), above exp(−2·x²) once x ≳ 1)
+L56_MUTANT_C = 4 * L56_C
+
 MUTANTS = (
     Claim("L5.5.mutant.over-M", "lemmas",
           "Mutant (a factor inverted): Δ ≤ τ‖u‖/M.",
           "L5.5 with M replaced by 1/M",
           "As L5.5, with bound τ‖u‖/M.",
           ("trained",), check_l55_over_m, mutant_of="L5.5", formulas=(L55_OVER_M,)),
+    Claim("L5.3.mutant.ratio-1", "lemmas",
+          "Mutant (a bound tightened to 1): max/min of every softmax attention weight over B(X, τ) is at most 1, "
+          "i.e. no point of the ball moves any attention weight.",
+          "L5.3 with C ≤ e/2 replaced by C ≤ 1",
+          "As L5.3, with the attacked max/min ratio compared with 1.",
+          ("trained",), l53_check("L5.3.mutant.ratio-1", L53_RATIO_ONE, "1"), mutant_of="L5.3",
+          hypotheses="Condition 4.1", formulas=(L53_RATIO_ONE,)),
+    Claim("L5.5.frozen.mutant.over-M", "lemmas",
+          "Mutant (a factor 1/M too many): Δ ≤ τ‖u‖/M, as if the model's average over the M queries also divided "
+          "the frozen-attention drop τ‖u‖.",
+          "L5.5.frozen with bound τ‖u‖/M in place of τ‖u‖",
+          "As L5.5.frozen, with bound τ‖u‖/M.",
+          ("trained",), drop_check("L5.5.frozen.mutant.over-M", L55_FROZEN_OVER_M), mutant_of="L5.5.frozen",
+          formulas=(L55_FROZEN_OVER_M,)),
+    Claim("L5.4.mutant.never-uniform", "lemmas",
+          "Mutant (the conclusion reversed): for any t ≥ 0 some softmax attention weight is outside 1/M ± 1/(2M): "
+          "attention is never near uniform.",
+          "L5.4 reversed",
+          "As L5.4 on the same runs: a logged t of a run at which M·|φ − 1/M| is within the tolerance 1/2 on clean "
+          "and attacked inputs refutes; every logged t of every run outside it confirms.",
+          ("l54",), l54_check("L5.4.mutant.never-uniform", near_uniform=False), mutant_of="L5.4",
+          hypotheses="Condition 4.1"),
+    *(Claim(f"{cid}.mutant.c-2", "lemmas",
+            f"Mutant (a tail's constant four times too large): {cid}'s bound with c = {L56_MUTANT_C:g} in place of "
+            f"{L56_C:g}, exp(−{L56_MUTANT_C:g}·x²), a tail lighter than that of the Gaussian ξᵀu it rests on.",
+            f"{cid} with c = {L56_MUTANT_C:g}",
+            f"As {cid}, with the bound at c = {L56_MUTANT_C:g} (the stored bound's exponent times "
+            f"{L56_MUTANT_C / L56_C:g}).",
+            ("trained",), check_l56(f"{cid}.mutant.c-2", variant, L56_MUTANT_C), mutant_of=cid,
+            hypotheses="Condition 4.1")
+      for cid, variant in L56_VARIANTS.items()),
 )
