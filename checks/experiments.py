@@ -262,7 +262,17 @@ def boundary_check(claim: str, boundary: formulas.Formula) -> Callable[[Records,
 CHANCE = 0.5  # the error of a guess between two balanced classes
 
 
-def check_curves(records: Records, profile: Profile) -> Finding:
+def curves_check(claim: str, improves: bool = True) -> Callable[[Records, Profile], Finding]:
+    """Figure 2's four statements (:func:`_curves`); ``improves=False`` reverses the direction of (ii) and (iv), the
+    statement a mutant makes: robust error rises from the lowest to the highest SNR, and more data hurts."""
+
+    def check(records: Records, profile: Profile) -> Finding:
+        return _curves(claim, records, improves)
+
+    return check
+
+
+def _curves(claim: str, records: Records, improves: bool) -> Finding:
     """Figure 2 as four statements on the grid (pooled over seeds):
 
     (i) at the largest N every run overfits: its final robust training loss is below tol('LOSS_DROP') × its
@@ -274,7 +284,9 @@ def check_curves(records: Records, profile: Profile) -> Finding:
     (iv) at fixed SNR, more data helps: robust error at the largest N is surely below that at the smallest
         N for at least one SNR column and surely above it for none (every column is compared rather than
         one SNR picked, since which SNR shows the effect depends on d).
-    Sure comparisons are Holm over the family of (ii) and (iv) with every seed agreeing.
+    Sure comparisons are Holm over the family of (ii) and (iv) with every seed agreeing. With ``improves`` false,
+    (ii) and (iv) are reversed: robust error at the highest SNR surely above that at the lowest, and at the largest
+    N surely above that at the smallest for some SNR column and surely below it for none.
     """
     Ns = sorted({c.N for c, _ in records})
     snrs = sorted({snr_of(c) for c, _ in records})
@@ -300,7 +312,8 @@ def check_curves(records: Records, profile: Profile) -> Finding:
         fam.append(compare(f"SNR {s:g}: N={n_max} below N={n_min}", rob(n_max, s), rob(n_min, s)))
         fam.append(compare(f"SNR {s:g}: N={n_max} above N={n_min}", rob(n_min, s), rob(n_max, s)))
     fam = decide(fam)
-    v2: Verdict = "confirmed" if fam[0].sure else "refuted" if fam[1].sure else "inconclusive"
+    along, against = (fam[0], fam[1]) if improves else (fam[1], fam[0])
+    v2: Verdict = "confirmed" if along.sure else "refuted" if against.sure else "inconclusive"
     # (iii)
     low = rob(n_max, snrs[0])
     lb = lower_bound_verdict(low.k_lo, low.k_hi, low.n, CHANCE * tol("NOT_BENIGN_OF_CHANCE"), LEVEL)
@@ -308,14 +321,16 @@ def check_curves(records: Records, profile: Profile) -> Finding:
     # (iv)
     helps = [c for c in fam[2::2] if c.sure]
     hurts = [c for c in fam[3::2] if c.sure]
-    v4: Verdict = "refuted" if hurts else "confirmed" if helps else "inconclusive"
+    worse, better = (hurts, helps) if improves else (helps, hurts)
+    v4: Verdict = "refuted" if worse else "confirmed" if better else "inconclusive"
     overfit = f"all {len(top)} runs at N={n_max} below {tol('LOSS_DROP'):g}× initial loss"
     parts: list[tuple[str, Verdict, str]] = [
         ("(i) overfits at every SNR", v1, (stalled or descending or [overfit])[0]),
-        ("(ii) robust error falls from lowest to highest SNR", v2, f"{fam[0].label}: p = {fam[0].p:.2g}"),
+        (f"(ii) robust error {'falls' if improves else 'rises'} from lowest to highest SNR", v2,
+         f"{along.label}: p = {along.p:.2g}" + ("" if improves else f"; {against.label}: p = {against.p:.2g}")),
         ("(iii) robust error stays high at the lowest SNR", v3, lb.reason),
-        ("(iv) more data helps at fixed SNR", v4, f"{len(helps)} column(s) surely lower at N={n_max}, "
-                                                   f"{len(hurts)} surely higher"),
+        (f"(iv) more data {'helps' if improves else 'hurts'} at fixed SNR", v4,
+         f"{len(helps)} column(s) surely lower at N={n_max}, {len(hurts)} surely higher"),
     ]
     kinds = [v for _, v, _ in parts]
     verdict: Verdict = ("refuted" if "refuted" in kinds else
@@ -326,7 +341,7 @@ def check_curves(records: Records, profile: Profile) -> Finding:
     rows: list[tuple[str, ...]] = [("statement", "verdict", "evidence")]
     rows += [(name, v, why) for name, v, why in parts]
     rows += [(c.label, "sure" if c.sure else "not sure", f"{_frac(c.a)} vs {_frac(c.b)}, p = {c.p:.2g}") for c in fam]
-    return Finding("E6.claim.curves", verdict, reason, key, evidence=tuple(rows), plots=_curve_plots(records))
+    return Finding(claim, verdict, reason, key, evidence=tuple(rows), plots=_curve_plots(records))
 
 
 def _curve_plots(records: Records) -> tuple[Plot, ...]:
@@ -680,7 +695,7 @@ CLAIMS = (
           "value; robust error at the highest SNR is surely below that at the lowest, where it stays surely ≥ 1/4; "
           "and at fixed SNR the largest N is surely more robust than the smallest for some SNR and surely less "
           "for none (pooled counts, Fisher, Holm, seeds agreeing).",
-          ("fig1",), check_curves,
+          ("fig1",), curves_check("E6.claim.curves"),
           kind="paper", quote=('"We then fix the number N of training data and plot curves of the training '
                                'loss/robust test accuracy versus the training iteration under different SNR in '
                                'Figures 2a and 2b. From them, we observe that as the training iteration increases, '
@@ -772,6 +787,21 @@ MUTANTS = (
           "EB.1.c with the order of the radii reversed",
           "As EB.1.fig3, with the statement 'final entropy/log M at 0.1 and at 0.5 both below that at 0.02'.",
           ("fig3",), fig3_check("EB.1.fig3.mutant.reversed", FIG3_REVERSED), mutant_of="EB.1.fig3"),
+    Claim("E6.claim.curves.mutant.worsens", "experiments",
+          "Mutant (the direction reversed): with N fixed robust test error rises from the lowest SNR to the highest, "
+          "and with SNR fixed more data makes it worse (training loss still going to ≈ 0, robust error still high "
+          "at the lowest SNR).",
+          "E6.claim.curves with (ii) and (iv) reversed",
+          "As E6.claim.curves on the same grid and family of comparisons: a sure fall of robust error from the lowest "
+          "to the highest SNR at the largest N, or a column where the largest N is surely more robust than the "
+          "smallest, refutes.",
+          ("fig1",), curves_check("E6.claim.curves.mutant.worsens", improves=False), mutant_of="E6.claim.curves"),
+    Claim("S.monotone-snr.mutant.rising", "experiments",
+          "Mutant (a reversed monotonicity): clean and robust test error are non-decreasing in SNR at fixed N.",
+          "S.monotone-snr reversed",
+          "As S.monotone-snr, with the direction reversed: a sure fall between adjacent SNRs refutes.",
+          ("fig1",), monotone_check("S.monotone-snr.mutant.rising", ("snr",), falling=False),
+          mutant_of="S.monotone-snr"),
     Claim("S.monotone-tau.mutant.decreasing", "experiments",
           "Mutant (a reversed monotonicity): robust error decreases in τ.",
           "S.monotone-tau reversed",

@@ -83,7 +83,8 @@ def _cutoff_plots(name: str, title: str, Ns: list[int], snrs: list[float], cells
                  xticks=xticks, yticks=yticks, grid=cut, zlabel=f"{metric} accuracy ≥ {cutoff:g}"))
 
 
-def transition_check(claim: str, cutoff: float | None, name: str, title: str) -> Callable[[Records, Profile], Finding]:
+def transition_check(claim: str, cutoff: float | None, name: str, title: str,
+                     rising: bool = True) -> Callable[[Records, Profile], Finding]:
     """Figures 4–6's cut-off reading of "a clear phase transition" over the N × SNR grid, for clean and robust
     accuracy: each cell (pooled over seeds) is surely above the cut-off, surely below it, or undecided
     (Clopper–Pearson intervals, Bonferroni over every cell of both metrics; robust accuracy above the cut-off
@@ -91,18 +92,21 @@ def transition_check(claim: str, cutoff: float | None, name: str, title: str) ->
     high-accuracy region an up-set: no cell surely above the cut-off has a cell surely below it at a larger or
     equal N and SNR. Refuted by such an inversion or by a metric with every cell surely on one side (no
     transition inside the grid); confirmed when both metrics show both sides and no inversion. ``cutoff`` None is
-    the data set's (CUTOFFS); figures are named ``<images>_<name>_…`` and titled ``<images> 0 vs 1, <title>``."""
+    the data set's (CUTOFFS); figures are named ``<images>_<name>_…`` and titled ``<images> 0 vs 1, <title>``.
+    ``rising=False`` is the reversed transition a mutant states: the high-accuracy region a down-set (accuracy
+    high at small N and SNR, low at large), inverted by a cell surely below the cut-off at a smaller or equal N
+    and SNR than a cell surely above it."""
     if cutoff is not None and not (isinstance(cutoff, int | float) and 0 < cutoff < 1):
         raise ValueError(f"cutoff must be an accuracy in (0, 1) or None, got {cutoff!r}")
 
     def check(records: Records, profile: Profile) -> Finding:
         return _transition(claim, CUTOFFS[profile.images] if cutoff is None else cutoff,
-                           f"{profile.images}_{name}", f"{profile.images} 0 vs 1, {title}", records)
+                           f"{profile.images}_{name}", f"{profile.images} 0 vs 1, {title}", records, rising)
 
     return check
 
 
-def _transition(claim: str, cutoff: float, name: str, title: str, records: Records) -> Finding:
+def _transition(claim: str, cutoff: float, name: str, title: str, records: Records, rising: bool = True) -> Finding:
     per = {m: _grid_cells(records, m) for m in ("clean", "robust")}
     level = bonferroni_level(LEVEL, sum(len(cells) for _, _, cells in per.values()))
     rows: list[tuple[str, ...]] = [("accuracy", "N", "SNR", "errors (lower–upper)/n", "side of the cut-off")]
@@ -116,7 +120,9 @@ def _transition(claim: str, cutoff: float, name: str, title: str, records: Recor
         above = [k for k, v in sides.items() if v == 1]
         below = [k for k, v in sides.items() if v == -1]
         counts.append(f"{m}: {len(above)}/{len(cells)} cells surely ≥ {cutoff:g}")
-        inversions = [(a, b) for a in above for b in below if b[0] >= a[0] and b[1] >= a[1]]
+        # against an up-set: a cell surely below at a larger or equal (N, SNR); against a down-set: at a smaller one
+        inversions = [(a, b) for a in above for b in below
+                      if (b[0] >= a[0] and b[1] >= a[1] if rising else b[0] <= a[0] and b[1] <= a[1])]
         if inversions:
             (n1, s1), (n2, s2) = inversions[0]
             problems.append(f"{m}: surely above {cutoff:g} at N={n1}, SNR={s1:g} but surely below at N={n2}, "
@@ -135,18 +141,20 @@ def _transition(claim: str, cutoff: float, name: str, title: str, records: Recor
         verdict, reason = "inconclusive", "; ".join(partial)
     else:
         verdict, reason = "confirmed", (f"clean and robust accuracy each have cells surely above and surely "
-                                        f"below {cutoff:g}, and the high-accuracy cells form an up-set in (N, SNR)")
+                                        f"below {cutoff:g}, and the high-accuracy cells form an "
+                                        f"{'up' if rising else 'down'}-set in (N, SNR)")
     return Finding(claim, verdict, reason + f" ({100 * level:.2f}% intervals, Bonferroni over the cells)",
                    "; ".join(counts), evidence=tuple(rows), plots=tuple(plots))
 
 
-def lower_than_l2_check(claim: str) -> Callable[[Records, Profile], Finding]:
+def lower_than_l2_check(claim: str, higher: bool = True) -> Callable[[Records, Profile], Finding]:
     """EB.3's "robust accuracy decreases under multi-norm attacks": at each grid cell, robust error of the
     multi-norm runs against the ℓ₂ runs at the same (N, SNR, seeds). "Multi-norm surely higher" compares the ℓ₂
     runs' upper estimate with the multi-norm runs' lower one (one-sided Fisher on pooled counts, every seed
     agreeing), and the reverse likewise; Holm over both directions of every cell and the pooled grid. Refuted
     by any cell where multi-norm robust error is surely lower; confirmed when none is and the pooled grid's is
-    surely higher."""
+    surely higher. ``higher=False`` is the reversed statement a mutant makes (multi-norm robust error lower than
+    ℓ₂'s): refuted by any cell surely higher, confirmed when none is and the pooled grid's is surely lower."""
 
     def check(records: Records, profile: Profile) -> Finding:
         multi = [(c, r) for c, r in records if c.norm == "multi"]
@@ -156,30 +164,34 @@ def lower_than_l2_check(claim: str) -> Callable[[Records, Profile], Finding]:
         shared = sorted(set(cm) & set(c2))
         if not shared:
             return Finding(claim, "inconclusive", "no grid cell has both multi-norm and ℓ₂ runs", "no shared cells")
-        higher = [compare(f"N={N}, SNR={s:g}: multi-norm above ℓ₂", c2[(N, s)], cm[(N, s)]) for N, s in shared]
-        lower = [compare(f"N={N}, SNR={s:g}: multi-norm below ℓ₂", cm[(N, s)], c2[(N, s)]) for N, s in shared]
+        above = [compare(f"N={N}, SNR={s:g}: multi-norm above ℓ₂", c2[(N, s)], cm[(N, s)]) for N, s in shared]
+        below = [compare(f"N={N}, SNR={s:g}: multi-norm below ℓ₂", cm[(N, s)], c2[(N, s)]) for N, s in shared]
         def pooled(side: Records) -> Cell:
             return cell([r for c, r in side if (c.N, snr_of(c)) in shared], "robust")
 
-        overall = compare("pooled grid: multi-norm above ℓ₂", pooled(l2), pooled(multi))
-        family = decide([*higher, *lower, overall])
-        higher, lower, overall = family[:len(shared)], family[len(shared):2 * len(shared)], family[-1]
+        overall = (compare("pooled grid: multi-norm above ℓ₂", pooled(l2), pooled(multi)) if higher else
+                   compare("pooled grid: multi-norm below ℓ₂", pooled(multi), pooled(l2)))
+        family = decide([*above, *below, overall])
+        above, below, overall = family[:len(shared)], family[len(shared):2 * len(shared)], family[-1]
         rows: list[tuple[str, ...]] = [("comparison", "ℓ₂ vs multi-norm robust errors", "p", "sure")]
         for r in family:
             of_l2, of_multi = (r.a, r.b) if "above" in r.label else (r.b, r.a)
             rows.append((r.label, f"{_frac(of_l2)} vs {_frac(of_multi)}", f"{r.p:.2g}", "yes" if r.sure else "no"))
-        sure_lower = [r for r in lower if r.sure]
-        key = (f"multi-norm robust error surely higher at {sum(r.sure for r in higher)}/{len(shared)} cells, "
+        sure_lower = [r for r in below if r.sure]
+        sure_higher = [r for r in above if r.sure]
+        key = (f"multi-norm robust error surely higher at {len(sure_higher)}/{len(shared)} cells, "
                f"surely lower at {len(sure_lower)}")
+        against = sure_lower if higher else sure_higher
+        side, other = ("above", "below") if higher else ("below", "above")
         verdict: Verdict
-        if sure_lower:
-            verdict, reason = "refuted", "; ".join(f"{r.label} (p = {r.p:.2g})" for r in sure_lower[:2])
+        if against:
+            verdict, reason = "refuted", "; ".join(f"{r.label} (p = {r.p:.2g})" for r in against[:2])
         elif overall.sure:
             verdict, reason = "confirmed", (f"pooled over {len(shared)} cells multi-norm robust error is surely "
-                                            f"above ℓ₂'s (p = {overall.p:.2g}), and no cell is surely below")
+                                            f"{side} ℓ₂'s (p = {overall.p:.2g}), and no cell is surely {other}")
         else:
-            verdict, reason = "inconclusive", (f"no cell surely lower, but the pooled difference is not sure "
-                                               f"(p = {overall.p:.2g})")
+            verdict, reason = "inconclusive", (f"no cell surely {'lower' if higher else 'higher'}, but the pooled "
+                                               f"difference is not sure (p = {overall.p:.2g})")
         return Finding(claim, verdict, reason, key, evidence=tuple(rows))
 
     return check
@@ -373,4 +385,80 @@ MUTANTS = (
           "As EB.2.monotone, with the direction reversed: any sure fall refutes.",
           ("{images}-apgd",), monotone_check("EB.2.monotone.mutant.rising", ("snr", "N"), falling=False),
           mutant_of="EB.2.monotone"),
+    Claim("E6.real.monotone-snr.mutant.rising", "experiments",
+          "Mutant (a reversed monotonicity): on real images, clean and robust test error are non-decreasing in SNR "
+          "at fixed N.",
+          "E6.real.monotone-snr reversed",
+          "As E6.real.monotone-snr, with the direction reversed: a sure fall between adjacent SNRs refutes.",
+          ("{images}-fig1c",), monotone_check("E6.real.monotone-snr.mutant.rising", ("snr",), falling=False),
+          mutant_of="E6.real.monotone-snr"),
+    # The boundary's slope cannot be refuted on the ci grid (one seed, three N: three crossings, one degree of
+    # freedom, so every slope interval spans about ±5), so this mutant reverses the boundary's sides instead and is
+    # read with the cut-off reading of EB.2–EB.4 on the same runs.
+    Claim("E6.real.vit.boundary.mutant.reversed", "experiments",
+          "Mutant (the boundary's sides swapped): with the simplified ViT on digits, accuracy is high at small N and "
+          "SNR and low at large (the cells surely above the cut-off form a down-set in (N, SNR)).",
+          "E6.real.vit.boundary with high and low accuracy on the other sides",
+          "On the same runs, the cut-off reading of EB.2.transition (the digits' cut-off 0.75) with the direction "
+          "reversed: a cell surely below the cut-off at a smaller or equal N and SNR than a cell surely above it "
+          "refutes, as does a metric with every cell on one side.",
+          ("{images}-vit",), transition_check("E6.real.vit.boundary.mutant.reversed", None, "vit_fig1c",
+                                              "simplified ViT, Figure 1c", rising=False),
+          mutant_of="E6.real.vit.boundary"),
+    Claim("E6.real.vit.monotone.mutant.rising", "experiments",
+          "Mutant (a reversed monotonicity): with the simplified ViT on real images, clean and robust test error "
+          "rise as N and as SNR grow.",
+          "E6.real.vit.monotone reversed",
+          "As E6.real.vit.monotone, with the direction reversed: any sure fall along N or SNR refutes.",
+          ("{images}-vit",), monotone_check("E6.real.vit.monotone.mutant.rising", ("snr", "N"), falling=False),
+          mutant_of="E6.real.vit.monotone"),
+    Claim("EB.2.transition.mutant.reversed", "experiments",
+          "Mutant (the transition reversed): with APGD, accuracy is high at small N and SNR and low at large (the "
+          "high-accuracy cells form a down-set in (N, SNR)).",
+          "EB.2.transition with the direction of the transition reversed",
+          "As EB.2.transition on the same cells and intervals: a cell surely below the cut-off at a smaller or equal "
+          "N and SNR than a cell surely above it refutes, as does a metric with every cell on one side.",
+          ("{images}-apgd",), transition_check("EB.2.transition.mutant.reversed", None, "eb2_apgd", "B.2 (APGD)",
+                                               rising=False),
+          mutant_of="EB.2.transition"),
+    Claim("EB.3.lower.mutant.higher", "experiments",
+          "Mutant (a reversed inequality): under multi-norm attacks the model's robust test accuracy is higher than "
+          "in the ℓ₂ setting (multi-norm robust error lower than ℓ₂'s).",
+          "EB.3.lower reversed",
+          "As EB.3.lower on the same cells and family of comparisons: any cell where multi-norm robust error is "
+          "surely above ℓ₂'s refutes.",
+          ("{images}-multinorm", "{images}-l2"), lower_than_l2_check("EB.3.lower.mutant.higher", higher=False),
+          mutant_of="EB.3.lower"),
+    Claim("EB.3.transition.mutant.reversed", "experiments",
+          "Mutant (the transition reversed): under multi-norm attacks accuracy is high at small N and SNR and low at "
+          "large (the high-accuracy cells form a down-set in (N, SNR)).",
+          "EB.3.transition with the direction of the transition reversed",
+          "As EB.3.transition: a cell surely below the cut-off at a smaller or equal N and SNR than a cell surely "
+          "above it refutes, as does a metric with every cell on one side.",
+          ("{images}-multinorm",), transition_check("EB.3.transition.mutant.reversed", None, "eb3_multinorm",
+                                                    "B.3 (multi-norm)", rising=False),
+          mutant_of="EB.3.transition"),
+    Claim("EB.3.monotone.mutant.rising", "experiments",
+          "Mutant (a reversed monotonicity): under multi-norm attacks, increasing N or SNR raises clean and robust "
+          "test error.",
+          "EB.3.monotone reversed",
+          "As EB.3.monotone, with the direction reversed: any sure fall along N or SNR refutes.",
+          ("{images}-multinorm",), monotone_check("EB.3.monotone.mutant.rising", ("snr", "N"), falling=False),
+          mutant_of="EB.3.monotone"),
+    Claim("EB.4.transition.mutant.reversed", "experiments",
+          "Mutant (the transition reversed): with the last-layer-QKV ViT, accuracy is high at small N and SNR and low "
+          "at large (the high-accuracy cells form a down-set in (N, SNR)).",
+          "EB.4.transition with the direction of the transition reversed",
+          "As EB.4.transition: a cell surely below the cut-off at a smaller or equal N and SNR than a cell surely "
+          "above it refutes, as does a metric with every cell on one side.",
+          ("{images}-vit-b4",), transition_check("EB.4.transition.mutant.reversed", CUTOFF_EB4, "eb4_last_qkv",
+                                                 "B.4 (last-layer QKV)", rising=False),
+          mutant_of="EB.4.transition"),
+    Claim("EB.4.monotone.mutant.rising", "experiments",
+          "Mutant (a reversed monotonicity): with the last-layer-QKV ViT, increasing N or SNR raises clean and robust "
+          "test error.",
+          "EB.4.monotone reversed",
+          "As EB.4.monotone, with the direction reversed: any sure fall along N or SNR refutes.",
+          ("{images}-vit-b4",), monotone_check("EB.4.monotone.mutant.rising", ("snr", "N"), falling=False),
+          mutant_of="EB.4.monotone"),
 )

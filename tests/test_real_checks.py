@@ -75,6 +75,20 @@ def test_transition_is_undecided_when_cells_sit_at_the_cut_off() -> None:
     assert f.verdict == "inconclusive"
 
 
+def test_the_reversed_transition_is_refuted_by_an_up_set_and_confirmed_by_a_down_set() -> None:
+    reversed_ = transition_check("T", 0.75, "t", "test", rising=False)
+    f = reversed_(records(falling), PROFILE)
+    assert f.verdict == "refuted" and "surely above 0.75 at N=" in f.reason
+    assert transition()(records(falling), PROFILE).verdict == "confirmed"  # the same records, the claim's way
+
+    def rising(N: int, s: float) -> tuple[int, int]:  # error rising in N and SNR: accuracy high at small N and SNR
+        return falling(NS[-1 - NS.index(N)], SNRS[-1 - SNRS.index(s)])
+
+    f = reversed_(records(rising), PROFILE)
+    assert f.verdict == "confirmed" and "down-set" in f.reason
+    assert transition()(records(rising), PROFILE).verdict == "refuted"
+
+
 @pytest.mark.parametrize("cutoff", [0.0, 1.0, -0.5, "0.9"])
 def test_transition_refuses_a_cut_off_that_is_not_an_accuracy(cutoff: object) -> None:
     with pytest.raises(ValueError, match="cutoff must be an accuracy in"):
@@ -119,6 +133,13 @@ def test_multinorm_lower_than_l2() -> None:
     assert f.verdict == "refuted" and "multi-norm below ℓ₂" in f.reason
     assert check(l2 + same, PROFILE).verdict == "inconclusive"
     assert check(l2, PROFILE).verdict == "inconclusive"  # no multi-norm runs: nothing to compare
+    reversed_ = lower_than_l2_check("L", higher=False)  # the mutant's statement: multi-norm robust error lower
+    f = reversed_(l2 + worse, PROFILE)
+    assert f.verdict == "refuted" and "multi-norm above ℓ₂" in f.reason
+    assert reversed_(l2 + better, PROFILE).verdict == "inconclusive"  # lower, but not at every run of the grid
+    f = reversed_(l2 + records(lambda N, s: (5, 5), norm="multi"), PROFILE)  # lower than every ℓ₂ run
+    assert f.verdict == "confirmed" and "surely below ℓ₂'s" in f.reason
+    assert reversed_(l2 + same, PROFILE).verdict == "inconclusive"
 
 
 def test_every_real_claim_names_its_model_and_grid_for_the_report() -> None:
