@@ -26,17 +26,12 @@ from bounds.regime import regime
 from checks.claim import Claim, Finding, Records
 from checks.profiles import Profile
 from checks.scope import params_of
-from checks.stats import LEVEL, Verdict, bonferroni_level, lower_bound_verdict
+from checks.stats import CHANCE, LEVEL, Verdict, bonferroni_level, lower_bound_verdict
 from checks.tolerances import tol
-from simulate.grid import at_run
+from simulate.grid import at_run, ic1_threshold
 from simulate.results import need
 
-CHANCE = 0.5  # the error of a guess between two balanced classes
-
-
-def uniform_threshold(M: int) -> float:
-    """IC-1's radius τ/‖µ‖ = 1/(√2·M) (bounds.formulas.IC1_THRESHOLD)."""
-    return float(formulas.IC1_THRESHOLD(M=M))
+uniform_threshold = ic1_threshold  # IC-1's radius τ/‖µ‖ = 1/(√2·M), as the ic1 grid uses it
 
 
 def check_contradiction(claim: str, above: Callable[[int], float], *,

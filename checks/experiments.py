@@ -29,6 +29,7 @@ from checks.claim import Claim, Finding, Plot, Records, Series
 from checks.profiles import Profile
 from checks.scope import snr_of
 from checks.stats import (
+    CHANCE,
     LEVEL,
     Verdict,
     bonferroni_level,
@@ -259,7 +260,6 @@ def boundary_check(claim: str, boundary: formulas.Formula) -> Callable[[Records,
 
 # ---- E6.claim.curves ------------------------------------------------------------------------------------
 
-CHANCE = 0.5  # the error of a guess between two balanced classes
 
 
 def curves_check(claim: str, improves: bool = True) -> Callable[[Records, Profile], Finding]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from simulate.config import MAX_PERTURB
 from simulate.grid import SCALES, Scale
 
 
@@ -38,8 +39,8 @@ class Profile:
         if self.images != "digits" and not self.data_root:
             raise ValueError(f"data_root must name the folder holding the {self.images} files, got ''")
         if isinstance(self.stability_ulps, bool) or not isinstance(self.stability_ulps, int) \
-                or not 0 <= self.stability_ulps <= 1000:
-            raise ValueError(f"stability_ulps must be an integer in [0, 1000], got {self.stability_ulps!r}")
+                or not 0 <= self.stability_ulps <= MAX_PERTURB:
+            raise ValueError(f"stability_ulps must be an integer in [0, {MAX_PERTURB}], got {self.stability_ulps!r}")
 
     @classmethod
     def of(cls, s: Scale, search_examples: int, stability_ulps: int) -> Profile:

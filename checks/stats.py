@@ -28,6 +28,7 @@ from bounds import validate as v
 
 # The confidence level of every interval and verdict family (before multiplicity correction), stated once.
 LEVEL = 0.95
+CHANCE = 0.5  # the error of a guess between two balanced classes (a fact of the data, not a tolerance)
 
 __all__ = [
     "DEFAULT_S_MIN",

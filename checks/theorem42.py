@@ -240,9 +240,9 @@ def check_constant(claim: str, records: Records, g: formulas.Formula, robust: bo
     if unconverged:
         reason += f" ({unconverged} runs that did not reach ε left out)"
     if outside:
+        first = next(r for r in cases if r.nominal not in ("case1", "case2"))
         reason += (f" ({len(outside)} of {len(records)} runs are in neither case of the theorem at unit constants "
-                   f"and are out of its scope, e.g. {outside[0][0].label()}: "
-                   f"{regime(params_of(outside[0][0])).nominal_reason})")
+                   f"and are out of its scope, e.g. {outside[0][0].label()}: {first.nominal_reason})")
     return _scoped_or_plain(claim, records, verdict, reason, key, tuple(rows), plots)
 
 

@@ -61,7 +61,7 @@ _IMAGE_FIELDS = {"dataset": "synthetic", "data_root": "", "classes": (0, 1)}
 # ... and the model fields' defaults, left out of every run's key (so eq. (1) runs keep theirs)
 _MODEL_FIELDS = {"model": "eq1", "checkpoint": ""}
 # fields a run's key leaves out at their default, so that runs made before the field existed keep their keys
-_KEYLESS_DEFAULTS: dict[str, object] = {"perturb": 0}
+_KEYLESS_DEFAULTS: dict[str, object] = {**_MODEL_FIELDS, "perturb": 0}
 MAX_PERTURB = 1000  # a perturbation of the initial weights is a few ulps, not a new initialisation
 # How the training attack's inner loop is computed. "direct" is the textbook computation on
 # d-dimensional tokens; "subspace" is the exact reformulation of ℓ2 PGD in span(W_Q, W_K, W_V w_O)
@@ -375,10 +375,9 @@ class RunConfig:
             for name, default in _IMAGE_FIELDS.items():
                 if config[name] == default:
                     del config[name]
-        for fields_ in (_MODEL_FIELDS, _KEYLESS_DEFAULTS):
-            for name, value in fields_.items():
-                if config[name] == value:
-                    del config[name]
+        for name, value in _KEYLESS_DEFAULTS.items():
+            if config[name] == value:
+                del config[name]
         payload = json.dumps({"config": config, "code": code_version}, sort_keys=True, default=str)
         return hashlib.sha256(payload.encode()).hexdigest()[:24]
 

@@ -40,6 +40,7 @@ __all__ = [
     "b_setting",
     "case2_radius",
     "group",
+    "ic1_threshold",
     "is_case2",
     "parse_value",
     "predicted_T",
@@ -414,6 +415,11 @@ IC1_TRAIN_TAU_REL = 0.02
 IC1_FACTORS = (0.5, 2.0)
 
 
+def ic1_threshold(M: int) -> float:
+    """IC-1's uniform-attention radius τ/‖µ‖ = 1/(√2·M) (bounds.formulas.IC1_THRESHOLD) at M."""
+    return float(formulas.IC1_THRESHOLD(M=M))
+
+
 def ic1_radii(threshold: Callable[[int], float], M: int) -> tuple[float, float]:
     """Half and twice ``threshold(M)``, rounded to 4 digits."""
     lo, hi = (round(threshold(M) * f, 4) for f in IC1_FACTORS)
@@ -421,7 +427,7 @@ def ic1_radii(threshold: Callable[[int], float], M: int) -> tuple[float, float]:
 
 
 def _ic1(s: Scale, threshold: Callable[[int], float] | None = None) -> GridSpec:
-    th = threshold if threshold is not None else (lambda M: formulas.IC1_THRESHOLD(M=M))
+    th = threshold if threshold is not None else ic1_threshold
     base = _point(s, snr=max(s.snrs), tau_rel=IC1_TRAIN_TAU_REL)
     return _union("ic1", "IC-1: models attacked at half and twice the uniform-attention threshold", [
         GridSpec("ic1-M", {**base, "M": M, "eval_tau_rels": ic1_radii(th, M)}, {"seed": s.seeds})

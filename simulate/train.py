@@ -263,6 +263,7 @@ def _evaluate(configs: list[RunConfig], w: Weights, signals: list[Signals] | Non
         # the certificate bounds the worst drop from above (Lemma 5.5's left side, an upper estimate)
         cert_drop = ((clean - torch.minimum(cert, adv)) / (tau * u_norm).clamp_min(1e-300)[:, None]).double().cpu()
         cert_drop_max = torch.maximum(cert_drop_max, cert_drop.amax(1))
+    whole = {name: torch.cat(parts, 1).numpy() for name, parts in margins.items()}  # (G, n_test) each
     out = []
     for g, c in enumerate(configs):
         row: dict[str, Any] = {
@@ -281,7 +282,7 @@ def _evaluate(configs: list[RunConfig], w: Weights, signals: list[Signals] | Non
                                                    robust_errors_certified=int(v["certified"][g]),
                                                    certificate_violations=int(v["violations"][g]))
                            for r, v in extra.items()},
-            "margins": {name: encode_margins(torch.cat(parts, 1)[g].numpy()) for name, parts in margins.items()},
+            "margins": {name: encode_margins(m[g]) for name, m in whole.items()},
         }
         out.append(row)
     return out
