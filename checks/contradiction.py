@@ -111,9 +111,11 @@ CLAIMS = (
           hypotheses="Case 2's hypotheses at unit constants (Condition 4.1 aside), per run",
           formulas=(formulas.IC1_THRESHOLD, formulas.G_ROBUST),
           kind="derived",
-          quote=("From Theorem 4.2's Case 2 ('ω(∥µ∥2/log dh) ≤ τ ≤ O(∥µ∥2)', L573–584) and conclusion 3 (L559–613) "
-                 "with Lemma 5.4's uniform attention in Case 2 (L1117–1131) and eq. (1): the attack that moves every "
-                 "token by τ along −y·u/‖u‖ outweighs the signal's ‖µ‖‖u‖/(√2·M) (CLAIMS.md IC-1)")),
+          quote=('From Theorem 4.2\'s Case 2, "ω( ∥µ∥2 log dh ) ≤ τ ≤ O(∥µ∥2)" (L573–578), where "the attention head '
+                 'parameters barely update, causing the attention weights to remain nearly uniform" (L578–580), and '
+                 'conclusion 3 '
+                 "(L559–613), with Lemma 5.4's uniform attention in Case 2 (L1117–1131) and eq. (1): the attack that "
+                 "moves every token by τ along −y·u/‖u‖ outweighs the signal's ‖µ‖‖u‖/(√2·M) (CLAIMS.md IC-1)")),
 )
 
 
