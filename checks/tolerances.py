@@ -73,6 +73,23 @@ _ROWS = (
               "one in a hundred is far below 1/2 (fifty times) and yet above what a 2,000-point test set with no "
               "error allows (the 95% Clopper–Pearson upper limit at 0 of 2,000 is 1.8e-3), so an error far above it "
               "is a contradiction, not noise"),
+    Tolerance("SLOPE_EQUIV", 0.25,
+              "an equality of a log-log slope (the phase boundary's −1/2 of N·SNR² = const) is confirmed only when "
+              "the slope's whole interval lies within ± this of the predicted value (an equivalence test)",
+              "half the distance from −1/2 to each alternative a referee would name first: 0 (no N-dependence) and "
+              "−1 (N²·SNR² = const, the boundary mutant), so a confirmed slope excludes both; declared before any "
+              "equivalence verdict was computed"),
+    Tolerance("EXPONENT_EQUIV", 0.25,
+              "an equality of an exponent (T ∝ η⁻¹, T ∝ ε⁻¹) is confirmed only when the exponent's whole interval "
+              "lies within ± this of the predicted value",
+              "half the distance from −1 to −1/2 and to −3/2, the nearest exponents of a square-root or a "
+              "super-linear law, so a confirmed −1 excludes both; declared before any equivalence verdict was "
+              "computed"),
+    Tolerance("RATIO_EQUIV", 2.0,
+              "an equality of a ratio (Case 2 takes M times Case 1's time) is confirmed only when the ratio's whole "
+              "interval lies within [M / this, M · this]",
+              "a factor of 2 either way keeps M = 8 apart from 1 (no slow-down) and from M² (the ratio mutant) by "
+              "more than the margin; declared before any equivalence verdict was computed"),
     Tolerance("LOSS_DROP", 0.1,
               "'training loss goes to ≈ 0': the final robust training loss is below this fraction of its initial "
               "value",
