@@ -73,18 +73,13 @@ _ROWS = (
               "one in a hundred is far below 1/2 (fifty times) and yet above what a 2,000-point test set with no "
               "error allows (the 95% Clopper–Pearson upper limit at 0 of 2,000 is 1.8e-3), so an error far above it "
               "is a contradiction, not noise"),
-    Tolerance("SLOPE_EQUIV", 0.25,
-              "an equality of a log-log slope (the phase boundary's −1/2 of N·SNR² = const) is confirmed only when "
-              "the slope's whole interval lies within ± this of the predicted value (an equivalence test)",
-              "half the distance from −1/2 to each alternative a referee would name first: 0 (no N-dependence) and "
-              "−1 (N²·SNR² = const, the boundary mutant), so a confirmed slope excludes both; declared before any "
-              "equivalence verdict was computed"),
-    Tolerance("EXPONENT_EQUIV", 0.25,
-              "an equality of an exponent (T ∝ η⁻¹, T ∝ ε⁻¹) is confirmed only when the exponent's whole interval "
-              "lies within ± this of the predicted value",
-              "half the distance from −1 to −1/2 and to −3/2, the nearest exponents of a square-root or a "
-              "super-linear law, so a confirmed −1 excludes both; declared before any equivalence verdict was "
-              "computed"),
+    Tolerance("EQUIV_REL", 0.5,
+              "an equality of a power (the phase boundary's log-log slope −1/2, the exponent −1 of T ∝ η⁻¹ and of "
+              "T ∝ ε⁻¹) is confirmed only when the estimate's whole interval lies within ± this fraction of the "
+              "predicted value (an equivalence test: margin ½·|predicted|)",
+              "half the distance to each alternative a referee would name first: no dependence (0) and twice the "
+              "power (for −1/2: −1, N²·SNR² = const, the boundary mutant; for −1: −2), so a confirmed power excludes "
+              "both; declared before any equivalence verdict was computed"),
     Tolerance("RATIO_EQUIV", 2.0,
               "an equality of a ratio (Case 2 takes M times Case 1's time) is confirmed only when the ratio's whole "
               "interval lies within [M / this, M · this]",
