@@ -580,3 +580,47 @@ def crossing_point(
             return float(min(max(math.exp(lx), x[i]), x[i + 1]))
     return None
 
+
+
+# -- equivalence ------------------------------------------------------------------------------------------
+
+
+def equivalence_verdict(estimate: float, interval: tuple[float, float], predicted: float,
+                        margin: float) -> tuple[Verdict, str]:
+    """Verdict on an equality claim "the quantity equals ``predicted``" from an estimate and its interval.
+
+    *refuted* when the interval [lo, hi] excludes ``predicted``; *confirmed* only by an equivalence test,
+    when the whole interval lies within predicted ± ``margin`` (so a wide interval that merely contains the
+    prediction does not confirm); *inconclusive* otherwise. An interval may be open (±inf) on a side,
+    which then never confirms. The text states the estimate, the interval, the prediction and the margin.
+    """
+    est = v.as_float("estimate", estimate)
+    pred = v.as_float("predicted", predicted)
+    m = v.positive("margin", margin)
+    if isinstance(interval, str | bytes) or not hasattr(interval, "__len__") or len(interval) != 2:
+        raise ValueError(f"interval must be a pair (lo, hi), got {interval!r}")
+    ends = []
+    for name, x in zip(("interval[0]", "interval[1]"), interval, strict=True):
+        if isinstance(x, bool) or not isinstance(x, int | float | np.floating | np.integer) or math.isnan(x):
+            raise ValueError(f"{name} must be a number (±inf for an open end), got {x!r}")
+        ends.append(float(x))
+    lo, hi = ends
+    if lo == math.inf or hi == -math.inf:
+        raise ValueError(f"interval must not start at +inf or end at -inf, got {interval!r}")
+    if not lo <= est <= hi:
+        raise ValueError(f"estimate must lie in its interval [{_fmt(lo)}, {_fmt(hi)}], got {estimate!r}")
+    band = (pred - m, pred + m)
+    shown = f"{_fmt(est)} [{_fmt(lo)}, {_fmt(hi)}] against {_fmt(pred)} ± {_fmt(m)}"
+    verdict: Verdict
+    if not lo <= pred <= hi:
+        verdict, text = "refuted", f"{shown}: the interval excludes {_fmt(pred)}"
+    elif band[0] <= lo and hi <= band[1]:
+        verdict, text = "confirmed", (f"{shown}: the whole interval lies within [{_fmt(band[0])}, "
+                                      f"{_fmt(band[1])}]")
+    else:
+        verdict, text = "inconclusive", (f"{shown}: the interval contains {_fmt(pred)} but reaches outside "
+                                         f"[{_fmt(band[0])}, {_fmt(band[1])}]")
+    return verdict, text
+
+
+__all__ += ["equivalence_verdict"]
