@@ -130,10 +130,12 @@ EXPECTED: dict[str, tuple[Verdict, str]] = {
     "EB.1.fig3": ("inconclusive", "the loss at τ/‖µ‖ = 0.1 is still above ε = 0.01 at the end of the short horizon, "
                                   "and the final entropies at 0.02 and 0.1 are nearly equal, so seeds split on which "
                                   "is lower"),
-    "S.robust-ge-clean": ("confirmed", "no run has fewer robust than clean errors at any radius (holds by "
-                                       "construction; checks the attack and counting code)"),
-    "S.monotone-tau": ("confirmed", "no model's robust error surely decreases between evaluation radii, and every "
-                                    "model's surely rises from τ/‖µ‖ = 0.05 to 0.4"),
+    "S.robust-ge-clean": ("confirmed", "at every test point and radius the certified and the raw attacked margins "
+                                       "are at most the clean margin (holds by construction; checks the attack, "
+                                       "the certificate and the counting code)"),
+    "S.monotone-tau": ("confirmed", "at no test point does the certified margin at a larger radius exceed the "
+                                    "attacked margin at a smaller one (nested balls; checks the attack and the "
+                                    "certificate point by point)"),
     "S.monotone-snr": ("inconclusive", "no error surely rises between adjacent SNRs, but at N = 2 the robust error of "
                                        "a seed trained on one class only stays near 1/2 at every SNR, so no sure fall "
                                        "over the range there"),

@@ -18,9 +18,9 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
 from typing import TypeVar
 
+import numpy as np
 from scipy import stats as sps
 
 from bounds import formulas
@@ -498,33 +498,98 @@ def _fig3_plots(records: Records) -> tuple[Plot, ...]:
 # ---- sanity properties ----------------------------------------------------------------------------------
 
 
-def robust_ge_clean_check(claim: str) -> Callable[[Records, Profile], Finding]:
-    """A check of ``claim``: per run, robust error count ≥ clean error count, at the run's τ and at every
-    extra radius.
+# ---- S.robust-ge-clean and S.monotone-tau: per test point, on the stored raw margins ----------------------
 
-    Deterministic and pointwise: the evaluation takes each point's robust margin as min(attacked margin,
-    clean margin) (an attack that starts at the clean point), so it holds by construction per point. What
-    it checks is the attack and counting code; one violation refutes.
+
+def point_margins(c: RunConfig, rec: RunRecord) -> list[tuple[float, np.ndarray, np.ndarray]] | None:
+    """A run's per-point margins by evaluation radius, ascending: (τ/‖µ‖, raw attacked margin y·f(X̃),
+    certified lower bound), the first entry τ = 0 with the clean margin as both. None for a run that
+    stores no margins (the ViT models, whose attack has no certificate)."""
+    res = rec.result
+    if res.margins is None:
+        return None
+    clean = res.margin("clean")
+    out = [(0.0, clean, clean), (c.tau_rel, res.margin("attack"), res.margin("certified"))]
+    out += [(r, res.margin(f"attack@{radius_name(r)}"), res.margin(f"certified@{radius_name(r)}"))
+            for r in res.at_tau_rel]
+    return sorted(out, key=lambda t: t[0])
+
+
+@dataclass(frozen=True)
+class NestedBalls:
+    """What B(X, τ) ⊆ B(X, τ') (τ ≤ τ') implies for one run's stored margins, point by point.
+
+    The true robust margin m(τ) = min over B(X, τ) of y·f is non-increasing in τ and bracketed by
+    certified(τ) ≤ m(τ) ≤ attacked(τ). So a point whose certified margin at τ' exceeds its attacked margin
+    at some τ < τ' (the clean margin at τ = 0) is a sure contradiction: the certificate or the attack is
+    wrong. ``sure`` counts such points; ``clean_lost`` the points whose raw attacked margin exceeds the
+    clean one (an attack that lost its own start, which is the clean point); ``weaker`` the points whose
+    attack at a larger radius found a higher margin than at a smaller one (not a contradiction: each radius
+    runs its own attack; a measure of the attack's strength); ``rises`` the points whose certified margin
+    at a smaller radius is above the attacked margin at a larger one (a sure fall of the margin with τ).
     """
 
+    points: int
+    sure: int
+    clean_lost: int
+    weaker: int
+    rises: int
+
+
+def nested_balls(margins: list[tuple[float, np.ndarray, np.ndarray]]) -> NestedBalls:
+    """:class:`NestedBalls` of one run's :func:`point_margins`."""
+    sure = np.zeros(margins[0][1].shape, dtype=bool)
+    weaker = np.zeros_like(sure)
+    rises = np.zeros_like(sure)
+    lowest_raw, highest_cert = margins[0][1], margins[0][2]
+    for _, raw, cert in margins[1:]:
+        sure |= cert > lowest_raw
+        weaker |= raw > lowest_raw
+        rises |= raw < highest_cert
+        lowest_raw, highest_cert = np.minimum(lowest_raw, raw), np.maximum(highest_cert, cert)
+    clean = margins[0][1]
+    lost = np.zeros_like(sure)
+    for _, raw, _ in margins[1:]:
+        lost |= raw > clean
+    return NestedBalls(int(sure.size), int(sure.sum()), int(lost.sum()), int(weaker.sum()), int(rises.sum()))
+
+
+def robust_ge_clean_check(claim: str) -> Callable[[Records, Profile], Finding]:
+    """A check of ``claim``, point by point on the raw stored margins (not on counts that take
+    min(attacked, clean)): no point's certified margin at any radius above its clean margin, and no point's
+    raw attacked margin above its clean one (the attack starts at the clean point and keeps the lowest
+    margin it saw). Either refutes; a run without stored margins is counted and left out. What it checks is
+    the attack, the certificate and the counting code."""
+
     def check(records: Records, profile: Profile) -> Finding:
-        violations: list[str] = []
-        rows: list[tuple[str, ...]] = [("run", "τ/‖µ‖", "clean errors", "robust errors (attack)", "n")]
+        rows: list[tuple[str, ...]] = [("run", "radii", "test points", "certified > clean", "raw attack > clean",
+                                        "clean errors", "raw attack errors (at τ)")]
+        bad: list[str] = []
+        without = 0
         for c, rec in records:
-            res = rec.result
-            radii = [(f"{c.tau_rel:g}", None), *((radius_name(r), r) for r in res.at_tau_rel)]
-            for name, r in radii:
-                k_rob, _ = _counts(res, "robust", r)
-                k_clean = res.clean_errors
-                rows.append((c.label(), name, str(k_clean), str(k_rob), str(res.n_test)))
-                if k_rob < k_clean:
-                    violations.append(f"{c.label()} at τ/‖µ‖ = {name}: robust {k_rob} < clean {k_clean}")
-        checked = len(rows) - 1
-        key = f"{len(violations)} violations in {checked} (run, radius) pairs"
-        if violations:
-            return Finding(claim, "refuted", "; ".join(violations[:3]), key, evidence=tuple(rows))
-        return Finding(claim, "confirmed", f"robust ≥ clean error count in all {checked} (run, radius) "
-                       f"pairs of {len(records)} runs", key, evidence=tuple(rows))
+            m = point_margins(c, rec)
+            if m is None:
+                without += 1
+                continue
+            clean = m[0][1]
+            above_cert = int(sum(int((cert > clean).sum()) for _, _, cert in m[1:]))
+            above_raw = int(sum(int((raw > clean).sum()) for _, raw, _ in m[1:]))
+            raw_tau = rec.result.margin("attack")
+            rows.append((c.label(), str(len(m) - 1), str(clean.size), str(above_cert), str(above_raw),
+                         str(int((clean <= 0).sum())), str(int((raw_tau <= 0).sum()))))
+            if above_cert or above_raw:
+                bad.append(f"{c.label()}: {above_cert} certified and {above_raw} raw attacked margins above the "
+                           "clean one")
+        used = len(records) - without
+        pairs = sum(int(r[1]) * int(r[2]) for r in rows[1:])
+        key = f"{len(bad)} runs with a point above its clean margin, {pairs} (point, radius) pairs of {used} runs"
+        note = f"; {without} runs store no margins and are left out" if without else ""
+        if bad:
+            return Finding(claim, "refuted", "; ".join(bad[:3]) + note, key, evidence=tuple(rows))
+        if not used:
+            return Finding(claim, "inconclusive", f"none of the {len(records)} runs stores per-point margins", key)
+        return Finding(claim, "confirmed", f"in all {pairs} (point, radius) pairs of {used} runs the certified and "
+                       f"the raw attacked margins are at most the clean margin{note}", key, evidence=tuple(rows))
 
     return check
 
@@ -536,50 +601,52 @@ def _radii_cells(rec: RunRecord, c: RunConfig) -> list[tuple[float, Cell]]:
 
 
 def tau_check(claim: str, increasing: bool) -> Callable[[Records, Profile], Finding]:
-    """Robust error of a fixed model against the evaluation radius (the reading checked: B(X, τ) is nested
-    in τ, so the true robust error is non-decreasing; this checks that the bracket respects it).
+    """One trained model's robust margin against the evaluation radius, point by point (B(X, τ) is nested
+    in τ, so the true robust margin cannot rise with τ; :class:`NestedBalls`).
 
-    For each model and adjacent radii r < r': a *decrease* is sure when error at r' is surely below error
-    at r (certified count at r' against attack count at r, one-sided Fisher, Holm over all pairs); an
-    *increase* from the smallest to the largest radius is sure likewise. ``increasing=True`` (the claim):
-    refuted by any sure decrease, confirmed when none and every model surely increases over the range.
-    ``increasing=False`` (the mutant "robust error decreases in τ"): refuted by any sure increase,
-    confirmed only if every adjacent pair surely decreases.
+    ``increasing=True`` (the claim, robust error non-decreasing in τ): refuted by any point whose certified
+    margin at a larger radius is above its attacked margin at a smaller one (a sure rise of the margin, a
+    sure fall of its error); confirmed when no point of any run shows one. ``increasing=False`` (the mutant,
+    robust error non-increasing in τ): refuted by any point whose attacked margin at a larger radius is
+    below its certified margin at a smaller one (a sure fall of the margin); confirmed when none does.
+    Runs without stored margins are counted and left out.
     """
 
     def check(records: Records, profile: Profile) -> Finding:
-        down, up, rows = [], [], [("run", "τ/‖µ‖", "robust errors [attack, certified]", "n")]
+        rows: list[tuple[str, ...]] = [("run", "radii τ/‖µ‖", "test points", "sure rises of the margin",
+                                        "sure falls of the margin", "attack weaker at a larger radius")]
+        found: list[tuple[str, NestedBalls]] = []
+        without = 0
         for c, rec in records:
-            cs = _radii_cells(rec, c)
-            rows += [(c.label(), f"{r:g}", f"[{k.k_lo}, {k.k_hi}]", str(k.n)) for r, k in cs]
-            for (r0, k0), (r1, k1) in pairwise(cs):
-                down.append(compare(f"{c.label()}: {r1:g} below {r0:g}", k1, k0))
-            up.append(compare(f"{c.label()}: {cs[-1][0]:g} above {cs[0][0]:g}", cs[0][1], cs[-1][1]))
-            if not increasing:
-                up += [compare(f"{c.label()}: {r1:g} above {r0:g}", k0, k1) for (r0, k0), (r1, k1)
-                       in pairwise(cs)]
-        family = decide(down + up)
-        down, up = family[:len(down)], family[len(down):]
-        sure_down = [d for d in down if d.sure]
-        sure_up = [u for u in up if u.sure]
-        key = f"{len(sure_down)} sure decreases, {len(sure_up)} sure increases over {len(records)} models"
+            m = point_margins(c, rec)
+            if m is None:
+                without += 1
+                continue
+            nb = nested_balls(m)
+            found.append((c.label(), nb))
+            rows.append((c.label(), ", ".join(f"{r:g}" for r, _, _ in m), str(nb.points), str(nb.sure),
+                         str(nb.rises), str(nb.weaker)))
+        note = f"; {without} runs store no margins and are left out" if without else ""
+        if not found:
+            return Finding(claim, "inconclusive", f"none of the {len(records)} runs stores per-point margins", "—")
+        points = sum(nb.points for _, nb in found)
+        against = [(lab, nb.sure if increasing else nb.rises) for lab, nb in found]
+        n_against = sum(k for _, k in against)
+        weaker = sum(nb.weaker for _, nb in found)
+        what = "sure rises of the robust margin with τ" if increasing else "sure falls of the robust margin with τ"
+        key = f"{n_against} {what} in {points} test points of {len(found)} models"
         verdict: Verdict
-        if increasing:
-            if sure_down:
-                verdict, reason = "refuted", "; ".join(f"{d.label} (p = {d.p:.2g})" for d in sure_down[:2])
-            elif all(u.sure for u in up):
-                verdict, reason = "confirmed", (f"no sure decrease in {len(down)} adjacent pairs; every model's "
-                                                f"robust error surely rises from the smallest to the largest radius")
-            else:
-                verdict, reason = "inconclusive", (f"no sure decrease, but {sum(not u.sure for u in up)} models "
-                                                   f"show no sure rise over the range")
+        if n_against:
+            verdict = "refuted"
+            reason = "; ".join(f"{lab}: {k} points" for lab, k in against if k)[:400] + f" ({what}){note}"
         else:
-            if sure_up:
-                verdict, reason = "refuted", "; ".join(f"{u.label} (p = {u.p:.2g})" for u in sure_up[:2])
-            elif all(d.sure for d in down):
-                verdict, reason = "confirmed", "every adjacent pair surely decreases"
-            else:
-                verdict, reason = "inconclusive", "no sure increase and no consistent sure decrease"
+            verdict = "confirmed"
+            reason = (f"no {what} at any of {points} test points of {len(found)} models (" +
+                      ("the certified margin at a larger radius never exceeds the attacked margin at a smaller one)"
+                       if increasing else "the attacked margin at a larger radius is never below the certified "
+                       "margin at a smaller one)"))
+            reason += (f"; the attack at a larger radius found a higher margin than at a smaller one at {weaker} "
+                       f"points (each radius runs its own attack){note}")
         return Finding(claim, verdict, reason, key, evidence=tuple(rows), plots=(_tau_plot(records),))
 
     return check
@@ -734,9 +801,11 @@ CLAIMS = (
     Claim("S.robust-ge-clean", "experiments",
           "Robust test error is at least clean test error.",
           "Definitions (S3.loss): B(X, τ) contains X",
-          "Per run and radius, the attack's error count is compared with the clean count; any run with fewer "
-          "robust than clean errors refutes. It holds by construction per point (the attack starts at the clean "
-          "point), so this checks the attack and counting code.",
+          "Per test point, on the stored raw margins (not on counts that take min(attacked, clean)): a certified "
+          "margin above the clean margin at any radius (the clean point is in the ball, so the certificate would "
+          "be unsound) or a raw attacked margin above it (the attack starts at the clean point and keeps the lowest "
+          "margin it saw) refutes. It holds by construction, so this checks the attack, the certificate and the "
+          "counting code.",
           ("fig1", "tau-sweep", "fig3"), robust_ge_clean_check("S.robust-ge-clean"),
           kind="sanity", quote=('True by definition for any model: the admissible set holds the clean input, "B(X, '
                                 'τ) :={ X̃ = [x̃1, . . . , x̃M ] ∣∣ ∥x̃m − xm∥p ≤ τ, ∀m ∈ [M ] }" (L308–312), and '
@@ -748,9 +817,10 @@ CLAIMS = (
           "Robust error is non-decreasing in τ.",
           "Definitions (S3.loss): B(X, τ) ⊆ B(X, τ′) for τ ≤ τ′; cf. R4.2.b",
           "Reading checked: one trained model's robust test error against the evaluation radius τ/‖µ‖ ∈ {0.05, "
-          "0.1, 0.2, 0.4} (not models trained at different τ). A sure decrease (certified count at the larger "
-          "radius surely below the attack count at the smaller, Fisher, Holm) refutes; confirmed when none "
-          "occurs and every model's error surely rises over the range.",
+          "0.1, 0.2, 0.4} (not models trained at different τ), per test point on the stored raw margins: a point "
+          "whose certified margin at a larger radius is above its attacked margin at a smaller one (the clean "
+          "margin at τ = 0) is a sure rise of its robust margin, which nested balls forbid, and refutes; confirmed "
+          "when no point of any model shows one.",
           ("tau-sweep",), tau_check("S.monotone-tau", increasing=True),
           kind="sanity", quote=('True by definition for any one model: B(X, τ) ⊆ B(X, τ′) for τ ≤ τ′, each token '
                                 'ranging over "∥x̃m − xm∥p ≤ τ, ∀m ∈ [M ]" (L311), so one trained model\'s robust '
@@ -805,7 +875,8 @@ MUTANTS = (
     Claim("S.monotone-tau.mutant.decreasing", "experiments",
           "Mutant (a reversed monotonicity): robust error decreases in τ.",
           "S.monotone-tau reversed",
-          "As S.monotone-tau: a sure increase between radii refutes.",
+          "As S.monotone-tau, point by point: a point whose attacked margin at a larger radius is below its "
+          "certified margin at a smaller one (a sure fall of its robust margin) refutes.",
           ("tau-sweep",), tau_check("S.monotone-tau.mutant.decreasing", increasing=False),
           mutant_of="S.monotone-tau"),
 )
