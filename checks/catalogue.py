@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from checks import conditions, contradiction, derived, experiments, lemmas, real, theorem42, theorem43
+from checks import conditions, contradiction, derived, experiments, lemmas, real, search, theorem42, theorem43
 from checks.claim import Claim
 
-MODULES = (conditions, theorem42, theorem43, lemmas, experiments, real, derived, contradiction)
+MODULES = (conditions, theorem42, theorem43, lemmas, experiments, real, derived, contradiction, search)
 CLAIMS: tuple[Claim, ...] = tuple(c for m in MODULES for c in m.CLAIMS)
 MUTANTS: tuple[Claim, ...] = tuple(c for m in MODULES for c in m.MUTANTS)
 

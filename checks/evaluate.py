@@ -1,7 +1,9 @@
 """Claims against a store, outside pytest: the runs a claim reads, and its Finding.
 
 ``records`` either trains what the store lacks (the suite, ``bovit report``) or refuses to
-(``train=False``: rendering a report never trains a model).
+(``train=False``: rendering a report never trains a model). A search claim (checks.search) reads the points
+its search draws, which it knows only by drawing them: they are trained as they are drawn when ``train`` is
+true, and with ``train=False`` a point the store lacks raises ``MissingRuns`` like any other run.
 """
 
 from __future__ import annotations
@@ -46,8 +48,11 @@ def records(configs: Sequence[RunConfig], store: Store, *, train: bool = True) -
 def finding(claim: Claim, profile: Profile, store: Store, *, train: bool = True) -> Finding:
     """The claim's Finding at this profile, from the store; where the profile checks stability
     (``Profile.stability_ulps``), the claim is also evaluated on its perturbed runs and the two findings
-    are combined (:func:`checks.stability.combine`: an unstable verdict is recorded as inconclusive)."""
-    configs = claim.configs(profile)
+    are combined (:func:`checks.stability.combine`: an unstable verdict is recorded as inconclusive).
+    A search claim's runs are the points its search draws (:func:`checks.search.drawn_configs`)."""
+    if not isinstance(claim, Claim):
+        raise ValueError(f"claim must be a Claim, got {claim!r}")
+    configs = claim_runs(claim, profile, store, train=train)
     runs = records(configs, store, train=train)
     with tolerances.read() as read:
         drawn = claim.evaluate(runs, profile)
@@ -56,6 +61,16 @@ def finding(claim: Claim, profile: Profile, store: Store, *, train: bool = True)
         return drawn
     nudged = claim.evaluate(records(perturbed(configs, profile.stability_ulps), store, train=train), profile)
     return combine(drawn, nudged, profile.stability_ulps)
+
+
+def claim_runs(claim: Claim, profile: Profile, store: Store, *, train: bool = True) -> list[RunConfig]:
+    """The runs a claim's finding reads as drawn (no stability twins): its presets' runs, or for a search claim
+    the points its search draws from this store (trained as drawn when ``train`` is true)."""
+    from checks.search import SEARCHES, drawn_configs
+
+    if claim.id not in SEARCHES:
+        return claim.configs(profile)
+    return drawn_configs(claim.id, profile, lambda c: records([c], store, train=train)[0][1])
 
 
 def sensitivity(claim: Claim, runs: Records, profile: Profile, names: set[str]) -> tuple[tuple[str, ...], ...]:

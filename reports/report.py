@@ -43,6 +43,7 @@ from checks.stats import VERDICTS
 from reports.extras import cell as _cell
 from reports.extras import finding_lines, stability_section, tolerance_section
 from reports.extras import table as _table
+from reports.searched import searched_section
 from simulate.progress import format_duration
 from simulate.store import FindingRecord, RunRecord, Store, code_version, source_hash
 
@@ -274,7 +275,7 @@ def evaluate(claims: Sequence[Claim], profile: Profile, store: Store, *, train: 
     outcomes = []
     for claim in claims:
         try:
-            outcomes.append(Outcome(claim, finding(claim, profile, store, train=False), profile=profile.name,
+            outcomes.append(Outcome(claim, finding(claim, profile, store, train=train), profile=profile.name,
                                     unrecorded=_unrecorded(claim, profile)))
         except Exception as exc:  # one broken check is an error row, not a broken report
             outcomes.append(Outcome(claim, None, error=f"{type(exc).__name__}: {exc}", profile=profile.name,
@@ -618,6 +619,7 @@ def markdown(outcomes: Sequence[Outcome], profile: Profile, records: list[RunRec
         lines += ["Every finding matches its recorded verdict.", ""]
     lines += stability_section(claims, profile.stability_ulps)
     lines += tolerance_section(claims)
+    lines += searched_section(outcomes)
     audited = [o for o in claims if o.claim.kind == AUDIT]
     if audited:
         arows: list[tuple[str, ...]] = [("item", "statement", "result", "key number", "matches recorded")]
