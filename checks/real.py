@@ -38,6 +38,7 @@ from checks.experiments import (
     decide,
     monotone_check,
     monotone_snr_check,
+    p_seeds_vs,
     robust_ge_clean_check,
 )
 from checks.profiles import Profile
@@ -61,11 +62,13 @@ def _grid_cells(records: Records, metric: Metric) -> tuple[list[int], list[float
 
 
 def _side(c: Cell, cutoff: float, level: float) -> int:
-    """+1 if accuracy is surely above ``cutoff`` (the upper error estimate's interval lies below 1 − cutoff),
-    −1 if surely below (the lower estimate's interval lies above it), 0 if undecided."""
-    if clopper_pearson(c.k_hi, c.n, level)[1] < 1 - cutoff:
+    """+1 if accuracy is surely above ``cutoff`` (the upper error estimate's interval lies below 1 − cutoff,
+    and so does the seed-level test's: seeds are the replicates), −1 if surely below (the lower estimate's
+    interval lies above it, likewise), 0 if undecided."""
+    alpha = 1 - level
+    if clopper_pearson(c.k_hi, c.n, level)[1] < 1 - cutoff and p_seeds_vs(c, 1 - cutoff, above=False) < alpha:
         return 1
-    if clopper_pearson(c.k_lo, c.n, level)[0] > 1 - cutoff:
+    if clopper_pearson(c.k_lo, c.n, level)[0] > 1 - cutoff and p_seeds_vs(c, 1 - cutoff, above=True) < alpha:
         return -1
     return 0
 
