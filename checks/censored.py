@@ -395,7 +395,7 @@ def censored_power_offset(xs: Sequence[float], ys: Sequence[float], censored: Se
             X = design(s)
             r = y - X @ np.linalg.lstsq(X, y, rcond=None)[0]
             ssr = max(float(r @ r), 1e-300)
-            return -0.5 * len(y) * (math.log(2 * math.pi * ssr / len(y)) + 1)
+            return -len(y) * (math.log(2 * math.pi * ssr / len(y)) + 1) / 2
     else:
         def fits(s: float) -> float:
             X = _basis(design(s))
