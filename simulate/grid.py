@@ -39,6 +39,7 @@ __all__ = [
     "at_run",
     "b_setting",
     "case2_radius",
+    "dependence_point",
     "group",
     "ic1_threshold",
     "is_case2",
@@ -298,6 +299,11 @@ class _T42:
     ratio_Ms: tuple[int, ...]
     ratio_eta: float
     ratio_eps: float
+    dep_snrs: tuple[float, ...]  # ‖µ‖ varied through the SNR (σ_p fixed), at ε = dep_eps
+    dep_w_factors: tuple[float, ...]  # ‖w_O‖ = (largest SNR / smallest SNR) × each factor
+    dep_eps: float
+    dep_T_max: int
+    dep_seeds: int
 
 
 # error grid: Case 1 across the SNRs where a trained model's clean error falls from about 1/2 to 0, at the
@@ -306,11 +312,14 @@ _T42_GRIDS: dict[str, _T42] = {
     "ci": _T42(error_snrs=(0.35, 0.5, 0.7, 1.0), error_eta=0.32, error_eps=0.04, error_T_max=600,
                snr=2.0, case2_eta=0.32, case2_eps=0.04,
                etas=(0.08, 0.16, 0.32), epss=(0.005, 0.01, 0.02, 0.04), eta0=0.16, eps0=0.01, timing_T_max=600,
-               ratio_Ms=(2, 4), ratio_eta=0.08, ratio_eps=0.04),
+               ratio_Ms=(2, 4), ratio_eta=0.08, ratio_eps=0.04,
+               dep_snrs=(2.0, 2.828), dep_w_factors=(1.0, 2.0), dep_eps=0.04, dep_T_max=1000, dep_seeds=2),
     "default": _T42(error_snrs=(0.5, 0.6, 0.7, 0.85, 1.0), error_eta=0.1, error_eps=0.01, error_T_max=1000,
                     snr=2.0, case2_eta=0.1, case2_eps=0.025,
                     etas=(0.01, 0.02, 0.04), epss=(0.0025, 0.005, 0.01, 0.02), eta0=0.02, eps0=0.01,
-                    timing_T_max=1000, ratio_Ms=(2, 4), ratio_eta=0.02, ratio_eps=0.025),
+                    timing_T_max=1000, ratio_Ms=(2, 4), ratio_eta=0.02, ratio_eps=0.025,
+                    dep_snrs=(2.0, 2.828, 4.0), dep_w_factors=(1.0, 1.414, 2.0), dep_eps=0.025, dep_T_max=2000,
+                    dep_seeds=5),
 }
 B1_RADII = (0.02, 0.1)  # Appendix B.1's radii, which the paper reads as Case 1 and Case 2
 
@@ -372,6 +381,33 @@ def _t42_ratio(s: Scale) -> GridSpec:
     return GridSpec("t42-ratio", base, {"M": g.ratio_Ms, "tau_rel": ratio_radii(s.dh), "seed": s.seeds},
                     "Case 2 over Case 1: tau/|mu| = 0.02 (Appendix B.1's Case 1) and Case 2's radius 1.1/ln d_h "
                     "at matched eta, eps, |mu|, for each M")
+
+
+# Theorem 4.2's T beyond η: T = Θ(η⁻¹ε⁻¹‖µ‖⁻²‖w_O‖⁻²) (L568), so at one η and ε the time falls as ‖µ‖⁻² and
+# ‖w_O‖⁻². ‖µ‖ varies through the SNR at Section 6's σ_p, ‖w_O‖ through RunConfig.w_O_norm (w_O is fixed, never
+# trained: the value direction u = W_V·w_O then moves at the rate η‖w_O‖², so η‖µ‖²‖w_O‖² is the effective step).
+# η is the stable step at the largest ‖µ‖ (η‖µ‖² = STABLE_ETA_MU2 there, below it at the others); the smallest
+# ‖w_O‖ is the ratio of the largest SNR to the smallest, so that the slowest run (smallest ‖µ‖ and ‖w_O‖) has the
+# effective step STABLE_ETA_MU2 too and no run's iteration count is longer than it need be; the fastest has
+# η‖µ‖²‖w_O‖² ≤ 8, within the range where the timing grid's iterations are exactly ∝ 1/η. Case 1: τ/‖µ‖ = 0.05,
+# N·SNR² ≥ 1. ci: 2 × 2 points × 2 seeds (8 runs); default: 3 × 3 × 5 seeds (45).
+
+
+def dependence_point(scale_name: str) -> tuple[float, tuple[float, ...], tuple[float, ...]]:
+    """The ``t42-dependence`` grid at a scale: (η, SNRs, ‖w_O‖ values)."""
+    s = scale(scale_name)
+    g = _t42(s)
+    w_lo = max(g.dep_snrs) / min(g.dep_snrs)
+    return stable_eta(s, max(g.dep_snrs)), g.dep_snrs, tuple(float(f"{w_lo * f:.4g}") for f in g.dep_w_factors)
+
+
+def _t42_dependence(s: Scale) -> GridSpec:
+    g = _t42(s)
+    eta, snrs, w_Os = dependence_point(s.name)
+    seeds = s.seeds if s.name == "ci" else tuple(range(max(g.dep_seeds, len(s.seeds))))
+    base = _point(s, tau_rel=SECTION6_TAU_REL, eta=eta, eps=g.dep_eps, T_max=g.dep_T_max)
+    return GridSpec("t42-dependence", base, {"snr": snrs, "w_O_norm": w_Os, "seed": seeds},
+                    "Theorem 4.2's T over |mu| (through the SNR) and |w_O| at one stable eta and eps, Case 1")
 
 
 # Theorem 4.2(3) across τ: the radii from 0 (no attack) through Case 1 (τ ≤ ‖µ‖/ln d_h), Case 2's window for the
@@ -549,7 +585,7 @@ Preset = Callable[..., GridSpec]
 PRESETS: dict[str, Preset] = {
     "fig1": _fig1, "trained": _trained, "tau-sweep": _tau_sweep, "t43-midpoint": _t43_midpoint, "fig3": _fig3,
     "l54": _l54, "t42-errors": _t42_errors, "t42-tau": _t42_tau, "t42-case2": _t42_case2, "t42-training": _t42_training,
-    "t42-timing": _t42_timing, "t42-ratio": _t42_ratio, "ic1": _ic1,
+    "t42-timing": _t42_timing, "t42-ratio": _t42_ratio, "t42-dependence": _t42_dependence, "ic1": _ic1,
     **{f"{ds}-fig1c": (lambda s, data_root="", ds=ds: _fig1c(ds, s, data_root)) for ds in IMAGE_SETS},
     **{f"{ds}-{kind}": (lambda s, data_root="", ds=ds, kind=kind: _vit(ds, kind, s, data_root))
        for ds in IMAGE_SETS for kind in ("vit", "vit-b4")},
