@@ -7,8 +7,8 @@ dimensions: N × SNR at τ/‖µ‖ = 0.05 for Figures 1 and 2 (one grid serves 
 largest N and its columns its SNRs), and Appendix B.1's setting (M = 2, N = 25, SNR = 16, σ_p = 0.05,
 τ/‖µ‖ ∈ {0.02, 0.1, 0.5}) for Figure 3. Seeds are replicates: error counts are pooled over seeds for
 two-sample comparisons, but a verdict never treats seeds as extra test points: a comparison counts as sure only
-when a seed-level test (Welch's t over the per-seed rates, each seed one replicate) rejects as well as the
-pooled test, and every seed agrees with it.
+when a seed-level test (a random-effects model over the per-seed rates, DerSimonian–Laird: each seed one
+replicate) rejects as well as the pooled test, and every seed agrees with it.
 
 Robust error is bracketed (test attack: lower estimate; certified margin: upper estimate). "Error at A
 is surely below error at B" compares A's upper estimate with B's lower estimate by a one-sided Fisher
@@ -27,6 +27,7 @@ from scipy import stats as sps
 
 from bounds import formulas
 from bounds.symbolic import S
+from checks.censored import NotIdentified, censored_regression
 from checks.claim import Claim, Finding, Plot, Records, Series
 from checks.profiles import Profile
 from checks.scope import snr_of
@@ -37,7 +38,7 @@ from checks.stats import (
     bonferroni_level,
     clopper_pearson,
     crossing_point,
-    fit_boundary_slope,
+    equivalence_verdict,
     holm,
     lower_bound_verdict,
 )
@@ -132,41 +133,46 @@ def p_below(a: Cell, b: Cell) -> float:
     return float(sps.fisher_exact(table, alternative="less").pvalue)
 
 
-def _seed_spread(rates: Sequence[float], n_seed: float) -> float:
-    """The variance of one seed's rate: the spread of the observed per-seed rates (ddof 1), floored at the
-    binomial variance of a rate measured on ``n_seed`` test points (with the (k + 1)/(n + 2) estimate, so that
-    seeds that agree exactly do not make a difference certain: the test points still vary)."""
+def seed_mean(rates: Sequence[float], n_seed: float) -> tuple[float, float]:
+    """The random-effects mean of per-seed rates and its variance (DerSimonian–Laird): each seed's rate is
+    the mean plus a seed effect of variance τ² plus its test points' binomial noise (variance p(1 − p)/n,
+    with p = (k + ½)/(n + 1) so that a rate of 0 keeps some); τ² is estimated by the method of moments from
+    the spread between seeds (0 when the seeds agree within their test noise, which gives the pooled test)."""
     r = np.asarray(rates, dtype=float)
-    p = (float(r.mean()) * n_seed + 1) / (n_seed + 2)
-    return max(float(r.var(ddof=1)), p * (1 - p) / n_seed)
+    p = (r * n_seed + 0.5) / (n_seed + 1)
+    v = p * (1 - p) / n_seed
+    w = 1 / v
+    fixed = float((w * r).sum() / w.sum())
+    q = float((w * (r - fixed) ** 2).sum())
+    tau2 = max(0.0, (q - (len(r) - 1)) / float(w.sum() - (w**2).sum() / w.sum()))
+    w_re = 1 / (v + tau2)
+    return float((w_re * r).sum() / w_re.sum()), float(1 / w_re.sum())
 
 
 def p_seeds_below(a: Cell, b: Cell) -> float:
-    """One-sided seed-level p-value for "error at a < error at b": Welch's t over the per-seed rates (a's
-    upper estimates against b's lower), seeds as the replicates, each seed's variance floored at its test
-    points' binomial variance (:func:`_seed_spread`), Welch–Satterthwaite degrees of freedom. 1 when a side
-    has fewer than two seeds (one seed says nothing of the spread between seeds)."""
+    """One-sided seed-level p-value for "error at a < error at b": the random-effects means of the per-seed
+    rates (a's upper estimates, b's lower; :func:`seed_mean`, seeds as the replicates) against each other,
+    normal reference. 1 when a side has fewer than two seeds (one seed says nothing of the spread between
+    seeds)."""
     sa, sb = len(a.rates_hi), len(b.rates_lo)
     if sa < 2 or sb < 2:
         return 1.0
-    va = _seed_spread(a.rates_hi, a.n / sa) / sa
-    vb = _seed_spread(b.rates_lo, b.n / sb) / sb
-    t = (float(np.mean(b.rates_lo)) - float(np.mean(a.rates_hi))) / math.sqrt(va + vb)
-    df = (va + vb) ** 2 / (va**2 / (sa - 1) + vb**2 / (sb - 1))
-    return float(sps.t.sf(t, df))
+    ma, va = seed_mean(a.rates_hi, a.n / sa)
+    mb, vb = seed_mean(b.rates_lo, b.n / sb)
+    return float(sps.norm.sf((mb - ma) / math.sqrt(va + vb)))
 
 
 def p_seeds_vs(c: Cell, rate: float, above: bool) -> float:
     """One-sided seed-level p-value for "the cell's error is above ``rate``" (``above``; its lower estimates)
-    or "below ``rate``" (its upper estimates): a one-sample t over the per-seed rates, each seed's variance
-    floored as in :func:`_seed_spread`. 1 with fewer than two seeds."""
+    or "below ``rate``" (its upper estimates): the random-effects mean of the per-seed rates
+    (:func:`seed_mean`) against ``rate``, normal reference. 1 with fewer than two seeds."""
     rates = c.rates_lo if above else c.rates_hi
     s = len(rates)
     if s < 2:
         return 1.0
-    v = _seed_spread(rates, c.n / s) / s
-    diff = float(np.mean(rates)) - rate
-    return float(sps.t.sf(diff / math.sqrt(v) if above else -diff / math.sqrt(v), s - 1))
+    m, var = seed_mean(rates, c.n / s)
+    z = (m - rate) / math.sqrt(var)
+    return float(sps.norm.sf(z if above else -z))
 
 
 def seed_lower_bound(c: Cell, rate: float, level: float) -> tuple[Verdict, str]:
@@ -234,16 +240,30 @@ def _by(records: Records, key: Callable[[RunConfig], K]) -> dict[K, list[RunReco
 
 @dataclass(frozen=True)
 class Boundary:
-    """SNR*(N, seed) where accuracy crosses the midpoint of its range, and the fitted log-log slope."""
+    """SNR*(N, seed) where accuracy crosses the midpoint of its range, and the fitted log-log slope.
+
+    A curve that never reaches the midpoint is right-censored (SNR* above the grid's largest SNR) and
+    enters the fit through the censored likelihood (``checks.censored``); one that starts above it is
+    left-censored (SNR* at or below the smallest SNR) and is carried as a bound: the slope is fitted with
+    those curves left out (``slope``) and with them placed at the grid's smallest SNR (``slope_edge``), and
+    a verdict stands only if both fits give it.
+    """
 
     metric: Metric
     threshold: float
     points: tuple[tuple[int, int, float], ...]  # (N, seed, SNR*)
-    missing: tuple[tuple[int, int], ...]  # (N, seed) whose curve never crosses (or starts above)
+    above: tuple[tuple[int, int], ...]  # (N, seed) whose curve never reaches the midpoint (SNR* > grid)
+    below: tuple[tuple[int, int], ...]  # (N, seed) whose curve starts above it (SNR* ≤ grid's smallest)
     slope: float | None
     interval: tuple[float, float] | None
     intercept: float | None
-    r2: float | None
+    slope_edge: float | None = None
+    interval_edge: tuple[float, float] | None = None
+    why_not: str = ""
+
+    @property
+    def missing(self) -> tuple[tuple[int, int], ...]:
+        return self.above + self.below
 
 
 def _accuracy(rec: RunRecord, metric: Metric) -> float:
@@ -251,41 +271,70 @@ def _accuracy(rec: RunRecord, metric: Metric) -> float:
     return 1 - k / rec.result.n_test
 
 
+def _censored_slope(points: Sequence[tuple[int, float, bool]], level: float
+                    ) -> tuple[float, tuple[float, float], float] | str:
+    """(slope, interval, intercept) of log SNR* on log N with right-censored rows (N, SNR* or the bound,
+    censored), or why no fit exists."""
+    observed = [(N, x) for N, x, cens in points if not cens]
+    if len(observed) < 3 or len({N for N, _ in observed}) < 2:
+        return (f"only {len(observed)} crossings at {len({N for N, _ in observed})} distinct N; a fit needs 3 at 2")
+    try:
+        fit = censored_regression([[math.log(N) for N, _, _ in points]], [math.log(x) for _, x, _ in points],
+                                  [cens for _, _, cens in points], [0] * len(points), level)
+    except NotIdentified as e:
+        return f"the censored fit is not identified ({e})"
+    b = fit.slopes[0]
+    intercept = sum(math.log(x) - b * math.log(N) for N, x in observed) / len(observed)
+    return b, fit.intervals[0], intercept
+
+
 def locate_boundary(records: Records, metric: Metric, level: float) -> Boundary:
     """For each (N, seed), SNR* where accuracy first rises through the midpoint of its range over the whole
-    grid (``crossing_point``, log-interpolated); then OLS of log SNR* on log N (``fit_boundary_slope``)."""
+    grid (``crossing_point``, log-interpolated); then the slope of log SNR* on log N, right-censored curves
+    in the likelihood and left-censored ones as bounds (:class:`Boundary`)."""
     accs = [_accuracy(rec, metric) for _, rec in records]
     threshold = (min(accs) + max(accs)) / 2
     curves = _by(records, lambda c: (c.N, c.seed))
-    points, missing = [], []
+    snrs = sorted({snr_of(c) for c, _ in records})
+    points, above, below = [], [], []
     for (N, seed), _ in sorted(curves.items()):
         runs = sorted(((snr_of(c), rec) for c, rec in records if c.N == N and c.seed == seed), key=lambda t: t[0])
-        x = crossing_point([s for s, _ in runs], [_accuracy(rec, metric) for _, rec in runs], threshold,
-                           direction="up")
-        if x is None:
-            missing.append((N, seed))
-        else:
+        ys = [_accuracy(rec, metric) for _, rec in runs]
+        x = crossing_point([s for s, _ in runs], ys, threshold, direction="up")
+        if x is not None:
             points.append((N, seed, x))
-    if len(points) < 3 or len({N for N, _, _ in points}) < 2:
-        return Boundary(metric, threshold, tuple(points), tuple(missing), None, None, None, None)
-    fit = fit_boundary_slope([N for N, _, _ in points], [x for _, _, x in points], level, loglog=True)
-    return Boundary(metric, threshold, tuple(points), tuple(missing), fit.slope, fit.slope_interval,
-                    fit.intercept, fit.r2)
+        elif max(ys) < threshold:
+            above.append((N, seed))
+        else:
+            below.append((N, seed))
+    rows = [(N, x, False) for N, _, x in points] + [(N, snrs[-1], True) for N, _ in above]
+    fit = _censored_slope(rows, level)
+    if isinstance(fit, str):
+        return Boundary(metric, threshold, tuple(points), tuple(above), tuple(below), None, None, None, why_not=fit)
+    edge = _censored_slope(rows + [(N, snrs[0], False) for N, _ in below], level) if below else fit
+    return Boundary(metric, threshold, tuple(points), tuple(above), tuple(below), fit[0], fit[1], fit[2],
+                    *((None, None) if isinstance(edge, str) else (edge[0], edge[1])))
 
 
 def slope_verdict(b: Boundary, predicted: float) -> tuple[Verdict, str]:
-    """Confirmed if the slope interval contains ``predicted`` and excludes 0, refuted if it excludes
-    ``predicted``, inconclusive otherwise (or when too few crossings exist to fit)."""
+    """An equality of slopes, by an equivalence test (``checks.stats.equivalence_verdict``, margin
+    tol('EQUIV_REL') × |predicted|): refuted if the slope's interval excludes ``predicted``, confirmed only if
+    it lies within the margin, inconclusive otherwise; with left-censored curves the fit with them at the
+    grid's edge must give the same verdict (else inconclusive)."""
+    censored = f"{len(b.above)} right-censored in the fit, {len(b.below)} left-censored as bounds"
     if b.interval is None or b.slope is None:
-        return "inconclusive", (f"{b.metric}: only {len(b.points)} crossings at {len({p[0] for p in b.points})} "
-                                f"distinct N ({len(b.missing)} curves never cross); a fit needs 3 at 2")
-    lo, hi = b.interval
-    txt = f"{b.metric}: slope {b.slope:.3f} [{lo:.3f}, {hi:.3f}] ({len(b.points)} crossings)"
-    if not lo <= predicted <= hi:
-        return "refuted", f"{txt} excludes {predicted:g}"
-    if lo <= 0 <= hi:
-        return "inconclusive", f"{txt} contains {predicted:g} but also 0 (no N-dependence is not ruled out)"
-    return "confirmed", f"{txt} contains {predicted:g} and excludes 0"
+        return "inconclusive", f"{b.metric}: {b.why_not} ({censored})"
+    margin = tol("EQUIV_REL") * abs(predicted)
+    verdict, text = equivalence_verdict(b.slope, b.interval, predicted, margin)
+    txt = f"{b.metric}: slope {text} ({len(b.points)} crossings; {censored})"
+    if b.below:
+        if b.slope_edge is None or b.interval_edge is None:
+            return "inconclusive", f"{txt}; with the left-censored curves at the grid's edge no fit exists"
+        edge, edge_text = equivalence_verdict(b.slope_edge, b.interval_edge, predicted, margin)
+        txt += f"; with them at the grid's edge {edge_text}"
+        if edge != verdict:
+            return "inconclusive", txt + " (the bounds decide, not the data)"
+    return verdict, txt
 
 
 def _heatmap(records: Records, metric: Metric, b: Boundary, predicted: float) -> Plot:
@@ -322,14 +371,20 @@ def boundary_check(claim: str, boundary: formulas.Formula) -> Callable[[Records,
         rows: list[tuple[str, ...]] = [("accuracy", "midpoint", "N", "seed", "SNR*")]
         for b in found:
             rows += [(b.metric, f"{b.threshold:.3f}", str(N), str(seed), f"{x:.4g}") for N, seed, x in b.points]
-            rows += [(b.metric, f"{b.threshold:.3f}", str(N), str(seed), "no crossing") for N, seed in b.missing]
-        rob = found[0]
-        key = (f"robust slope {rob.slope:.2f} [{rob.interval[0]:.2f}, {rob.interval[1]:.2f}] vs {predicted:g}"
-               if rob.slope is not None and rob.interval is not None else "robust slope: too few crossings")
-        reason = "; ".join(r for _, r in verdicts) + f" ({100 * level:.1f}% intervals, Bonferroni over 2)"
+            rows += [(b.metric, f"{b.threshold:.3f}", str(N), str(seed), "> grid (right-censored)")
+                     for N, seed in b.above]
+            rows += [(b.metric, f"{b.threshold:.3f}", str(N), str(seed), "≤ grid (left-censored)")
+                     for N, seed in b.below]
         kinds = [v for v, _ in verdicts]
         verdict: Verdict = ("refuted" if "refuted" in kinds else
                             "confirmed" if all(v == "confirmed" for v in kinds) else "inconclusive")
+        # the key is the slope the verdict turned on: a refuting one, else an undecided one, else the robust one
+        turn = next((b for b, (v, _) in zip(found, verdicts, strict=True) if v == "refuted"), None) or next(
+            (b for b, (v, _) in zip(found, verdicts, strict=True) if v != "confirmed"), found[0])
+        key = (f"{turn.metric} slope {turn.slope:.2f} [{turn.interval[0]:.2f}, {turn.interval[1]:.2f}] vs "
+               f"{predicted:g} ± {tol('EQUIV_REL') * abs(predicted):g}"
+               if turn.slope is not None and turn.interval is not None else f"{turn.metric} slope: {turn.why_not}")
+        reason = "; ".join(r for _, r in verdicts) + f" ({100 * level:.1f}% intervals, Bonferroni over 2)"
         plots = tuple(_heatmap(records, b.metric, b, predicted) for b in found)
         return Finding(claim, verdict, reason, key, evidence=tuple(rows), plots=plots)
 
