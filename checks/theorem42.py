@@ -1,12 +1,15 @@
 """Theorem 4.2 against simulated training: the training-loss conclusion (T4.2.1), the clean and robust
-error bounds (T4.2.2, T4.2.3) and the training times (T4.2.T.slopes, T4.2.T.case2-over-case1).
+error bounds (T4.2.2, T4.2.3) and the training times: T's η⁻¹ (T4.2.T.slopes, a sanity check: it holds for any
+gradient descent that follows its gradient flow), its ε⁻¹, ‖µ‖⁻² and ‖w_O‖⁻² (T4.2.T.dependence) and Case 2's
+factor M (T4.2.T.case2-over-case1). Times are fitted with the runs censored at T_max kept (checks.censored) and
+equalities decided by equivalence tests (checks.stats.equivalence_verdict).
 
 Every statement holds "under Condition 4.1", which no simulable point meets, so each Finding is
 out of scope with the data's verdict kept beside it; the mutants (deliberately false variants) are
 judged on the data alone and must come out refuted.
 
-Runs (the ``simulate.grid`` presets ``t42-errors``, ``t42-case2``, ``t42-timing``, ``t42-ratio`` at the
-profile's scale):
+Runs (the ``simulate.grid`` presets ``t42-errors``, ``t42-case2``, ``t42-timing``, ``t42-dependence``,
+``t42-ratio`` at the profile's scale):
 
 - *error grid* — Case 1 (τ = 0.05‖µ‖, Section 6) across the SNRs where a trained model's clean
   error falls from about 1/2 to 0 (the only range where an error rate is measurable with n test
@@ -18,9 +21,12 @@ profile's scale):
 - *timing grid* — Case 1 at one SNR, η varied at ε₀ and ε varied at η₀, with η·‖µ‖² small enough
   that GD follows its gradient flow (iterations exactly ∝ 1/η there; at η = 0.1 and SNR ≥ 8 GD is
   chaotic and iteration counts are not a time scale);
+- *dependence grid* — Case 1, ‖µ‖ (through the SNR) × ‖w_O‖ at one stable η and ε
+  (``simulate.grid.dependence_point``);
 - *ratio pairs* — Appendix B.1's Case-1 radius τ/‖µ‖ = 0.02 and Case 2's radius 1.1/ln d_h for the
   simulated d_h (``simulate.grid.ratio_radii``; B.1's own "Case 2" radius 0.1 is Case 1 for every
-  d_h < e^10), for M ∈ {2, 4}; a pair whose Case-2 run does not reach ε is counted, not fitted;
+  d_h < e^10), for M ∈ {2, 4}; a Case-2 run that does not reach ε bounds its ratio from below and enters
+  the censored fit as such;
 - *τ sweep* (``t42-tau``) — Theorem 4.2(3) from τ = 0 through Case 1, Case 2's window and beyond
   ‖µ‖/√2, Case-1 SNRs at the paper's η and the Case-2 SNR at a stable η; each run is checked against
   the case hypotheses (τ's range, N·SNR²) and a run in neither case is out of the statement's scope.
@@ -29,31 +35,31 @@ profile's scale):
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats as sps
 
 from bounds import formulas
 from bounds.regime import regime
 from bounds.symbolic import S
+from checks.censored import NotIdentified, censored_power_offset, censored_regression, profile_interval
 from checks.claim import Claim, Finding, Plot, Records, Series, scoped
 from checks.profiles import Profile
 from checks.scope import mu_of, params_of, scope_of, snr_of
 from checks.stats import (
     LEVEL,
     ImpliedConstant,
-    SlopeFit,
     TrendResult,
     Verdict,
     bonferroni_level,
     constant_trend,
-    fit_boundary_slope,
+    equivalence_verdict,
     implied_constant,
 )
 from checks.tolerances import tol
-from simulate.grid import at_run, is_case2, predicted_T, ratio_radii, t42_grid
+from simulate.config import RunConfig
+from simulate.grid import at_run, dependence_point, is_case2, predicted_T, preset, ratio_radii, t42_grid
 from simulate.results import RunResult, need
 from simulate.store import RunRecord
 
@@ -64,6 +70,7 @@ G_INVERSE_SNR = formulas.G_CLEAN.substitute("T4.2.2.mutant.snr-inverse", "g = d�
 G_ROBUST_INVERSE_SNR = formulas.G_ROBUST.substitute("T4.2.3.mutant.snr-inverse", "g = d·[SNR·(1 − τ/‖µ‖)]⁻²",
                                                     {S.s: (S.m - S.tau)**2 / (S.s * S.d)})
 T_ETA_SQUARED = formulas.T_CASE1.substitute("T4.2.T.mutant.eta-squared", "T ∝ η⁻²", {S.eta: S.eta**2})
+T_MU_FOURTH = formulas.T_CASE1.substitute("T4.2.T.mutant.mu-fourth", "T ∝ ‖µ‖⁻⁴", {S.m: S.m**2})
 RATIO_M_SQUARED = formulas.CASE_RATIO.substitute("T4.2.T.mutant.M-squared", "T₂/T₁ = M²", {S.M: S.M**2})
 
 
@@ -260,157 +267,214 @@ def constant_check(claim: str, g: formulas.Formula, robust: bool) -> Callable[[R
     return lambda records, profile: check_constant(claim, records, g, robust)
 
 
-# ---- T4.2.T: slopes of the training time ------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PowerFit:
-    """iterations = A_seed + B_seed·x^s (one offset and scale per seed, one exponent s), with an interval for s."""
-
-    s: float
-    interval: tuple[float, float]
-    n: int
-    dof: int
-
+# ---- T4.2.T: the training time ----------------------------------------------------------------------
+#
+# A run that does not reach ε by T_max has no observed time, only T > T_max. Such runs are kept: every fit is a
+# censored (Tobit) maximum-likelihood fit (checks.censored), the censored runs entering as P(T > T_max). When the
+# observed times cannot identify the fit (checks.censored.NotIdentified, e.g. every time at one M censored), the
+# censored runs are reported as bounds and the verdict is inconclusive: with nothing to pin the censored values
+# down they could move the estimate anywhere on their side. Every equality is decided by an equivalence test
+# (checks.stats.equivalence_verdict): an exponent e is confirmed only when its whole interval lies within
+# e ± tol("EQUIV_REL")·|e|, a ratio M only when its whole interval lies within [M/tol("RATIO_EQUIV"),
+# M·tol("RATIO_EQUIV")]; either is refuted when the interval excludes the prediction.
 
 S_GRID = np.linspace(-3.0, 1.0, 4001)
 
 
-def _design(x: np.ndarray, groups: list[int], s: float | None) -> np.ndarray:
-    """Per-group intercepts, and per-group slopes on x^s when s is given."""
-    cols = [np.array([g == k for g in groups], float) for k in sorted(set(groups))]
-    if s is not None:
-        cols += [c * x**s for c in cols]
-    return np.column_stack(cols)
-
-
-def _ssr(X: np.ndarray, y: np.ndarray) -> float:
-    coef, *_ = np.linalg.lstsq(X, y, rcond=None)
-    r = y - X @ coef
-    return float(r @ r)
-
-
-def fit_power_offset(xs: list[float], ys: list[float], groups: list[int], level: float) -> PowerFit:
-    """Fit y = A_g + B_g·x^s (g the seed): for each s on a grid, the A_g, B_g by OLS; ŝ minimises the residual
-    sum of squares, and the interval is {s : SSR(s) ≤ SSR(ŝ)·(1 + F_{1, ν}(level)/ν)}, ν = n − 2·seeds − 1
-    (the F-test of s fixed). An interval reaching the grid's end (−3 or 1) is open on that side.
-
-    The offset A is the part of the training time that does not depend on x (the paper's stages I–II
-    take Θ(1/(η‖µ‖²)) iterations whatever ε is), so s is the exponent of the part that does."""
-    x, y = np.asarray(xs, float), np.asarray(ys, float)
-    dof = len(x) - 2 * len(set(groups)) - 1
-    if dof < 1 or len(set(xs)) < 3:
-        raise ValueError(f"xs must have >= 3 distinct values and more points than 2·seeds + 1, got {len(x)}")
-    ssr = np.array([_ssr(_design(x, groups, s), y) for s in S_GRID])
-    best = int(np.argmin(ssr))
-    cut = ssr[best] * (1 + float(sps.f.ppf(level, 1, dof)) / dof)
-    inside = S_GRID[ssr <= max(cut, 1e-12)]
-    return PowerFit(float(S_GRID[best]), (float(inside.min()), float(inside.max())), len(x), dof)
-
-
-def within_slope(xs: list[float], ys: list[float], groups: list[int], level: float) -> tuple[float, float, float]:
-    """OLS slope of log y on log x with one intercept per seed (seeds differ by a constant factor in the
-    time): (slope, lo, hi), a Student-t interval on n − seeds − 1 degrees of freedom."""
-    lx, ly = np.log(np.asarray(xs, float)), np.log(np.asarray(ys, float))
-    for k in set(groups):
-        idx = [i for i, g in enumerate(groups) if g == k]
-        lx[idx] -= lx[idx].mean()
-        ly[idx] -= ly[idx].mean()
-    dof = len(lx) - len(set(groups)) - 1
-    sxx = float(lx @ lx)
-    if dof < 1 or sxx == 0:
-        raise ValueError(f"xs must vary within seeds and have more points than seeds + 1, got {len(lx)}")
-    slope = float(lx @ ly) / sxx
-    r = ly - slope * lx
-    se = math.sqrt(float(r @ r) / dof / sxx)
-    t = float(sps.t.ppf(0.5 + level / 2, dof))
-    return slope, slope - t * se, slope + t * se
-
-
 def _rounding(its: list[float], xs: list[float]) -> float:
     """The largest change in a log-log slope that rounding iterations to integers (±½) can cause."""
-    return max(1 / i for i in its) / float(np.ptp(np.log(xs)))
-
-
-def _slope_verdict(lo: float, hi: float, predicted: float) -> Verdict:
-    if not lo <= predicted <= hi:
-        return "refuted"
-    return "confirmed" if hi < 0 else "inconclusive"
+    return max(1 / max(i, 1.0) for i in its) / float(np.ptp(np.log(xs)))
 
 
 @dataclass(frozen=True)
-class Slopes:
-    eta_slope: float
-    eta_interval: tuple[float, float]
-    eps_fit: PowerFit
-    eps_loglog: SlopeFit
-    rows: tuple[tuple[str, ...], ...]
-    plots: tuple[Plot, ...]
-    unconverged: int
+class Exponent:
+    """One fitted exponent of the training time: its estimate and interval (None when the censored fit is not
+    identified), the runs it read and how the censored ones were treated."""
+
+    name: str
+    predicted: float
+    estimate: float | None
+    interval: tuple[float, float] | None
+    n: int
+    n_censored: int
+    treatment: str
+
+    def verdict(self) -> tuple[Verdict, str]:
+        """The equivalence verdict (margin tol('EQUIV_REL')·|predicted|) and its text, with the censoring."""
+        if self.estimate is None or self.interval is None:
+            return "inconclusive", f"{self.name} exponent not fitted ({self.treatment})"
+        v, text = equivalence_verdict(self.estimate, self.interval, self.predicted,
+                                      tol("EQUIV_REL") * abs(self.predicted))
+        return v, f"{self.name} exponent {text} ({v}; {self.treatment})"
 
 
-def measure_slopes(records: Records, profile: Profile, T: formulas.Formula) -> Slopes:
-    """log(iterations) on log η at ε₀ (within seeds, widened for integer rounding), and iterations = A + B·ε^s
-    at η₀ (per seed A, B)."""
-    g = t42_grid(profile.name)
-    level = bonferroni_level(LEVEL, 2)
-    done = [(c, rec.result.iterations) for c, rec in records if rec.result.converged]
-    eta_runs = [(c.eta, float(it), c.seed) for c, it in done if c.eps == g.eps0]
-    eps_runs = [(c.eps, float(it), c.seed) for c, it in done if c.eta == g.eta0]
-    eta_pts = [(x, i) for x, i, _ in eta_runs]
-    eps_pts = [(x, i) for x, i, _ in eps_runs]
-    eta_fit = fit_boundary_slope([e for e, _ in eta_pts], [i for _, i in eta_pts], level, loglog=True)
-    eta_slope, lo, hi = within_slope([e for e, _ in eta_pts], [i for _, i in eta_pts], [s for *_, s in eta_runs],
-                                     level)
-    pad = _rounding([i for _, i in eta_pts], [e for e, _ in eta_pts])
-    eta_iv = (lo - pad, hi + pad)
-    eps_fit = fit_power_offset([e for e, _ in eps_pts], [i for _, i in eps_pts], [s for *_, s in eps_runs], level)
-    eps_loglog = fit_boundary_slope([e for e, _ in eps_pts], [i for _, i in eps_pts], level, loglog=True)
-    rows: list[tuple[str, ...]] = [("run", "η", "ε", "iterations", "reached ε", "η ε ‖µ‖² · iterations")]
+def _censoring(n_cens: int, n: int, absorbed: int = 0) -> str:
+    if not n_cens and not absorbed:
+        return f"0 of {n} runs censored"
+    text = f"{n_cens + absorbed} of {n} runs censored at T_max, kept as T > T_max in the Tobit likelihood"
+    if absorbed:
+        text += f" ({absorbed} of them in seeds with no observed time, which their own intercepts absorb)"
+    return text
+
+
+def _bounds_text(runs: list[tuple[float, float, bool]], what: str) -> str:
+    shown = ", ".join(f"{what} = {x:.4g}: T > {i:g}" for x, i, c in runs if c)
+    return f"censored fit not identified; censored runs as bounds: {shown}" if shown else "too few runs to fit"
+
+
+def _loglog_exponent(name: str, predicted: float, runs: Sequence[tuple[tuple[float, ...], float, bool, int]],
+                     which: int, level: float) -> Exponent:
+    """The exponent of regressor ``which`` in log T = a_seed + Σ_k b_k·log x_k, runs (x, iterations, censored,
+    seed), by the censored fit; its profile interval widened by integer rounding."""
+    k = len(runs[0][0]) if runs else 1
+    xs = [[math.log(x[j]) for x, *_ in runs] for j in range(k)]
+    ys = [math.log(max(i, 1.0)) for _, i, _, _ in runs]
+    cens = [c for _, _, c, _ in runs]
+    try:
+        fit = censored_regression(xs, ys, cens, [s for *_, s in runs], level)
+    except NotIdentified:
+        return Exponent(name, predicted, None, None, len(runs), sum(cens),
+                        _bounds_text([(x[which], i, c) for x, i, c, _ in runs], name))
+    pad = _rounding([i for _, i, _, _ in runs], [x[which] for x, *_ in runs])
+    lo, hi = fit.intervals[which]
+    return Exponent(name, predicted, fit.slopes[which], (lo - pad, hi + pad), len(runs), sum(cens),
+                    _censoring(fit.n_censored, len(runs), fit.absorbed_rows))
+
+
+def _eps_exponent(predicted: float, runs: list[tuple[float, float, bool, int]], level: float) -> Exponent:
+    """iterations = A_seed + B_seed·ε^s at η₀ by the censored fit over S_GRID (A: the ε-independent early phase)."""
+    name = "ε (A + B·ε^s)"
+    cens = [c for _, _, c, _ in runs]
+    try:
+        fit = censored_power_offset([e for e, *_ in runs], [i for _, i, _, _ in runs], cens, [s for *_, s in runs],
+                                    level, S_GRID.tolist())
+    except NotIdentified:
+        return Exponent(name, predicted, None, None, len(runs), sum(cens),
+                        _bounds_text([(e, i, c) for e, i, c, _ in runs], "ε"))
+    treatment = _censoring(fit.n_censored, len(runs))
+    if fit.interval[0] <= S_GRID[0] or fit.interval[1] >= S_GRID[-1]:
+        treatment += f"; the interval reaches the end of the grid [{S_GRID[0]:g}, {S_GRID[-1]:g}] and is open there"
+        lo = -math.inf if fit.interval[0] <= S_GRID[0] else fit.interval[0]
+        hi = math.inf if fit.interval[1] >= S_GRID[-1] else fit.interval[1]
+        return Exponent(name, predicted, fit.s, (lo, hi), len(runs), sum(cens), treatment)
+    return Exponent(name, predicted, fit.s, fit.interval, len(runs), sum(cens), treatment)
+
+
+def _runs_at(records: Records, configs: list[RunConfig]) -> list[tuple[RunConfig, RunRecord]]:
+    wanted = set(configs)
+    return [(c, rec) for c, rec in records if c in wanted]
+
+
+def _time_rows(records: Records) -> tuple[tuple[str, ...], ...]:
+    rows: list[tuple[str, ...]] = [("run", "η", "ε", "‖µ‖", "‖w_O‖", "iterations", "reached ε",
+                                    "η ε ‖µ‖² ‖w_O‖² · iterations")]
     for c, rec in records:
         it = rec.result.iterations
-        rows.append((c.label(), f"{c.eta:g}", f"{c.eps:g}", str(it), "yes" if rec.result.converged else "no",
-                     f"{c.eta * c.eps * mu_of(c)**2 * it:.3g}"))
-
-    def line(xs: list[float], slope: float, anchor: tuple[float, float]) -> tuple[float, ...]:
-        return tuple(anchor[1] * (x / anchor[0]) ** slope for x in xs)
-
-    plots = []
-    for name, var, pts, fit in (("eta", "η", eta_pts, eta_fit), ("eps", "ε", eps_pts, eps_loglog)):
-        predicted = T.log_slope(S.eta if name == "eta" else S.eps)
-        xs = sorted({x for x, _ in pts})
-        mid = (xs[0], math.exp(fit.intercept + fit.slope * math.log(xs[0])))
-        series = [Series("runs", tuple(x for x, _ in pts), tuple(i for _, i in pts), style="points"),
-                  Series(f"fit: slope {fit.slope:.3g}", tuple(xs), line(xs, fit.slope, mid)),
-                  Series(f"slope {_minus(predicted)} (Theorem 4.2)", tuple(xs), line(xs, predicted, mid),
-                         style="dashed")]
-        plots.append(Plot(f"t42-T-slope-{name}", f"Iterations to reach ε against {var}", "lines", var,
-                          "iterations", tuple(series), xlog=True, ylog=True))
-    return Slopes(eta_slope, eta_iv, eps_fit, eps_loglog, tuple(rows), tuple(plots), len(records) - len(done))
+        rows.append((c.label(), f"{c.eta:g}", f"{c.eps:g}", f"{mu_of(c):.4g}", f"{c.w_O_norm:g}",
+                     str(it) if rec.result.converged else f"> {it}", "yes" if rec.result.converged else "no",
+                     f"{c.eta * c.eps * mu_of(c)**2 * c.w_O_norm**2 * it:.3g}"))
+    return tuple(rows)
 
 
-def check_slopes(claim: str, T: formulas.Formula, use_eps: bool) -> Callable[[Records, Profile], Finding]:
-    """Slope of iterations in η must be T's exponent of η and (when ``use_eps``) in ε T's exponent of ε:
-    refuted when an interval excludes its prediction, confirmed when every interval contains it and excludes 0."""
-    eta_slope, eps_slope = T.log_slope(S.eta), T.log_slope(S.eps)
+def _power_plot(name: str, title: str, var: str, groups: dict[str, list[tuple[float, float, bool]]],
+                predicted: float, fitted: float | None) -> Plot:
+    """Iterations against one variable (log-log), one series per group, censored runs apart, with the predicted
+    and the fitted power through the first group's first point."""
+    series = []
+    anchor: tuple[float, float] | None = None
+    xs_all = sorted({x for pts in groups.values() for x, _, _ in pts})
+    for label, pts in groups.items():
+        seen = [(x, i) for x, i, c in pts if not c]
+        cut = [(x, i) for x, i, c in pts if c]
+        if seen:
+            anchor = anchor or min(seen)
+            series.append(Series(label, tuple(x for x, _ in seen), tuple(i for _, i in seen), style="points"))
+        if cut:
+            series.append(Series(f"{label}: censored (T > T_max)", tuple(x for x, _ in cut), tuple(i for _, i in cut),
+                                 style="points"))
+    if anchor is not None and xs_all:
+        for label, slope in ((f"slope {_minus(predicted)} (Theorem 4.2)", predicted),
+                             *(((f"fit: slope {fitted:.3g}", fitted),) if fitted is not None else ())):
+            series.append(Series(label, tuple(xs_all), tuple(anchor[1] * (x / anchor[0]) ** slope for x in xs_all),
+                                 style="dashed" if "Theorem" in label else "line"))
+    return Plot(name, title, "lines", var, "iterations", tuple(series), xlog=True, ylog=True)
+
+
+def _combine(parts: list[tuple[Verdict, str]]) -> Verdict:
+    verdicts = [v for v, _ in parts]
+    return ("refuted" if "refuted" in verdicts else
+            "confirmed" if verdicts and all(v == "confirmed" for v in verdicts) else "inconclusive")
+
+
+def check_eta(claim: str, T: formulas.Formula) -> Callable[[Records, Profile], Finding]:
+    """The η exponent of the time to reach ε at ε₀ (the timing grid's η runs): the censored fit of log T on log η
+    with one intercept per seed, its profile interval widened by integer rounding, judged by the equivalence test
+    against T's exponent of η."""
+    predicted = T.log_slope(S.eta)
 
     def check(records: Records, profile: Profile) -> Finding:
-        m = measure_slopes(records, profile, T)
-        parts = [("η", m.eta_interval, eta_slope, m.eta_slope)]
-        if use_eps:
-            parts.append(("ε (A + B·ε^s)", m.eps_fit.interval, eps_slope, m.eps_fit.s))
-        verdicts = [_slope_verdict(lo, hi, pred) for _, (lo, hi), pred, _ in parts]
-        text = "; ".join(f"{name} exponent {s:.3g} [{lo:.3g}, {hi:.3g}] (predicted {pred:g}: {v})"
-                         for (name, (lo, hi), pred, s), v in zip(parts, verdicts, strict=True))
-        text += (f"; plain log-log slope in ε {m.eps_loglog.slope:.3g} [{m.eps_loglog.slope_interval[0]:.3g}, "
-                 f"{m.eps_loglog.slope_interval[1]:.3g}] (it mixes in the ε-independent early phase)")
-        if m.unconverged:
-            text += f"; {m.unconverged} runs that did not reach ε left out"
-        verdict: Verdict = ("refuted" if "refuted" in verdicts else
-                            "confirmed" if all(v == "confirmed" for v in verdicts) else "inconclusive")
-        key = (f"η exponent {m.eta_slope:.3g}, ε exponent {m.eps_fit.s:.3g} (predicted {eta_slope:g}, "
-               f"{_minus(eps_slope)})")
-        return _scoped_or_plain(claim, records, verdict, f"{verdict}: {text}", key, m.rows, m.plots)
+        g = t42_grid(profile.name)
+        runs = [(c, rec) for c, rec in records if c.eps == g.eps0]
+        pts = [((c.eta,), float(rec.result.iterations), not rec.result.converged, c.seed) for c, rec in runs]
+        e = _loglog_exponent("η", predicted, pts, 0, LEVEL)
+        verdict, text = e.verdict()
+        by_seed: dict[str, list[tuple[float, float, bool]]] = {}
+        for (x,), i, cens, seed in pts:
+            by_seed.setdefault(f"seed {seed}", []).append((x, i, cens))
+        plot = _power_plot("t42-T-slope-eta", "Iterations to reach ε against η", "η", by_seed, predicted, e.estimate)
+        key = f"η exponent {e.estimate:.3g} (predicted {_minus(predicted)})" if e.estimate is not None else ""
+        return _scoped_or_plain(claim, records, verdict, f"{verdict}: {text}", key, _time_rows(runs), (plot,))
+
+    return check
+
+
+def check_dependence(claim: str, T: formulas.Formula, judged: tuple[str, ...] = ("eps", "mu", "w_O"),
+                     ) -> Callable[[Records, Profile], Finding]:
+    """T's exponents of ε (the timing grid's ε runs at η₀: iterations = A + B·ε^s), of ‖µ‖ and of ‖w_O‖ (the
+    dependence grid at one η and ε: log T on log ‖µ‖ and log ‖w_O‖, one intercept per seed), each by a censored
+    fit, at the Bonferroni level over the three, judged by the equivalence test against T's exponents; ``judged``
+    names the exponents the verdict reads (a mutant's changed one), the others are reported."""
+    predicted = {"eps": T.log_slope(S.eps), "mu": T.log_slope(S.m), "w_O": T.log_slope(S.w)}
+
+    def check(records: Records, profile: Profile) -> Finding:
+        g = t42_grid(profile.name)
+        level = bonferroni_level(LEVEL, 3)
+        dep = _runs_at(records, preset("t42-dependence", profile.name).configs())
+        eps_runs = [(c, rec) for c, rec in _runs_at(records, preset("t42-timing", profile.name).configs())
+                    if c.eta == g.eta0]
+        eps_pts = [(c.eps, float(rec.result.iterations), not rec.result.converged, c.seed) for c, rec in eps_runs]
+        dep_pts = [((mu_of(c), c.w_O_norm), float(rec.result.iterations), not rec.result.converged, c.seed)
+                   for c, rec in dep]
+        exps = {"eps": _eps_exponent(predicted["eps"], eps_pts, level),
+                "mu": _loglog_exponent("‖µ‖", predicted["mu"], dep_pts, 0, level),
+                "w_O": _loglog_exponent("‖w_O‖", predicted["w_O"], dep_pts, 1, level)}
+        parts = {k: e.verdict() for k, e in exps.items()}
+        verdict = _combine([parts[k] for k in judged])
+        text = "; ".join(t for k, (_, t) in parts.items() if k in judged)
+        others = [t for k, (_, t) in parts.items() if k not in judged]
+        if others:
+            text += "; reported, not judged: " + "; ".join(others)
+        eta, _, _ = dependence_point(profile.name)
+        text += (f" (‖µ‖ through the SNR at σ_p fixed and ‖w_O‖ at η = {eta:g}, ε = {g.dep_eps:g}, τ/‖µ‖ = "
+                 f"{dep[0][0].tau_rel:g}; ε at η₀ = {g.eta0:g}; {100 * level:.4g}% intervals, Bonferroni over 3)"
+                 if dep else "")
+        key = ", ".join(f"{e.name.split(' ')[0]} {e.estimate:.3g}" for e in exps.values() if e.estimate is not None)
+        by_w: dict[str, list[tuple[float, float, bool]]] = {}
+        by_mu: dict[str, list[tuple[float, float, bool]]] = {}
+        for (mu, w), i, cens, seed in dep_pts:
+            by_w.setdefault(f"‖w_O‖ = {w:g}, seed {seed}", []).append((mu, i, cens))
+            by_mu.setdefault(f"‖µ‖ = {mu:.3g}, seed {seed}", []).append((w, i, cens))
+        by_seed: dict[str, list[tuple[float, float, bool]]] = {}
+        for e_, i, cens, seed in eps_pts:
+            by_seed.setdefault(f"seed {seed}", []).append((e_, i, cens))
+        plots = (_power_plot("t42-T-slope-eps", "Iterations to reach ε against ε", "ε", by_seed, predicted["eps"],
+                             None),
+                 _power_plot("t42-T-mu", "Iterations to reach ε against ‖µ‖", "‖µ‖", by_w, predicted["mu"],
+                             exps["mu"].estimate),
+                 _power_plot("t42-T-wO", "Iterations to reach ε against ‖w_O‖", "‖w_O‖", by_mu, predicted["w_O"],
+                             exps["w_O"].estimate))
+        return _scoped_or_plain(claim, [*dep, *eps_runs], verdict, f"{verdict}: {text}", key,
+                                _time_rows([*eps_runs, *dep]), plots)
 
     return check
 
@@ -419,10 +483,11 @@ def check_slopes(claim: str, T: formulas.Formula, use_eps: bool) -> Callable[[Re
 
 
 def check_ratio(claim: str, ratio: formulas.Formula) -> Callable[[Records, Profile], Finding]:
-    """iterations(Case 2)/iterations(Case 1) ∝ M^b with b the formula's exponent of M: OLS of log ratio on log M
-    over the seeds; refuted when b's interval excludes the prediction, confirmed when it contains it and excludes
-    0."""
-    predicted = ratio.log_slope(S.M)
+    """iterations(Case 2)/iterations(Case 1) at each M must be the formula's ratio at M: log ratio = α_M per M by
+    the censored fit (a Case-2 run still above ε at T_max gives ratio > T_max/iterations(Case 1)), a profile
+    interval for each α_M at the Bonferroni level over the M (widened by integer rounding), each judged by the
+    equivalence test on the log scale with margin log tol('RATIO_EQUIV'). The exponent b of ratio ∝ M^b is
+    reported beside it. A pair whose Case-1 run does not reach ε bounds no ratio and is counted, not fitted."""
 
     def check(records: Records, profile: Profile) -> Finding:
         by = {(c.M, c.seed, c.tau_rel): (c, rec) for c, rec in records}
@@ -431,47 +496,73 @@ def check_ratio(claim: str, ratio: formulas.Formula) -> Callable[[Records, Profi
         rows: list[tuple[str, ...]] = [("M", "seed", f"iterations τ = {case1_r:g}‖µ‖ (Case 1)",
                                         f"iterations τ = {case2_r:g}‖µ‖ (Case 2)", "ratio",
                                         f"attention entropy/log M ({case1_r:g}, {case2_r:g})")]
-        Ms: list[float] = []
-        ratios: list[float] = []
-        used: list[float] = []
-        censored = []
+        pairs: list[tuple[int, float, bool, float]] = []  # (M, log ratio or its lower bound, censored, rounding)
+        unbounded = 0
         for (M, seed, r), (_, rec1) in sorted(by.items(), key=lambda kv: kv[0]):
             if r != case1_r or (M, seed, case2_r) not in by:
                 continue
-            c2, rec2 = by[(M, seed, case2_r)]
+            _, rec2 = by[(M, seed, case2_r)]
             i1, i2 = rec1.result.iterations, rec2.result.iterations
-            ok = rec1.result.converged and rec2.result.converged and i1 > 0
             ent = tuple(f"{_final(rec, 'entropy_rel'):.2f}" for rec in (rec1, rec2))
-            rows.append((str(M), str(seed), str(i1), str(i2) if rec2.result.converged else f"> {i2}",
-                         f"{i2 / max(i1, 1):.3g}" if ok else "—", ", ".join(ent)))
-            if ok:
-                Ms.append(float(M))
-                ratios.append(i2 / i1)
-                used += [i1, i2]
-            else:
-                censored.append(c2)
-        plots: tuple[Plot, ...] = ()
-        if len(ratios) < 3 or len(set(Ms)) < 2:
-            reason = f"only {len(ratios)} ratios at {len(set(Ms))} values of M ({len(censored)} runs did not reach ε)"
-            return _scoped_or_plain(claim, records, "inconclusive", reason, "", tuple(rows), plots)
-        fit = fit_boundary_slope(Ms, ratios, LEVEL, loglog=True)
-        pad = _rounding(used, Ms)
-        lo, hi = fit.slope_interval[0] - pad, fit.slope_interval[1] + pad
-        verdict: Verdict = "refuted" if not lo <= predicted <= hi else "confirmed" if lo > 0 else "inconclusive"
-        per_M = ", ".join(f"M = {M:g}: {np.mean([q for m, q in zip(Ms, ratios, strict=True) if m == M]):.3g}"
-                          for M in sorted(set(Ms)))
-        reason = (f"{verdict}: ratio ∝ M^b with b = {fit.slope:.3g} [{lo:.3g}, {hi:.3g}] ({100 * LEVEL:g}%, "
-                  f"{fit.n} ratios; predicted b = {predicted:g}); mean ratio {per_M}")
-        if censored:
-            reason += f"; {len(censored)} pairs left out (a run did not reach ε)"
-        key = f"b = {fit.slope:.3g} [{lo:.3g}, {hi:.3g}] (predicted {predicted:g})"
-        xs = sorted(set(Ms))
+            ok1 = rec1.result.converged and i1 > 0
+            shown = ("—" if not ok1 else f"{i2 / i1:.3g}" if rec2.result.converged else f"> {i2 / i1:.3g}")
+            rows.append((str(M), str(seed), str(i1) if rec1.result.converged else f"> {i1}",
+                         str(i2) if rec2.result.converged else f"> {i2}", shown, ", ".join(ent)))
+            if not ok1:
+                unbounded += 1
+                continue
+            pairs.append((M, math.log(max(i2, 1) / i1), not rec2.result.converged, 0.5 / i1 + 0.5 / max(i2, 1)))
+        Ms = sorted({M for M, *_ in pairs})
+        n_cens = sum(c for _, _, c, _ in pairs)
+        treatment = f"{n_cens} of {len(pairs)} pairs' Case-2 runs censored at T_max"
+        if unbounded:
+            treatment += f"; {unbounded} pairs whose Case-1 run did not reach ε bound no ratio and are left out"
+        if not Ms:
+            return _scoped_or_plain(claim, records, "inconclusive", f"no ratio: {treatment}", "", tuple(rows), ())
+        level = bonferroni_level(LEVEL, len(Ms))
+        X = [[float(M == m) for m in Ms] for M, *_ in pairs]
+        ys = [y for _, y, _, _ in pairs]
+        cens = [c for _, _, c, _ in pairs]
+        pad = max(p for *_, p in pairs)
+        f = tol("RATIO_EQUIV")
+        parts: list[tuple[Verdict, str]] = []
+        fitted: dict[int, float] = {}
+        try:
+            for j, M in enumerate(Ms):
+                a, lo, hi = profile_interval(X, ys, cens, j, level)
+                want = ratio(M=M)
+                v, _ = equivalence_verdict(a, (lo - pad, hi + pad), math.log(want), math.log(f))
+                fitted[M] = math.exp(a)
+                parts.append((v, f"M = {M}: ratio {math.exp(a):.3g} [{math.exp(lo - pad):.3g}, "
+                                 f"{math.exp(hi + pad):.3g}] against {want:g}, equivalent within [{want / f:g}, "
+                                 f"{want * f:g}] ({v})"))
+        except NotIdentified:
+            bounds = ", ".join(f"M = {M}: ratio > {math.exp(y):.3g}" for M, y, c, _ in pairs if c)
+            reason = (f"inconclusive: the censored fit is not identified (an M whose every pair is censored, or too "
+                      f"few observed ratios), so the censored ratios could lie anywhere above their bounds, "
+                      f"reported instead: {bounds or 'none censored'} ({treatment})")
+            return _scoped_or_plain(claim, records, "inconclusive", reason, "", tuple(rows), ())
+        verdict = _combine(parts)
+        reason = f"{verdict}: " + "; ".join(t for _, t in parts)
+        if len(Ms) >= 2:
+            try:
+                b = censored_regression([[math.log(M) for M, *_ in pairs]], ys, cens, [0] * len(pairs), LEVEL)
+                reason += (f"; ratio ∝ M^b with b = {b.slopes[0]:.3g} [{b.intervals[0][0]:.3g}, "
+                           f"{b.intervals[0][1]:.3g}] (predicted {ratio.log_slope(S.M):g}; reported, not judged)")
+            except NotIdentified:
+                pass
+        if n_cens:
+            treatment += ", kept as ratio > T_max/iterations(Case 1) in the Tobit likelihood"
+        reason += f" ({100 * level:.4g}% intervals, Bonferroni over {len(Ms)} M; {treatment})"
+        key = ", ".join(f"M = {M}: {q:.3g}" for M, q in fitted.items())
         title = f"Iterations in Case 2 (τ = {case2_r:g}‖µ‖) over Case 1 ({case1_r:g}‖µ‖)"
-        plots = (Plot(claim.replace(".", "-").lower(), title,
-                      "lines", "M", "iteration ratio",
-                      (Series("seeds", tuple(Ms), tuple(ratios), style="points"),
-                       Series("ratio = M (Theorem 4.2)", tuple(xs), tuple(xs), style="dashed"),
-                       Series("ratio = M²", tuple(xs), tuple(x * x for x in xs), style="dashed")),
+        plots = (Plot(claim.replace(".", "-").lower(), title, "lines", "M", "iteration ratio",
+                      (Series("seeds", tuple(float(M) for M, _, c, _ in pairs if not c),
+                              tuple(math.exp(y) for _, y, c, _ in pairs if not c), style="points"),
+                       Series("censored: lower bounds", tuple(float(M) for M, _, c, _ in pairs if c),
+                              tuple(math.exp(y) for _, y, c, _ in pairs if c), style="points"),
+                       Series(f"ratio = {ratio.text.split('= ')[-1]} (predicted)", tuple(map(float, Ms)),
+                              tuple(ratio(M=M) for M in Ms), style="dashed")),
                       xlog=True, ylog=True),)
         return _scoped_or_plain(claim, records, verdict, reason, key, tuple(rows), plots)
 
@@ -526,29 +617,52 @@ CLAIMS = (
           kind="paper", quote=('"Under Condition 4.1, we distinguish two cases: … In both cases, with probability at '
                                'least 1−d−1, the following holds: … 3. The robust test error satisfies: Lrob D (θ(T '
                                ')) ≤ exp ( −C · d SNR2(1− τ ∥µ∥2 )2 ) ." (L559–613)')),
+    # T ∝ η⁻¹ is the one dependence of T that holds for any model: gradient descent that follows its gradient flow
+    # reaches ε after the flow time s*, whatever η, i.e. after s*/η iterations. It keeps its ID as a sanity check;
+    # T's dependences that say something about the ViT (ε, ‖µ‖, ‖w_O‖) are T4.2.T.dependence.
     Claim("T4.2.T.slopes", "theorem42",
-          "T = Θ(η⁻¹ε⁻¹‖µ‖⁻²‖w_O‖⁻²): the time to reach L_S^rob ≤ ε scales as η⁻¹ and ε⁻¹.",
+          "The time to reach L_S^rob ≤ ε scales as η⁻¹ (Theorem 4.2's η⁻¹). A sanity check: gradient descent "
+          "θ ← θ − η∇L is the Euler step of the gradient flow dθ/ds = −∇L at s = η·(iterations), so where it follows "
+          "that flow, the flow time s* to reach ε does not depend on η and iterations = s*/η for any model and loss; "
+          "it tests that the simulated η is in that regime and that the code steps by η, not the paper.",
           "Theorem 4.2, Case 1's T (L559–613); CLAIMS.md §10 item 8",
-          "Case 1 at one SNR with η·‖µ‖² small (GD follows its gradient flow). In η: OLS of log(iterations) on "
-          "log η at ε₀, one intercept per seed (interval widened by integer rounding). In ε: iterations = "
-          "A + B·ε^s at η₀ (A, B per seed), s by least squares with a profile interval (A is the "
-          "ε-independent early phase; the plain log-log slope is reported too). Each exponent must be −1: "
-          "refuted if an interval excludes −1, confirmed if both contain −1 and exclude 0 (Bonferroni over the "
-          "two).",
-          ("t42-timing",), check_slopes("T4.2.T.slopes", formulas.T_CASE1, True), hypotheses=_C41,
+          "Case 1 at one SNR, η varied at ε₀ (the timing grid). Censored (Tobit) fit of log(iterations) on log η "
+          "with one intercept per seed, a run still above ε at T_max entering as T > T_max; profile-likelihood "
+          "interval widened by integer rounding. Equivalence test: confirmed only if the whole interval lies within "
+          "−1 ± tol('EQUIV_REL'), refuted if it excludes −1.",
+          ("t42-timing",), check_eta("T4.2.T.slopes", formulas.T_CASE1), hypotheses=_C41,
+          formulas=(formulas.T_CASE1,),
+          kind="sanity", quote=('true by construction for gradient descent that follows its gradient flow: the flow '
+                                'time to reach ε is the same at every small η, so iterations ∝ η⁻¹ whatever the '
+                                'model; Theorem 4.2 states it as the η⁻¹ of "T = Θ(η−1ϵ−1∥µ∥−2 2 ∥wO∥−2 2 )" '
+                                '(L568–571)')),
+    Claim("T4.2.T.dependence", "theorem42",
+          "T = Θ(η⁻¹ε⁻¹‖µ‖⁻²‖w_O‖⁻²): at one η, the time to reach L_S^rob ≤ ε scales as ε⁻¹, ‖µ‖⁻² and ‖w_O‖⁻².",
+          "Theorem 4.2, Case 1's T (L559–613); its proof's Stage III, T3 (L9724–9732)",
+          "ε: the timing grid's ε runs at η₀, iterations = A + B·ε^s (A, B per seed; A is the ε-independent early "
+          "phase, the paper's stages I–II), s by a censored profile likelihood over a grid. ‖µ‖ and ‖w_O‖: the "
+          "t42-dependence grid (‖µ‖ through the SNR at Section 6's σ_p, ‖w_O‖ = RunConfig.w_O_norm, w_O fixed "
+          "as in eq. (1)) at one stable η (η‖µ‖² ≤ STABLE_ETA_MU2) and ε, Case 1 (τ = 0.05‖µ‖): censored fit of "
+          "log(iterations) on log ‖µ‖ and log ‖w_O‖ with one intercept per seed. A run still above ε at T_max "
+          "enters every fit as T > T_max. Bonferroni over the three exponents; each judged by the equivalence "
+          "test (whole interval within e ± tol('EQUIV_REL')·|e| confirms; excluding e refutes). The proof's Stage "
+          "III has T3 = Θ(1/(ηε(‖µ‖+τ)²‖w_O‖²)) and V growing at the rate η(‖µ‖−τ)²‖w_O‖²: at the grid's fixed "
+          "τ/‖µ‖ both are ∝ ‖µ‖⁻², so the ‖µ‖ exponent tests either reading; τ's own factor is not varied here.",
+          ("t42-timing", "t42-dependence"), check_dependence("T4.2.T.dependence", formulas.T_CASE1), hypotheses=_C41,
           formulas=(formulas.T_CASE1,),
           kind="paper", quote=('"Case 1. If we have N · SNR2 = Ω(1) and τ ≤ O( ∥µ∥2 log dh ), … In this case, let T '
-                               '= Θ(η−1ϵ−1∥µ∥−2 2 ∥wO∥−2 2 ). … 1. The robust training loss converges to ϵ: Lrob S '
-                               '(θ(T )) ≤ ϵ." (L562–591); "According to Theorem 4.2, for the degenerated linear '
-                               'model, the convergence time T is M times slower than that of the ViT" (L663–665)')),
+                               '= Θ(η−1ϵ−1∥µ∥−2 2 ∥wO∥−2 2 )." (L562–571); "Let T3 = Θ ( 1 ηϵ(∥µ∥2+τ)2∥wO∥2 2 )" '
+                               '(L9724–9732)')),
     Claim("T4.2.T.case2-over-case1", "theorem42",
           "Case 2 takes M times longer than Case 1 at matched (η, ε, ‖µ‖, ‖w_O‖).",
           "Theorem 4.2, Case 2's T; Remark R4.2.c; CLAIMS.md IC-6",
           "Case 1 at Appendix B.1's τ/‖µ‖ = 0.02 and Case 2 at 1.1/ln d_h, inside Case 2's stated range for the "
-          "simulated d_h (B.1's own 0.1 is Case 1 there), at matched η, ε, SNR for M ∈ {2, 4}, every seed; a "
-          "pair whose Case-2 run does not reach ε is counted and left out of the fit. "
-          "OLS of log(iterations ratio) on log M: its slope b must be 1 (ratio ∝ M); refuted if b's interval "
-          "excludes 1, confirmed if it contains 1 and excludes 0.",
+          "simulated d_h (B.1's own 0.1 is Case 1 there), at matched η, ε, SNR for M ∈ {2, 4}, every seed. Per M, "
+          "the log iteration ratio by a censored (Tobit) fit: a Case-2 run still above ε at T_max enters as ratio "
+          "> T_max/iterations(Case 1); a profile interval per M (Bonferroni over M). Equivalence test: confirmed "
+          "only if every M's ratio interval lies within [M/tol('RATIO_EQUIV'), M·tol('RATIO_EQUIV')], refuted if "
+          "one excludes M; where the censored fit is not identified (an M with no observed ratio) the bounds are "
+          "reported and the verdict is inconclusive. The exponent b of ratio ∝ M^b is reported.",
           ("t42-ratio",), check_ratio("T4.2.T.case2-over-case1", formulas.CASE_RATIO), hypotheses=_C41,
           formulas=(formulas.CASE_RATIO,),
           kind="paper", quote=('"In this case, let T = M ·Θ(η−1ϵ−1∥µ∥−2 2 ∥wO∥−2 2 )." (L573–584); "According to '
@@ -588,13 +702,19 @@ MUTANTS = (
     Claim("T4.2.T.mutant.eta-squared", "theorem42",
           "Mutant (a wrong slope): the time to reach ε scales as η⁻².",
           "T4.2.T.slopes with η⁻² in place of η⁻¹",
-          "As T4.2.T.slopes, the η exponent only, predicted −2.",
-          ("t42-timing",), check_slopes("T4.2.T.mutant.eta-squared", T_ETA_SQUARED, False),
+          "As T4.2.T.slopes, predicted −2.",
+          ("t42-timing",), check_eta("T4.2.T.mutant.eta-squared", T_ETA_SQUARED),
           mutant_of="T4.2.T.slopes", formulas=(T_ETA_SQUARED,)),
+    Claim("T4.2.T.mutant.mu-fourth", "theorem42",
+          "Mutant (a wrong exponent): at one η and ε the time to reach ε scales as ‖µ‖⁻⁴.",
+          "T4.2.T.dependence with ‖µ‖⁻⁴ in place of ‖µ‖⁻²",
+          "As T4.2.T.dependence (the same fits and intervals), the ‖µ‖ exponent only, predicted −4.",
+          ("t42-timing", "t42-dependence"), check_dependence("T4.2.T.mutant.mu-fourth", T_MU_FOURTH, ("mu",)),
+          mutant_of="T4.2.T.dependence", formulas=(T_MU_FOURTH,)),
     Claim("T4.2.T.mutant.M-squared", "theorem42",
           "Mutant (a wrong factor): Case 2 takes M² times longer than Case 1.",
           "T4.2.T.case2-over-case1 with M² in place of M",
-          "As T4.2.T.case2-over-case1, predicted b = 2.",
+          "As T4.2.T.case2-over-case1, predicted ratio M² at each M.",
           ("t42-ratio",), check_ratio("T4.2.T.mutant.M-squared", RATIO_M_SQUARED),
           mutant_of="T4.2.T.case2-over-case1", formulas=(RATIO_M_SQUARED,)),
 )
