@@ -159,6 +159,8 @@ class Finding:
     # (checks.tolerances), its value and the verdicts at half and at twice it: (name, value, at ½, at 2×)
     health: tuple[tuple[str, ...], ...] = ()
     sensitivity: tuple[tuple[str, ...], ...] = ()
+    # for an undecided verdict: what more data would settle it at the observed effect (checks.power), or ""
+    settle: str = ""
 
     def __post_init__(self) -> None:
         if self.verdict not in VERDICTS:
@@ -177,7 +179,8 @@ class Finding:
                                   "key": self.key, "data_verdict": self.data_verdict, "scope": self.scope,
                                   "evidence": [list(row) for row in self.evidence], "stability": self.stability,
                                   "health": [list(row) for row in self.health],
-                                  "sensitivity": [list(row) for row in self.sensitivity]}
+                                  "sensitivity": [list(row) for row in self.sensitivity],
+                                  "settle": self.settle}
         if plots:
             out["plots"] = [p.as_dict() for p in self.plots]
         return out
@@ -190,7 +193,7 @@ class Finding:
                    tuple(tuple(row) for row in data["evidence"]),
                    tuple(Plot.from_dict(p) for p in data.get("plots", ())), data.get("stability", ""),
                    tuple(tuple(row) for row in data.get("health", ())),
-                   tuple(tuple(row) for row in data.get("sensitivity", ())))
+                   tuple(tuple(row) for row in data.get("sensitivity", ())), data.get("settle", ""))
 
 
 def scoped(claim: str, in_scope: bool, scope: str, verdict: Verdict, reason: str, key: str = "",

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from checks import tolerances
 from checks.claim import Claim, Finding, Records
 from checks.health import summary
+from checks.power import settle_hint
 from checks.profiles import Profile
 from checks.stability import combine, perturbed
 from simulate.config import RunConfig
@@ -56,11 +57,18 @@ def finding(claim: Claim, profile: Profile, store: Store, *, train: bool = True)
     runs = records(configs, store, train=train)
     with tolerances.read() as read:
         drawn = claim.evaluate(runs, profile)
-    drawn = dataclasses.replace(drawn, health=summary(runs), sensitivity=sensitivity(claim, runs, profile, read))
+    drawn = dataclasses.replace(drawn, health=summary(runs), sensitivity=sensitivity(claim, runs, profile, read),
+                                settle=settle_hint(claim, runs, profile, drawn))
     if not configs or not profile.stability_ulps:
         return drawn
     nudged = claim.evaluate(records(perturbed(configs, profile.stability_ulps), store, train=train), profile)
-    return combine(drawn, nudged, profile.stability_ulps)
+    both = combine(drawn, nudged, profile.stability_ulps)
+    if both.verdict == "inconclusive" and not drawn.settle:
+        both = dataclasses.replace(both, settle=(
+            "the verdict flips when every initial weight moves one ulp, so it rests on the chaos of training, not "
+            "on the sample: a verdict over more seeds, or the runs at a step size where training is stable, would "
+            "settle it"))
+    return both
 
 
 def claim_runs(claim: Claim, profile: Profile, store: Store, *, train: bool = True) -> list[RunConfig]:

@@ -50,6 +50,8 @@ def finding_lines(f: Finding) -> list[str]:
     elif f.stability:
         lines += [f"**Stability.** {cell(f.stability[0].upper() + f.stability[1:])}: the verdict is recorded as "
                   "inconclusive.", ""]
+    if f.settle:
+        lines += [f"**What would settle it.** {cell(f.settle[0].upper() + f.settle[1:])}.", ""]
     if f.health:
         lines += ["**Training health** of the runs this verdict reads (checks.health: diverging = the robust "
                   "training loss rose to more than DIVERGENCE_RISE × its best so far).", "", *table(f.health), ""]
