@@ -44,10 +44,10 @@ from checks.stats import (
 )
 from checks.tolerances import tol
 from simulate.config import RunConfig
-from simulate.data import image_test_images
 from simulate.grid import FIG3_TAUS, SECTION6_TAU_REL
 from simulate.results import RadiusResult, RunResult, radius_name
 from simulate.store import RunRecord
+from simulate.testsets import image_test_images
 
 ALPHA = 1 - LEVEL
 Rows = tuple[tuple[str, ...], ...]

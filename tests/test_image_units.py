@@ -1,4 +1,4 @@
-"""simulate.data.image_test_images: the distinct images behind a real-image test set, and the n it gives."""
+"""simulate.testsets.image_test_images: the distinct images behind a real-image test set, and the n it gives."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 import torch
 
-from simulate.data import image_held_out_chunks, image_pools, image_test_images
+from simulate.data import image_held_out_chunks, image_pools
+from simulate.testsets import image_test_images
 
 
 def test_the_count_matches_the_images_the_test_set_actually_holds() -> None:
