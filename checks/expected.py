@@ -28,8 +28,10 @@ EXPECTED: dict[str, tuple[Verdict, str]] = {
                              "the data alone confirm Δ ≤ M·τ‖u‖ at every point"),
     "L5.3": ("out-of-scope", "no simulated run meets Condition 4.1; the data alone refute C ≤ e/2: once the "
                              "model has learned, an attack moves single attention weights by factors of 10–20"),
-    "L5.5.frozen": ("refuted", "once attention concentrates on the signal token the attack lowers the margin by "
-                               "more than τ‖u‖ (up to about 2·τ‖u‖): attention adds to the worst case"),
+    "L5.5.frozen": ("refuted", "even on the runs whose attention stays near uniform (its hypothesis; the runs "
+                               "whose attention concentrated are left out) the attack lowers the margin by "
+                               "slightly more than τ‖u‖ (by about 1%): trained attention is never frozen, and "
+                               "its small movement adds to the worst case"),
     # ---- conditions (checks/conditions.py) ----
     # A refuted item is a finding about the paper's own experiments (Section 6 and Appendix B.1, unit
     # constants), not about the theorem: those settings do not satisfy it.

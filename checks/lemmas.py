@@ -35,6 +35,7 @@ from checks.stats import (
 from checks.tolerances import tol
 from simulate.config import RunConfig
 from simulate.results import RunResult, need
+from simulate.store import RunRecord
 
 Rows = tuple[tuple[str, ...], ...]
 
@@ -105,12 +106,35 @@ def check_l55(records: Records, profile: Profile) -> Finding:
     return scoped("L5.5", in_scope, why, verdict, reason, key, rows, (drop_plot("L5.5", records),))
 
 
-def drop_check(claim: str, bound: formulas.Formula) -> Callable[[Records, Profile], Finding]:
-    """Δ ≤ k·τ‖u‖ at every test point with k = ``bound`` at the run's M (:func:`check_drop`), judged on the data
-    (the frozen-attention reading is bovit's, with no hypotheses; a mutant is judged on the data)."""
+def near_uniform(c: RunConfig, rec: RunRecord) -> bool:
+    """Whether a run's final attention on the signal token is near uniform: M·|φ − 1/M| ≤ tol('L54_TOL_REL'),
+    the reading of Lemma 5.4's "1/M ± o(1)" (the attention a frozen-attention argument assumes)."""
+    phi = float(rec.trajectory[-1]["signal_attention"])
+    return c.M * abs(phi - 1 / c.M) <= tol("L54_TOL_REL")
+
+
+def drop_check(claim: str, bound: formulas.Formula, frozen: bool = False) -> Callable[[Records, Profile], Finding]:
+    """Δ ≤ k·τ‖u‖ at every test point with k = ``bound`` at the run's M (:func:`check_drop`), judged on the data.
+
+    With ``frozen`` (the frozen-attention reading, whose hypothesis is attention that does not move): only the
+    runs whose final attention is near uniform (:func:`near_uniform`) are in its scope and decide the verdict;
+    the others are counted and left out, and with none in scope the finding is out of scope, the data verdict
+    that of all runs."""
 
     def check(records: Records, profile: Profile) -> Finding:
-        verdict, reason, key, rows = check_drop(records, _factor(bound))
+        inside = [(c, rec) for c, rec in records if near_uniform(c, rec)] if frozen else list(records)
+        if frozen and not inside:
+            verdict, reason, key, rows = check_drop(records, _factor(bound))
+            why = (f"none of the {len(records)} runs has near-uniform attention (M·|φ − 1/M| ≤ "
+                   f"{tol('L54_TOL_REL'):g} on the signal token)")
+            return scoped(claim, False, why, verdict, reason, key, rows, (drop_plot(claim, records),))
+        verdict, reason, key, rows = check_drop(inside, _factor(bound))
+        if frozen:
+            out = len(records) - len(inside)
+            reason += (f"; on the {len(inside)} runs whose attention stays near uniform (M·|φ − 1/M| ≤ "
+                       f"{tol('L54_TOL_REL'):g}), {out} runs whose attention concentrated left out as outside the "
+                       "frozen-attention hypothesis")
+            key += f" ({len(inside)} near-uniform runs of {len(records)})"
         return Finding(claim, verdict, reason, key, evidence=rows, plots=(drop_plot(claim, records),))
 
     return check
@@ -445,8 +469,10 @@ CLAIMS = (
           "Derived (CLAIMS.md's frozen-attention heuristic): with attention frozen the exact worst drop is τ‖u‖ "
           "(no factor M), so Δ ≤ τ‖u‖.",
           "CLAIMS.md §5 L5.5 (the frozen-attention heuristic)",
-          "As L5.5, with bound 1·τ‖u‖.",
-          ("trained",), drop_check("L5.5.frozen", L55_FROZEN), formulas=(L55_FROZEN,),
+          "As L5.5, with bound 1·τ‖u‖, on the runs that meet its hypothesis: final attention on the signal "
+          "token near uniform (M·|φ − 1/M| ≤ tol('L54_TOL_REL')); runs whose attention concentrated are counted "
+          "and left out.",
+          ("trained",), drop_check("L5.5.frozen", L55_FROZEN, frozen=True), formulas=(L55_FROZEN,),
           kind="derived", quote=('Derived (CLAIMS.md §5 L5.5, the frozen-attention heuristic; IC-12) from eq. (1), '
                                  'which averages over the M queries, "f(X, θ) = 1 M M∑ l=1 φ(x⊤ l WQW ⊤ KX⊤)XWV wO. '
                                  '(1)" (L249–261), and the paper\'s own bound on one token\'s value shift, "∣∣⟨x̃−x, '
@@ -521,7 +547,8 @@ MUTANTS = (
           "the frozen-attention drop τ‖u‖.",
           "L5.5.frozen with bound τ‖u‖/M in place of τ‖u‖",
           "As L5.5.frozen, with bound τ‖u‖/M.",
-          ("trained",), drop_check("L5.5.frozen.mutant.over-M", L55_FROZEN_OVER_M), mutant_of="L5.5.frozen",
+          ("trained",), drop_check("L5.5.frozen.mutant.over-M", L55_FROZEN_OVER_M, frozen=True),
+          mutant_of="L5.5.frozen",
           formulas=(L55_FROZEN_OVER_M,)),
     Claim("L5.4.mutant.never-uniform", "lemmas",
           "Mutant (the conclusion reversed): for any t ≥ 0 some softmax attention weight is outside 1/M ± 1/(2M): "
