@@ -217,6 +217,7 @@ class Claim:
     profile)`` derives the Finding from them (it never trains); the Finding carries its figures as data
     (``Plot``). ``formulas`` are the ``bounds.formulas`` the check evaluates (a mutant substitutes one).
     ``mutant_of`` marks a deliberately false variant of another claim, which must come out refuted.
+    ``reading`` says where the verdict rests on bovit's reading of something the paper leaves open.
     ``kind`` (one of :data:`KINDS`) and ``quote`` say whether the paper states the claim, in which words
     and at which lines, or what bovit derived it from (see the module's docstring); every claim but a
     mutant must declare them.
@@ -235,6 +236,9 @@ class Claim:
     grid_options: tuple[tuple[str, object], ...] = ()
     kind: str = ""
     quote: str = ""
+    # where the verdict rests on bovit's reading of something the paper leaves open: which reading, and the
+    # second reasonable one (run, or why not); "" when the claim reads nothing the paper leaves open
+    reading: str = ""
 
     def __post_init__(self) -> None:
         if not self.id or " " in self.id:

@@ -503,6 +503,8 @@ def _section(o: Outcome, profile: Profile, store_path: str) -> list[str]:
         lines += ["", f"**Kind.** {c.kind}: {KIND_MEANING[c.kind]}.", "",
                   f"**{_QUOTE_LABEL[c.kind]}.** {_cell(c.quote)}"]
     lines += ["", f"**How bovit checks it.** {c.how.strip()}", ""]
+    if c.reading:
+        lines += [f"**Rests on bovit's reading.** {_cell(c.reading[0].upper() + c.reading[1:])}.", ""]
     out_of_scope = f is not None and f.verdict == "out-of-scope"
     hyp = c.hypotheses or ("the conditions the check states" if out_of_scope else "none beyond the statement")
     if f is None:
@@ -608,10 +610,14 @@ def markdown(outcomes: Sequence[Outcome], profile: Profile, records: list[RunRec
             continue
         rows: list[tuple[str, ...]] = [("claim", "statement", "source", "verdict", "key number", "matches recorded")]
         rows += [(f"[{o.claim.id}](#{_anchor(o.claim.id)})", _one_line(o.claim.statement),
-                  _one_line(o.claim.source, 60), _verdict_text(o),
+                  _one_line(o.claim.source, 60), _verdict_text(o) + (" ‡" if o.claim.reading else ""),
                   o.finding.key if o.finding is not None else _one_line(o.error, 80), _matches(o)) for o in of_kind]
         lines += [f"### {title}", "", meaning, "", *(_table(rows) if of_kind else ["None."]), "",
                   f"{title}: {_kind_line(claims, kind)} ({_claims(len(of_kind))}).", ""]
+        if any(o.claim.reading for o in of_kind):
+            lines += ["‡ The verdict rests on bovit's reading of something the paper leaves open (the image "
+                      "tokenisation, B.3's ℓ₁ radius, B.4's backbone); the claim's section says which, and the "
+                      "second reading.", ""]
     problems = [p for o in claims if (p := o.problem) is not None]
     if problems:
         lines += ["Differences from the recorded verdicts:", ""] + [f"- {_cell(p)}" for p in problems] + [""]
