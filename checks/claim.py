@@ -161,6 +161,8 @@ class Finding:
     sensitivity: tuple[tuple[str, ...], ...] = ()
     # for an undecided verdict: what more data would settle it at the observed effect (checks.power), or ""
     settle: str = ""
+    # the labels of the diverging runs the verdict read (checks.health.diverging), flagged in the evidence
+    diverging: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.verdict not in VERDICTS:
@@ -180,7 +182,7 @@ class Finding:
                                   "evidence": [list(row) for row in self.evidence], "stability": self.stability,
                                   "health": [list(row) for row in self.health],
                                   "sensitivity": [list(row) for row in self.sensitivity],
-                                  "settle": self.settle}
+                                  "settle": self.settle, "diverging": list(self.diverging)}
         if plots:
             out["plots"] = [p.as_dict() for p in self.plots]
         return out
@@ -193,7 +195,8 @@ class Finding:
                    tuple(tuple(row) for row in data["evidence"]),
                    tuple(Plot.from_dict(p) for p in data.get("plots", ())), data.get("stability", ""),
                    tuple(tuple(row) for row in data.get("health", ())),
-                   tuple(tuple(row) for row in data.get("sensitivity", ())), data.get("settle", ""))
+                   tuple(tuple(row) for row in data.get("sensitivity", ())), data.get("settle", ""),
+                   tuple(data.get("diverging", ())))
 
 
 def scoped(claim: str, in_scope: bool, scope: str, verdict: Verdict, reason: str, key: str = "",

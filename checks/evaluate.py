@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from checks import tolerances
 from checks.claim import Claim, Finding, Records
-from checks.health import summary
+from checks.health import diverging, summary
 from checks.power import settle_hint
 from checks.profiles import Profile
 from checks.stability import combine, perturbed
@@ -58,7 +58,7 @@ def finding(claim: Claim, profile: Profile, store: Store, *, train: bool = True)
     with tolerances.read() as read:
         drawn = claim.evaluate(runs, profile)
     drawn = dataclasses.replace(drawn, health=summary(runs), sensitivity=sensitivity(claim, runs, profile, read),
-                                settle=settle_hint(claim, runs, profile, drawn))
+                                settle=settle_hint(claim, runs, profile, drawn), diverging=diverging(runs))
     if not configs or not profile.stability_ulps:
         return drawn
     nudged = claim.evaluate(records(perturbed(configs, profile.stability_ulps), store, train=train), profile)

@@ -20,7 +20,7 @@ from checks.tolerances import tol
 from simulate.config import RunConfig
 from simulate.store import RunRecord
 
-__all__ = ["STATES", "Health", "health", "summary"]
+__all__ = ["STATES", "Health", "diverging", "health", "summary"]
 
 State = Literal["converged", "stopped", "diverging"]
 STATES: tuple[State, ...] = ("converged", "stopped", "diverging")
@@ -73,3 +73,8 @@ def summary(records: Sequence[tuple[RunConfig, RunRecord]]) -> tuple[tuple[str, 
         labels = ", ".join(c.label() for c, _ in these[:3]) + (f" (+{len(these) - 3})" if len(these) > 3 else "")
         rows.append((state, str(len(these)), span, f"{worst:.3g}×", labels))
     return tuple(rows)
+
+
+def diverging(records: Sequence[tuple[RunConfig, RunRecord]]) -> tuple[str, ...]:
+    """The labels of the diverging runs among ``records`` (the report flags them in every evidence table)."""
+    return tuple(dict.fromkeys(c.label() for c, r in records if health(c, r).state == "diverging"))

@@ -97,3 +97,12 @@ def stability_section(outcomes: Sequence[_Outcome], ulps: int) -> list[str]:
         rows = [("claim", "stability"), *((o.claim.id, o.finding.stability) for o in unstable if o.finding)]
         lines += [*table(rows), ""]
     return lines
+
+
+def flag_diverging(f: Finding) -> tuple[tuple[str, ...], ...]:
+    """The finding's evidence rows with every cell that names a diverging run (``Finding.diverging``) marked ⚠."""
+    if not f.diverging:
+        return f.evidence
+    bad = set(f.diverging)
+    head, *body = f.evidence or ((),)
+    return (head, *(tuple(f"{c} ⚠" if c in bad else c for c in row) for row in body)) if f.evidence else ()

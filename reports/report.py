@@ -41,7 +41,7 @@ from checks.expected import UNCATCHABLE, mismatch
 from checks.profiles import PROFILES, Profile
 from checks.stats import VERDICTS
 from reports.extras import cell as _cell
-from reports.extras import finding_lines, stability_section, tolerance_section
+from reports.extras import finding_lines, flag_diverging, stability_section, tolerance_section
 from reports.extras import table as _table
 from reports.searched import searched_section
 from simulate.progress import format_duration
@@ -533,7 +533,9 @@ def _section(o: Outcome, profile: Profile, store_path: str) -> list[str]:
         else:
             lines += [f"**Recorded verdict** (checks/expected.py): DIFFERS. {problem}", ""]
         if f.evidence:
-            lines += ["**Evidence.**", "", *_table(f.evidence), ""]
+            lines += ["**Evidence.**" + (" Runs marked ⚠ diverged (checks.health: the robust training loss rose "
+                                         "past DIVERGENCE_RISE × its best); their numbers come from an unstable "
+                                         "path." if f.diverging else ""), "", *_table(flag_diverging(f)), ""]
         lines += finding_lines(f)
     for title, path in o.figures:
         alt = title.replace("[", "(").replace("]", ")")

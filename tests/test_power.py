@@ -69,3 +69,12 @@ def test_a_decided_verdict_needs_no_hint() -> None:
     claim = _claim(_pooled_above(0.25))
     runs = _runs(60, 100)
     assert settle_hint(claim, runs, PROFILE, claim.evaluate(runs, PROFILE)) == ""
+
+
+def test_the_report_marks_diverging_runs_in_the_evidence() -> None:
+    from reports.extras import flag_diverging
+
+    f = Finding("X", "confirmed", "r", evidence=(("run", "n"), ("run[a]", "3"), ("run[b]", "4")),
+                diverging=("run[b]",))
+    assert flag_diverging(f) == (("run", "n"), ("run[a]", "3"), ("run[b] ⚠", "4"))
+    assert flag_diverging(Finding("X", "confirmed", "r", evidence=(("run",), ("run[b]",)))) == (("run",), ("run[b]",))

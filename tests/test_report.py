@@ -247,7 +247,7 @@ def test_check_json_is_the_findings_as_dicts(first_report: tuple[int, str, str, 
     assert [i["claim"] for i in items] == ["T4.3"]
     item = items[0]
     assert set(item) == {"claim", "verdict", "reason", "key", "data_verdict", "scope", "evidence", "stability",
-                         "health", "sensitivity", "settle"}
+                         "health", "sensitivity", "settle", "diverging"}
     assert item["verdict"] == expected.EXPECTED["T4.3"][0]
     assert item["evidence"][0][0] == "classifier"
     kinds = [row[0].split("[")[0].split(":")[0] for row in item["evidence"][1:]]
