@@ -33,6 +33,7 @@ import shlex
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import sympy as sp
 from hypothesis import HealthCheck, Phase, assume, given, settings, target
 from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
@@ -45,6 +46,7 @@ from checks.derived import INSIDE, OUTSIDE, SHARP, threshold_of
 from checks.profiles import Profile
 from checks.scope import scope_of
 from checks.stats import (
+    CHANCE,
     LEVEL,
     ImpliedConstant,
     Verdict,
@@ -393,6 +395,51 @@ def _judge_ic1(c: RunConfig, rec: RunRecord, level: float) -> Outcome:
                             f"attacked {above.robust_errors_attack}/{n} at {radius_name(hi_r)}")
 
 
+# ---- the mutants' judges: each a false variant of a search's statement, on the same draws --------------------
+
+# Theorem 4.3 with 1/4 raised to 9/10 (no model is that bad: the midpoint argument gives about 1/2)
+T43_HIGH = formulas.T43_BOUND.substitute("T4.3.search.mutant.nine-tenths", "L_D^rob ≥ 9/10",
+                                         {formulas.T43_BOUND.expr: sp.Rational(9, 10)})
+
+
+def _judge_t43_high(c: RunConfig, rec: RunRecord, level: float) -> Outcome:
+    r = radius(c.eval_tau_rels[0])
+    at, n = rec.result.at_tau_rel[r], rec.result.n_test
+    cert = need(at.robust_errors_certified, "robust_errors_certified")
+    bound = T43_HIGH.value()
+    v = lower_bound_verdict(at.robust_errors_attack, max(cert, at.robust_errors_attack), n, bound, level)
+    rate = max(cert, at.robust_errors_attack) / n
+    return v.verdict, bound / max(rate, 1 / n), f"robust error ≤ {rate:.3f} at τ/‖µ‖ = {radius_name(r)} (bound 9/10)"
+
+
+def _judge_sharp_survives(c: RunConfig, rec: RunRecord, level: float) -> Outcome:
+    """The reverse of T4.3.sharp: some coupled pair survives the midpoint attack past ‖µ‖/√2."""
+    pairs = need(rec.result.midpoint_pairs_both_correct_at, "midpoint_pairs_both_correct_at")
+    k = sum(pairs[r] for r in INSIDE)
+    return ("confirmed" if k else "refuted", 1.0 / (1 + k),
+            f"{k} coupled pairs survive at τ/‖µ‖ ≥ {radius_name(SHARP)}")
+
+
+def _judge_l55_over_m(c: RunConfig, rec: RunRecord, level: float) -> Outcome:
+    """Lemma 5.5 with M inverted: Δ ≤ τ‖u‖/M."""
+    lo = need(rec.result.drop_over_tau_u_max, "drop_over_tau_u_max") * c.M
+    hi = need(rec.result.cert_drop_over_tau_u_max, "cert_drop_over_tau_u_max") * c.M
+    verdict: Verdict = "refuted" if lo > 1 else "inconclusive" if hi > 1 else "confirmed"
+    return verdict, lo, f"max Δ·M/(τ‖u‖) in [{lo:.3f}, {hi:.3f}] (bound 1)"
+
+
+def _judge_ic1_early(c: RunConfig, rec: RunRecord, level: float) -> Outcome:
+    """IC-1's jump moved to half its threshold: robust error already ≥ 1/2 at half of ‖µ‖/(√2·M)."""
+    res, n = rec.result, rec.result.n_test
+    if res.clean_errors / n > tol("CLEAN_FIT"):
+        return "inconclusive", 0.0, f"M={c.M}: clean error {res.clean_errors}/{n} (does not fit: out of scope)"
+    below = res.at_tau_rel[radius(c.eval_tau_rels[0])]
+    cert = need(below.robust_errors_certified, "robust_errors_certified")
+    v = lower_bound_verdict(below.robust_errors_attack, cert, n, CHANCE, level)
+    return v.verdict, CHANCE / max(cert / n, 1 / n), (f"M={c.M}: certified robust error {cert}/{n} at "
+                                                      f"{radius_name(radius(c.eval_tau_rels[0]))}")
+
+
 # ---- the searches as claims -------------------------------------------------------------------------------------
 
 
@@ -411,6 +458,8 @@ class Search:
     kinds: int = 1
     constant: tuple[formulas.Formula, float] | None = None
     scoped: bool = False
+    # a mutant judged on another search's draws (the same points, no training of its own): that search's ID
+    draws_of: str | None = None
 
     def check(self, records: Records, profile: Profile) -> Finding:
         """The Finding on the points drawn (a pure function of their runs)."""
@@ -434,7 +483,8 @@ def drawn_configs(claim_id: str, profile: Profile, read: Callable[[RunConfig], R
     training it if it may), in the order drawn."""
     if claim_id not in SEARCHES:
         raise ValueError(f"claim_id must name a search ({', '.join(SEARCHES)}), got {claim_id!r}")
-    return [d.config for d in SEARCHES[claim_id].draw(profile, read)]
+    s = SEARCHES[claim_id]
+    return [d.config for d in SEARCHES[s.draws_of or claim_id].draw(profile, read)]
 
 
 _BASE = {c.id: c for c in (*theorem42.CLAIMS, *theorem43.CLAIMS, *lemmas.CLAIMS, *derived.CLAIMS)}
@@ -456,6 +506,14 @@ _SEARCHES = (
 _MUTANT_SEARCHES = (
     Search("T4.2.3.search.mutant.C-one", "T4.2.3.search", t42_point, constant_judge(formulas.G_ROBUST, UNIT_C),
            kinds=2, constant=(formulas.G_ROBUST, UNIT_C)),
+    Search("T4.3.search.mutant.nine-tenths", "T4.3.search", _t43_points, _judge_t43_high, draws_of="T4.3.search"),
+    Search("T4.3.sharp.search.mutant.survives", "T4.3.sharp.search", lambda p, a: trained_point(p, around=a),
+           _judge_sharp_survives, draws_of="T4.3.sharp.search"),
+    Search("L5.5.search.mutant.over-M", "L5.5.search",
+           lambda p, a: trained_point(p, tau_rels=(0.02, 0.05, 0.1, 0.2), around=a), _judge_l55_over_m,
+           draws_of="L5.5.search"),
+    Search("IC-1.jump.search.mutant.early", "IC-1.jump.search", _ic1_points, _judge_ic1_early,
+           draws_of="IC-1.jump.search"),
 )
 SEARCHES: dict[str, Search] = {s.id: s for s in (*_SEARCHES, *_MUTANT_SEARCHES)}
 
@@ -490,4 +548,27 @@ MUTANTS: tuple[Claim, ...] = (
           "the points drawn is at most 1.",
           (), SEARCHES["T4.2.3.search.mutant.C-one"].check, mutant_of="T4.2.3.search",
           formulas=(formulas.G_ROBUST,)),
+    Claim("T4.3.search.mutant.nine-tenths", "theorem43",
+          "Mutant (a constant too large): for τ ≥ ‖µ‖ every classifier has L_D^rob ≥ 9/10.",
+          "T4.3.search with 9/10 in place of 1/4",
+          "T4.3.search's draws, each judged against 9/10: a model whose certified robust error is surely below "
+          "it refutes.", (), SEARCHES["T4.3.search.mutant.nine-tenths"].check, mutant_of="T4.3.search",
+          formulas=(T43_HIGH,)),
+    Claim("T4.3.sharp.search.mutant.survives", "theorem43",
+          "Mutant (the conclusion reversed): past ‖µ‖/√2 some coupled pair (µ₊, ξ), (µ₋, ξ) survives the midpoint "
+          "attack at every model.",
+          "T4.3.sharp.search reversed",
+          "T4.3.sharp.search's draws: a model at which no coupled pair survives refutes.",
+          (), SEARCHES["T4.3.sharp.search.mutant.survives"].check, mutant_of="T4.3.sharp.search"),
+    Claim("L5.5.search.mutant.over-M", "lemmas",
+          "Mutant (the factor M inverted): Δ ≤ τ‖u‖/M at every searched point.",
+          "L5.5.search with 1/M in place of M",
+          "L5.5.search's draws: an attacked drop above τ‖u‖/M refutes.",
+          (), SEARCHES["L5.5.search.mutant.over-M"].check, mutant_of="L5.5.search"),
+    Claim("IC-1.jump.search.mutant.early", "derived",
+          "Mutant (the jump moved to half its place): robust error is already at least 1/2 at half of "
+          "τ = ‖µ‖/(√2·M).",
+          "IC-1.jump.search with the jump at half the threshold",
+          "IC-1.jump.search's draws: a fitting model whose certified robust error at half the threshold is surely "
+          "below 1/2 refutes.", (), SEARCHES["IC-1.jump.search.mutant.early"].check, mutant_of="IC-1.jump.search"),
 )

@@ -657,10 +657,27 @@ def markdown(outcomes: Sequence[Outcome], profile: Profile, records: list[RunRec
                    f"no (recorded: {UNCATCHABLE[o.claim.id]})" if o.claim.id in UNCATCHABLE else "NO")
                   for o in mutants]
         lines += [*_table(mrows), "",
-                  f"Caught {caught} of {len(mutants)} mutants ({100 * caught / len(mutants):.0f}%).", ""]
+                  f"Caught {caught} of {len(mutants)} mutants ({100 * caught / len(mutants):.0f}%).", "",
+                  *catch_rates(claims, mutants), ""]
         for o in mutants:
             lines += _section(o, profile, store_path)
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def catch_rates(claims: Sequence[Outcome], mutants: Sequence[Outcome]) -> list[str]:
+    """The mutation suite's catch rate per kind of the claim each mutant varies, and the paper and derived
+    claims of the report that no mutant varies (each must have one: a verdict that cannot come out otherwise)."""
+    kind_of = {o.claim.id: o.claim.kind for o in claims}
+    rows: list[tuple[str, ...]] = [("kind of the claim varied", "mutants", "caught", "catch rate")]
+    for kind in (*SUMMARY_KINDS, AUDIT):
+        these = [o for o in mutants if kind_of.get(o.claim.mutant_of or "") == kind]
+        if these:
+            k = sum(o.verdict == "refuted" for o in these)
+            rows.append((kind, str(len(these)), str(k), f"{100 * k / len(these):.0f}%"))
+    varied = {o.claim.mutant_of for o in mutants}
+    bare = [o.claim.id for o in claims if o.claim.kind in ("paper", "derived") and o.claim.id not in varied]
+    return [*_table(rows), "", "Paper and derived claims without a mutant in this report: "
+            + (", ".join(bare) if bare else "none") + "."]
 
 
 def write(outcomes: Sequence[Outcome], profile: Profile, store: Store, out_dir: str | Path, command: str,
