@@ -264,6 +264,29 @@ UNCATCHABLE: dict[str, str] = {
 }
 
 
+# Mutants that cannot be caught at one profile only (the scale is too small to measure their claim), with why;
+# at the other profiles they must be refuted. ``uncatchable`` reads both tables.
+UNCATCHABLE_AT: dict[str, dict[str, str]] = {
+    "ci": {
+        "E6.claim.boundary.mutant.slope-1": (
+            "at ci the boundary is fitted from 5 crossings and one right-censored curve, and the slope's interval "
+            "(about −4 to 1.5) holds −1/2 and −1 alike: the ci grid cannot tell a slope"),
+        "EB.2.monotone.mutant.rising": (
+            "at ci each APGD cell is one seed on about 117 distinct test digits after 60 iterations: no move "
+            "along N or SNR is sure, in either direction"),
+        "EB.2.transition.mutant.reversed": (
+            "at ci the APGD grid's robust accuracy is surely below the cut-off at 3 cells and undecided at 6 (one "
+            "seed, about 117 distinct test digits): no pair of cells shows a reversed transition"),
+    },
+}
+
+
+def uncatchable(claim: str, profile: str = "ci") -> str | None:
+    """Why the mutant ``claim`` is recorded as uncatchable at ``profile`` (at every profile, or at this one),
+    or None when it must be refuted."""
+    return UNCATCHABLE.get(claim) or UNCATCHABLE_AT.get(profile, {}).get(claim)
+
+
 def recorded(claim: str, profile: str = "ci") -> tuple[Verdict, Verdict | None, str] | None:
     """The recorded (verdict, data verdict, why) of a claim at a profile, or None if it has none."""
     for name in (profile, _FALLBACK.get(profile)):

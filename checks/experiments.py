@@ -152,11 +152,11 @@ def seed_mean(rates: Sequence[float], n_seed: float) -> tuple[float, float]:
 def p_seeds_below(a: Cell, b: Cell) -> float:
     """One-sided seed-level p-value for "error at a < error at b": the random-effects means of the per-seed
     rates (a's upper estimates, b's lower; :func:`seed_mean`, seeds as the replicates) against each other,
-    normal reference. 1 when a side has fewer than two seeds (one seed says nothing of the spread between
-    seeds)."""
+    normal reference. NaN when a side has fewer than two seeds: one seed says nothing of the spread between
+    seeds, so the comparison is then one of those trained models, decided by the pooled test alone."""
     sa, sb = len(a.rates_hi), len(b.rates_lo)
     if sa < 2 or sb < 2:
-        return 1.0
+        return math.nan
     ma, va = seed_mean(a.rates_hi, a.n / sa)
     mb, vb = seed_mean(b.rates_lo, b.n / sb)
     return float(sps.norm.sf((mb - ma) / math.sqrt(va + vb)))
@@ -165,11 +165,12 @@ def p_seeds_below(a: Cell, b: Cell) -> float:
 def p_seeds_vs(c: Cell, rate: float, above: bool) -> float:
     """One-sided seed-level p-value for "the cell's error is above ``rate``" (``above``; its lower estimates)
     or "below ``rate``" (its upper estimates): the random-effects mean of the per-seed rates
-    (:func:`seed_mean`) against ``rate``, normal reference. 1 with fewer than two seeds."""
+    (:func:`seed_mean`) against ``rate``, normal reference. NaN with fewer than two seeds (see
+    :func:`p_seeds_below`)."""
     rates = c.rates_lo if above else c.rates_hi
     s = len(rates)
     if s < 2:
-        return 1.0
+        return math.nan
     m, var = seed_mean(rates, c.n / s)
     z = (m - rate) / math.sqrt(var)
     return float(sps.norm.sf(z if above else -z))
@@ -181,11 +182,14 @@ def seed_lower_bound(c: Cell, rate: float, level: float) -> tuple[Verdict, str]:
     both say it is surely below (the upper estimate), inconclusive otherwise."""
     pooled = lower_bound_verdict(c.k_lo, c.k_hi, c.n, rate, level)
     up, down = p_seeds_vs(c, rate, above=True), p_seeds_vs(c, rate, above=False)
+    if math.isnan(up):  # one seed: that model's verdict, by the pooled test alone
+        up = down = 0.0
     alpha = 1 - level
     verdict: Verdict = ("confirmed" if pooled.verdict == "confirmed" and up < alpha else
                         "refuted" if pooled.verdict == "refuted" and down < alpha else "inconclusive")
     seeds = ", ".join(f"{r:.3f}" for r in c.rates_lo)
-    return verdict, f"{pooled.reason}; per seed {seeds} (seed-level p = {min(up, down):.2g})"
+    return verdict, f"{pooled.reason}; per seed {seeds}" + (
+        f" (seed-level p = {min(up, down):.2g})" if len(c.rates_lo) > 1 else " (one seed)")
 
 
 def seeds_below(a: Cell, b: Cell) -> bool:
@@ -211,7 +215,8 @@ class Comparison:
 
 def compare(label: str, a: Cell, b: Cell) -> Comparison:
     pooled, seeds = p_below(a, b), p_seeds_below(a, b)
-    return Comparison(label, a, b, max(pooled, seeds), seeds_below(a, b), p_pooled=pooled, p_seeds=seeds)
+    return Comparison(label, a, b, pooled if math.isnan(seeds) else max(pooled, seeds), seeds_below(a, b),
+                      p_pooled=pooled, p_seeds=seeds)
 
 
 def decide(comparisons: Sequence[Comparison], alpha: float = ALPHA) -> list[Comparison]:

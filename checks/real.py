@@ -21,6 +21,7 @@ count, the estimate the paper reports (IC-18: neither ViT is the analysed model)
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Callable
 
 from bounds import formulas
@@ -66,9 +67,14 @@ def _side(c: Cell, cutoff: float, level: float) -> int:
     and so does the seed-level test's: seeds are the replicates), −1 if surely below (the lower estimate's
     interval lies above it, likewise), 0 if undecided."""
     alpha = 1 - level
-    if clopper_pearson(c.k_hi, c.n, level)[1] < 1 - cutoff and p_seeds_vs(c, 1 - cutoff, above=False) < alpha:
+
+    def seeds_say(above: bool) -> bool:  # one seed: that model's cell, by its own interval alone
+        p = p_seeds_vs(c, 1 - cutoff, above=above)
+        return math.isnan(p) or p < alpha
+
+    if clopper_pearson(c.k_hi, c.n, level)[1] < 1 - cutoff and seeds_say(above=False):
         return 1
-    if clopper_pearson(c.k_lo, c.n, level)[0] > 1 - cutoff and p_seeds_vs(c, 1 - cutoff, above=True) < alpha:
+    if clopper_pearson(c.k_lo, c.n, level)[0] > 1 - cutoff and seeds_say(above=True):
         return -1
     return 0
 

@@ -19,5 +19,5 @@ from simulate.store import Store
 def test_mutant_is_refuted(claim: Claim, profile: Profile, store: Store, request: pytest.FixtureRequest) -> None:
     f = finding(claim, profile, store)
     request.config.stash.setdefault(CAUGHT, []).append((claim.id, f.verdict == "refuted", f.verdict))
-    settle_mutant(f)
+    settle_mutant(f, profile.name)
 

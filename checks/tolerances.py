@@ -75,8 +75,9 @@ _ROWS = (
               "is a contradiction, not noise"),
     Tolerance("EQUIV_REL", 0.5,
               "an equality of a power (the phase boundary's log-log slope −1/2, the exponent −1 of T ∝ η⁻¹ and of "
-              "T ∝ ε⁻¹, the exponent −2 of T ∝ ‖µ‖⁻² and of T ∝ ‖w_O‖⁻²) is confirmed only when the estimate's whole interval lies within ± this fraction of the "
-              "predicted value (an equivalence test: margin ½·|predicted|)",
+              "T ∝ ε⁻¹, the exponent −2 of T ∝ ‖µ‖⁻² and of T ∝ ‖w_O‖⁻²) is confirmed only when the estimate's "
+              "whole interval lies within ± this fraction of the predicted value (an equivalence test: margin "
+              "½·|predicted|)",
               "half the distance to each alternative a referee would name first: no dependence (0) and twice the "
               "power (for −1/2: −1, N²·SNR² = const, the boundary mutant; for −1: −2), so a confirmed power excludes "
               "both; declared before any equivalence verdict was computed"),

@@ -37,7 +37,7 @@ from checks import real
 from checks.catalogue import CLAIMS, MUTANTS, select
 from checks.claim import KIND_MEANING, Claim, Finding
 from checks.evaluate import MissingRuns, all_configs, finding
-from checks.expected import UNCATCHABLE, mismatch
+from checks.expected import mismatch, uncatchable
 from checks.profiles import PROFILES, Profile
 from checks.stats import VERDICTS
 from reports.extras import cell as _cell
@@ -185,10 +185,11 @@ class Outcome:
         if self.finding is None:
             return f"{self.claim.id}: the check raised {self.error}"
         if self.is_mutant:
+            why = uncatchable(self.claim.id, self.profile)
             if self.finding.verdict == "refuted":
-                return None if self.claim.id not in UNCATCHABLE else (
+                return None if why is None else (
                     f"mutant {self.claim.id} is recorded as uncatchable but was refuted: remove its record")
-            if self.claim.id in UNCATCHABLE:
+            if why is not None:
                 return None  # not caught, for the recorded reason (the mutation table says so)
             return f"mutant {self.claim.id} survived: observed {self.finding.verdict}. Evidence: {self.finding.reason}"
         if self.unrecorded:
@@ -654,7 +655,7 @@ def markdown(outcomes: Sequence[Outcome], profile: Profile, records: list[RunRec
         mrows += [(f"[{o.claim.id}](#{_anchor(o.claim.id)})", o.claim.mutant_of or "", _one_line(o.claim.statement),
                    _verdict_text(o), o.finding.key if o.finding is not None else _one_line(o.error, 80),
                    "yes" if o.verdict == "refuted" else
-                   f"no (recorded: {UNCATCHABLE[o.claim.id]})" if o.claim.id in UNCATCHABLE else "NO")
+                   f"no (recorded: {why})" if (why := uncatchable(o.claim.id, o.profile)) else "NO")
                   for o in mutants]
         lines += [*_table(mrows), "",
                   f"Caught {caught} of {len(mutants)} mutants ({100 * caught / len(mutants):.0f}%).", "",

@@ -108,10 +108,20 @@ def test_every_profile_record_is_well_formed() -> None:
 
 
 def test_a_mutant_recorded_as_uncatchable_xfails_and_fails_once_refuted(monkeypatch: pytest.MonkeyPatch) -> None:
-    from checks import settle as settle_module
+    from checks import expected as expected_module
 
-    monkeypatch.setitem(settle_module.UNCATCHABLE, "Y.mutant", "its claim measures nothing")
+    monkeypatch.setitem(expected_module.UNCATCHABLE, "Y.mutant", "its claim measures nothing")
     with pytest.raises(pytest.xfail.Exception, match="not caught, as recorded: its claim measures nothing"):
         settle_mutant(Finding("Y.mutant", "inconclusive", "censored"))
     with pytest.raises(pytest.fail.Exception, match="recorded as uncatchable but was refuted"):
         settle_mutant(Finding("Y.mutant", "refuted", "caught after all"))
+
+
+def test_a_mutant_uncatchable_at_one_profile_must_be_caught_at_the_others(monkeypatch: pytest.MonkeyPatch) -> None:
+    from checks import expected as expected_module
+
+    monkeypatch.setitem(expected_module.UNCATCHABLE_AT, "ci", {"Z.mutant": "the ci grid is too small"})
+    with pytest.raises(pytest.xfail.Exception, match="the ci grid is too small"):
+        settle_mutant(Finding("Z.mutant", "inconclusive", "too few points"), "ci")
+    with pytest.raises(pytest.fail.Exception, match="survived"):
+        settle_mutant(Finding("Z.mutant", "inconclusive", "too few points"), "default")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from checks.experiments import Cell, compare, decide, p_seeds_below, p_seeds_vs, seed_lower_bound
 
 
@@ -29,9 +31,11 @@ def test_seeds_that_agree_exactly_still_carry_their_test_points_variance() -> No
     assert p_seeds_below(a, b) > 0.05
 
 
-def test_one_seed_gives_no_seed_level_evidence() -> None:
-    assert p_seeds_below(_cell([0.0], 5000), _cell([0.5], 5000)) == 1.0
-    assert p_seeds_vs(_cell([0.5], 5000), 0.1, above=True) == 1.0
+def test_one_seed_leaves_the_comparison_to_that_model_alone() -> None:
+    assert math.isnan(p_seeds_below(_cell([0.0], 5000), _cell([0.5], 5000)))
+    assert math.isnan(p_seeds_vs(_cell([0.5], 5000), 0.1, above=True))
+    c = compare("a below b", _cell([0.0], 5000), _cell([0.5], 5000))
+    assert c.p == c.p_pooled < 1e-9 and decide([c])[0].sure
 
 
 def test_a_lower_bound_needs_the_seeds_too() -> None:
