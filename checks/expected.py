@@ -20,8 +20,8 @@ EXPECTED: dict[str, tuple[Verdict, str]] = {
                                           "is where the argument starts, not a loose constant"),
     "IC-1": ("confirmed", "past τ = ‖µ‖/(√2·M) (at twice it) the attack breaks every model, for M = 2, 4, …, even "
                           "where training made attention far from uniform"),
-    "IC-1.case2-bound": ("confirmed", "in Case 2 above τ = ‖µ‖/(√2·M) every seed's robust error is surely above 1/4 "
-                                      "where Theorem 4.2(3)'s bound with C = 1 is below 0.01"),
+    "IC-1.case2-bound": ("confirmed", "in Case 2 above τ = ‖µ‖/(√2·M) every seed's robust error is surely above 1/2, "
+                                      "as IC-1 states it, where Theorem 4.2(3)'s bound with C = 1 is below 0.01"),
     "IC-1.jump": ("confirmed", "robust error is surely below 1/2 at half of τ = ‖µ‖/(√2·M) and surely above it at "
                                "twice, for M = 2, 4, …"),
     "L5.5": ("out-of-scope", "no simulated run meets Condition 4.1 (its dimension conditions need d ≥ ε⁻²N²d_h); "

@@ -39,9 +39,9 @@ def test_the_fabricated_point_is_case_2_above_the_threshold_with_a_tiny_bound() 
 
 
 @pytest.mark.parametrize("attack, certified, verdict", [
-    (1500, 2000, "confirmed"),  # every seed surely above 1/4 where the bound is e^-102
-    (10, 20, "refuted"),  # every seed certified surely below 1/4
-    (450, 600, "inconclusive"),  # neither: 1/4 lies between the two estimates
+    (1500, 2000, "confirmed"),  # every seed surely above 1/2 where the bound is e^-102
+    (10, 20, "refuted"),  # every seed certified surely below 1/2
+    (900, 1100, "inconclusive"),  # neither: 1/2 lies between the two estimates
 ])
 def test_the_verdict_follows_the_counts_and_the_mutant_is_its_reverse(attack: int, certified: int,
                                                                         verdict: str) -> None:
