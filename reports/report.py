@@ -36,14 +36,16 @@ from pathlib import Path
 from checks import real
 from checks.catalogue import CLAIMS, MUTANTS, select
 from checks.claim import KIND_MEANING, Claim, Finding
-from checks.evaluate import MissingRuns, all_configs, finding
+from checks.evaluate import MissingRuns, all_configs, claim_runs, finding
 from checks.expected import mismatch, uncatchable
 from checks.profiles import PROFILES, Profile
+from checks.stability import perturbed
 from checks.stats import VERDICTS
 from reports.extras import cell as _cell
 from reports.extras import finding_lines, flag_diverging, stability_section, tolerance_section
 from reports.extras import table as _table
 from reports.searched import searched_section
+from simulate.config import RunConfig
 from simulate.progress import format_duration
 from simulate.store import FindingRecord, RunRecord, Store, code_version, source_hash
 
@@ -284,6 +286,23 @@ def evaluate(claims: Sequence[Claim], profile: Profile, store: Store, *, train: 
     return outcomes, trained
 
 
+def read_configs(claims: Sequence[Claim], profile: Profile, store: Store) -> list[RunConfig]:
+    """Every run the claims' findings read: their grid runs (with stability twins, ``all_configs``) and the points
+    the searched claims drew, as the store holds them (a search whose points the store lacks adds none)."""
+    from checks.search import SEARCHES
+
+    out = all_configs(claims, profile)
+    for claim in claims:
+        if claim.id not in SEARCHES:
+            continue
+        try:
+            drawn = claim_runs(claim, profile, store, train=False)
+        except MissingRuns:
+            continue
+        out += drawn + (perturbed(drawn, profile.stability_ulps) if profile.stability_ulps else [])
+    return list(dict.fromkeys(out))
+
+
 def _unrecorded(claim: Claim, profile: Profile) -> str:
     """The image data set when the suite records no verdict of this claim on it (Outcome.unrecorded), else ''."""
     real_ids = {c.id for c in real.CLAIMS + real.MUTANTS}
@@ -303,12 +322,14 @@ def run(claims: Sequence[Claim], profile: Profile, store: Store, *, show_progres
     and simulation code versions, replacing what was stored there."""
     if not claims:
         raise ValueError("claims must name at least one claim, got none")
-    outcomes, trained = evaluate(claims, profile, store, train=True, show_progress=show_progress)
+    before = len(store.keys())
+    outcomes, _ = evaluate(claims, profile, store, train=True, show_progress=show_progress)
+    trained = len(store.keys()) - before  # the grid's sweep and the searched points trained as they were drawn
     checks, code = checks_version(), code_version()
     store.put_findings([FindingRecord(o.claim.id, profile.name, profile.images, profile.data_root,
                                       None if o.finding is None else o.finding.as_dict(plots=True), o.error,
                                       checks, code) for o in outcomes])
-    return Run(profile, tuple(outcomes), len(all_configs(claims, profile)), trained)
+    return Run(profile, tuple(outcomes), len(read_configs(claims, profile, store)), trained)
 
 
 def stored(claims: Sequence[Claim], profile: Profile, store: Store) -> list[Outcome]:
@@ -689,7 +710,7 @@ def write(outcomes: Sequence[Outcome], profile: Profile, store: Store, out_dir: 
     out = _out_dir(out_dir)
     claims = [o.claim for o in outcomes]
     code = code_version()
-    records = [r for c in all_configs(claims, profile) if (r := store.get(c.key(code))) is not None]
+    records = [r for c in read_configs(claims, profile, store) if (r := store.get(c.key(code))) is not None]
     out.mkdir(parents=True, exist_ok=True)
     done, figures = _figures(list(outcomes), out)
     path = out / "REPORT.md"
