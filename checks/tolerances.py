@@ -86,6 +86,12 @@ _ROWS = (
               "interval lies within [M / this, M · this]",
               "a factor of 2 either way keeps M = 8 apart from 1 (no slow-down) and from M² (the ratio mutant) by "
               "more than the margin; declared before any equivalence verdict was computed"),
+    Tolerance("CUTOFF_OF_RANGE", 0.5,
+              "where no figure of the paper gives a cut-off for 'high accuracy' (the bundled digits; Appendix B.4's "
+              "Figure 8), the cut-off is chance (0.5) plus this fraction of the way from chance to perfect accuracy",
+              "half way, 0.75: as far from a guess as from a perfect model, so a cell above it learned the task and "
+              "one below it did not learn it well; the paper's own cut-offs for MNIST, CIFAR-10 and Tiny-ImageNet "
+              "(0.93, 0.65, 0.70, Figures 4–6) bracket it"),
     Tolerance("LOSS_DROP", 0.1,
               "'training loss goes to ≈ 0': the final robust training loss is below this fraction of its initial "
               "value",
