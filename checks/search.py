@@ -339,12 +339,18 @@ def _t43_points(profile: Profile, around: RunConfig | None) -> st.SearchStrategy
     return draw()
 
 
-def _judge_t43(c: RunConfig, rec: RunRecord, level: float) -> Outcome:
+def _t43_counts(c: RunConfig, rec: RunRecord) -> tuple[float, int, int, int]:
+    """A Theorem 4.3 point's radius and robust error bracket there: (r, attacked, upper estimate, n)."""
     r = radius(c.eval_tau_rels[0])
     at, n = rec.result.at_tau_rel[r], rec.result.n_test
     cert = need(at.robust_errors_certified, "robust_errors_certified")
-    v = lower_bound_verdict(at.robust_errors_attack, max(cert, at.robust_errors_attack), n, T43_BOUND, level)
-    rate = at.robust_errors_attack / n
+    return r, at.robust_errors_attack, max(cert, at.robust_errors_attack), n
+
+
+def _judge_t43(c: RunConfig, rec: RunRecord, level: float) -> Outcome:
+    r, k_lo, k_up, n = _t43_counts(c, rec)
+    v = lower_bound_verdict(k_lo, k_up, n, T43_BOUND, level)
+    rate = k_lo / n
     return (v.verdict, T43_BOUND / max(rate, 1 / n),
             f"robust error ≥ {rate:.3f} at τ/‖µ‖ = {radius_name(r)} (bound 1/4)")
 
@@ -398,11 +404,9 @@ def _judge_ic1(c: RunConfig, rec: RunRecord, level: float) -> Outcome:
 
 def _judge_t43_at_most(c: RunConfig, rec: RunRecord, level: float) -> Outcome:
     """Theorem 4.3 reversed into an upper bound: robust error at most 1/4 at τ ≥ ‖µ‖."""
-    r = radius(c.eval_tau_rels[0])
-    at, n = rec.result.at_tau_rel[r], rec.result.n_test
-    cert = need(at.robust_errors_certified, "robust_errors_certified")
-    v = bound_verdict(at.robust_errors_attack, max(cert, at.robust_errors_attack), n, T43_BOUND, level)
-    rate = at.robust_errors_attack / n
+    r, k_lo, k_up, n = _t43_counts(c, rec)
+    v = bound_verdict(k_lo, k_up, n, T43_BOUND, level)
+    rate = k_lo / n
     return v.verdict, rate / T43_BOUND, f"robust error ≥ {rate:.3f} at τ/‖µ‖ = {radius_name(r)} (bound: at most 1/4)"
 
 
