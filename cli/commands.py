@@ -112,7 +112,7 @@ def sweep(args: argparse.Namespace) -> int:
 
 
 def bench_sim(args: argparse.Namespace) -> int:
-    from simulate.bench import bench
+    from simulate.bench import bench, bench_whole
 
     engines = tuple(e.strip() for e in args.engines.split(",") if e.strip())  # bench() validates them
     if args.threads is not None:
@@ -121,12 +121,21 @@ def bench_sim(args: argparse.Namespace) -> int:
         if args.threads < 1:
             raise ValueError(f"threads must be >= 1, got {args.threads}")
         torch.set_num_threads(args.threads)
+    if not args.no_whole:  # checked before the long part runs
+        if args.whole_T_max < 1:
+            raise ValueError(f"whole-T-max must be >= 1, got {args.whole_T_max}")
+        if args.whole_n_test < 1:
+            raise ValueError(f"whole-n-test must be >= 1, got {args.whole_n_test}")
     r = bench(iterations=args.iterations, n_test=args.n_test, engines=engines,
               strength_iterations=args.strength_iterations, log=None if args.json else print)
+    whole = None if args.no_whole else bench_whole(args.whole_T_max, args.whole_n_test, r.peak_fp32,
+                                                   log=None if args.json else print)
     if args.json:
-        print(json.dumps(r.as_json(), indent=2))
+        print(json.dumps({**r.as_json(), "whole": None if whole is None else whole.as_json()}, indent=2))
     else:
         tables.print_bench_sim(r)
+        if whole is not None:
+            tables.print_bench_whole(whole)
     return EXIT_OK
 
 

@@ -49,6 +49,11 @@ def build_parser() -> argparse.ArgumentParser:
                     help="engines to time (default all: direct, subspace, bf16, bf16-10)")
     bs.add_argument("--strength-iterations", type=int, default=100,
                     help="training budget of the models the attack-strength check attacks (default 100)")
+    bs.add_argument("--whole-T-max", type=int, default=150, dest="whole_T_max",
+                    help="whole runs: at most this many iterations to the paper's stopping rule (default 150)")
+    bs.add_argument("--whole-n-test", type=int, default=1000, dest="whole_n_test",
+                    help="whole runs: test points evaluated per run (default 1000)")
+    bs.add_argument("--no-whole", action="store_true", help="skip the whole-run timing (training iterations only)")
     bs.add_argument("--threads", type=int, help="torch threads (default: torch's choice)")
     add_shared(bs, "json")
     bs.set_defaults(run=commands.bench_sim)

@@ -160,6 +160,24 @@ def print_bench_sim(r: Any) -> None:
             print(f"{e}: {verdict} the direct attack's interval")
 
 
+def print_bench_whole(w: Any) -> None:
+    """Whole runs (training to the stopping rule, then the evaluation) against the plain per-point baseline."""
+    print()
+    print(f"whole runs: {w.points} points, paper's stopping rule (robust loss < 0.01) within {w.T_max} iterations "
+          f"(bovit stopped at {min(w.iterations)}-{max(w.iterations)}), {w.n_test} test points each")
+    sp = w.speedups
+    rows = [["training", f"{w.base_train:.1f}", f"{w.train:.1f}", f"{sp['training']:.2f}",
+             f"{w.gflops('training'):.1f}", f"{w.gflops('training') / w.peak_fp32:.0%}"],
+            ["evaluation", f"{w.base_eval:.1f}", f"{w.eval:.1f}", f"{sp['evaluation']:.2f}",
+             f"{w.gflops('evaluation'):.1f}", f"{w.gflops('evaluation') / w.peak_fp32:.0%}"],
+            ["whole run", f"{w.base_train + w.base_eval:.1f}", f"{w.train + w.eval:.1f}", f"{sp['whole']:.2f}", "-",
+             "-"]]
+    print(table(rows, ["part", "baseline s", "bovit s", "speed-up", "bovit GFLOP/s", "of fp32 peak"]))
+    share = w.eval / (w.train + w.eval)
+    print(f"bovit's time: {1 - share:.0%} training, {share:.0%} evaluation. The baseline evaluates the test attack "
+          "alone; bovit's evaluation also computes the certificate, Theorem 4.3's midpoint attacks and the margins.")
+
+
 def print_verdicts(result: Any) -> None:
     """The verdict counts, the mutants caught and every difference from checks/expected.py (``run``, ``report``)."""
     print(f"verdicts: {result.counts_line()}")

@@ -769,21 +769,26 @@ def theorem43_attack(
 
 def _theorem43(X: Tensor, signals_plus: Tensor, signals_minus: Tensor, tau: Tensor, target: str) -> Tensor:
     """:func:`theorem43_attack` for a run's own test points, signals and (G,) radii in X's dtype."""
-    G, B, _, d = X.shape
+    G, _, _, d = X.shape
     tau_t = tau.view(G, 1)
     X = X.detach()
     if target == "zero":
         z = torch.zeros(G, d, dtype=X.dtype, device=X.device)
     else:
         z = (signals_plus.detach().to(X.dtype) + signals_minus.detach().to(X.dtype)) / 2
-    x1 = X[:, :, 0]
+    out = X.clone()
+    out[:, :, 0] = _moved_token(X[:, :, 0], z, tau_t)
+    return out
+
+
+def _moved_token(x1: Tensor, z: Tensor, tau_t: Tensor) -> Tensor:
+    """The signal token x₁ (G, B, d) moved toward z (G, d) by at most τ (tau_t (G, 1)): z itself where it is
+    reachable, else x₁ + τ·(z − x₁)/‖z − x₁‖ (Theorem 4.3's construction, :func:`theorem43_attack`)."""
     disp = z[:, None, :] - x1  # (G, B, d)
     n = disp.norm(dim=-1)
     reach = n <= tau_t
-    moved = x1 + disp * (tau_t / n.clamp_min(torch.finfo(X.dtype).tiny))[..., None]
-    out = X.clone()
-    out[:, :, 0] = torch.where(reach[..., None], z[:, None, :].expand(G, B, d), moved)
-    return out
+    moved = x1 + disp * (tau_t / n.clamp_min(torch.finfo(x1.dtype).tiny))[..., None]
+    return torch.where(reach[..., None], z[:, None, :].expand_as(x1), moved)
 
 
 # ---- Lemma 5.3 ---------------------------------------------------------------------------------------------

@@ -331,6 +331,14 @@ class RunConfig:
             return self.engine
         return "subspace" if self.norm == "2" and self.attack.kind == "pgd" else "direct"
 
+    @property
+    def test_attack_engine(self) -> str:
+        """The engine the test attack runs on: "subspace" where the test attack is ℓ2 PGD and the run's engine
+        is "auto" or "subspace" (the exact reformulation), else "direct". Never "bf16": the test attack's
+        counts are the reported lower estimate of the robust error, so it is always computed faithfully."""
+        exact = self.engine in ("auto", "subspace")
+        return "subspace" if exact and self.norm == "2" and self.test_attack.kind == "pgd" else "direct"
+
     # ---- derived -------------------------------------------------------------------------
     @property
     def tau(self) -> float:

@@ -151,6 +151,19 @@ def _violations(cert: torch.Tensor, adv: torch.Tensor) -> torch.Tensor:
     return (cert > adv + 1e-4 * adv.abs().clamp_min(1.0)).sum(1).cpu()
 
 
+def _combine_tokens(maps: attacks._Maps, P: torch.Tensor) -> torch.Tensor:
+    """f from the token projections P = X·basis (G, B, M, r) of :class:`simulate.attacks._Maps`: (G, B)."""
+    G, B, M, r = P.shape
+    return attacks._combine_flat(P.reshape(G, B * M, r), B, M, maps.H, maps.dh)
+
+
+def _with_token0(P: torch.Tensor, p0: torch.Tensor) -> torch.Tensor:
+    """P (G, B, M, r) with token 0's projection replaced by p0 (G, B, r), or by one row (G, 1, r) for every example."""
+    out = P.clone()
+    out[:, :, 0] = p0
+    return out
+
+
 def _is_image(cfg: RunConfig) -> bool:
     return cfg.dataset != "synthetic"
 
@@ -211,13 +224,18 @@ def _evaluate(configs: list[RunConfig], w: Weights, signals: list[Signals] | Non
     def keep(name: str, m: torch.Tensor) -> None:
         margins.setdefault(name, []).append(m.detach().double().cpu())
 
+    maps = attacks._Maps.of(w)
+    engine = cfg.test_attack_engine
+    z_mid = None if image else (plus + minus) / 2
     for X, y in data._test_sets(configs, signals, dtype, chunk):
         X, y = X.to(device), y.to(device)
+        B, M = X.shape[1], X.shape[2]
         with torch.no_grad():
-            clean = y * forward(w, X)
-        X_adv = attacks._attack(w, X, y, tau, cfg.test_attack, cfg.norm, gens, "direct", only_robust=True)
+            P = torch.bmm(X.reshape(G, B * M, X.shape[3]), maps.basis).view(G, B, M, -1)  # X·basis, once
+            clean = y * _combine_tokens(maps, P)
+        X_adv = attacks._attack(w, X, y, tau, cfg.test_attack, cfg.norm, gens, engine, only_robust=True)
         with torch.no_grad():
-            raw = y * forward(w, X_adv)
+            raw = maps.margin(X_adv, y)
             adv = torch.minimum(raw, clean)
             cert = _certified(w, X, y, tau, cfg.norm)
         keep("clean", clean)
@@ -227,29 +245,27 @@ def _evaluate(configs: list[RunConfig], w: Weights, signals: list[Signals] | Non
         counts["attack"] += (adv <= 0).sum(1).cpu()
         counts["certified"] += (torch.minimum(cert, adv) <= 0).sum(1).cpu()
         counts["violations"] += _violations(cert, adv)
-        with torch.no_grad():
-            if image:  # no µ±: no midpoint attack, no coupled pairs
-                pass
-            else:
-                X_mid = attacks._theorem43(X, plus, minus, tau, "midpoint")
-                counts["midpoint"] += (y * forward(w, X_mid) <= 0).sum(1).cpu()
-            # the coupled pair of T4.3.sharp: the same noise with each signal, both moved toward the
-            # midpoint; the proof says at least one of the two is misclassified once r ≥ 1/√2
-            if not image:
-                X_p = X.clone()
-                X_p[:, :, 0] = plus[:, None, :]
-                X_m = X.clone()
-                X_m[:, :, 0] = minus[:, None, :]
-            for r, slot in ({} if image else mid_at).items():
-                X_r = attacks._theorem43(X, plus, minus, r * mu, "midpoint")
-                slot += (y * forward(w, X_r) <= 0).sum(1).cpu()
-                f_p = forward(w, attacks._theorem43(X_p, plus, minus, r * mu, "midpoint"))
-                f_m = forward(w, attacks._theorem43(X_m, plus, minus, r * mu, "midpoint"))
-                pair_at[r] += ((f_p > 0) & (f_m < 0)).sum(1).cpu()
-        for r, slots in extra.items():
-            X_r = attacks._attack(w, X, y, r * mu, cfg.test_attack, cfg.norm, gens, "direct", only_robust=True)
+        if z_mid is not None:  # no µ± for images: no midpoint attack, no coupled pairs
+            assert plus is not None and minus is not None
+            # Theorem 4.3's attacks move only the signal token: re-project that token alone (X·basis is
+            # linear per token), the others keep their clean projections
             with torch.no_grad():
-                raw_r = y * forward(w, X_r)
+                def moved(x1: torch.Tensor, radius: torch.Tensor) -> torch.Tensor:
+                    return torch.bmm(attacks._moved_token(x1, z_mid, radius.view(G, 1)), maps.basis)
+
+                x1 = X[:, :, 0]
+                counts["midpoint"] += (y * _combine_tokens(maps, _with_token0(P, moved(x1, tau))) <= 0).sum(1).cpu()
+                # the coupled pair of T4.3.sharp: the same noise with each signal, both moved toward the
+                # midpoint; the proof says at least one of the two is misclassified once r ≥ 1/√2
+                for r, slot in mid_at.items():
+                    slot += (y * _combine_tokens(maps, _with_token0(P, moved(x1, r * mu))) <= 0).sum(1).cpu()
+                    f_p = _combine_tokens(maps, _with_token0(P, moved(plus[:, None, :], r * mu)))
+                    f_m = _combine_tokens(maps, _with_token0(P, moved(minus[:, None, :], r * mu)))
+                    pair_at[r] += ((f_p > 0) & (f_m < 0)).sum(1).cpu()
+        for r, slots in extra.items():
+            X_r = attacks._attack(w, X, y, r * mu, cfg.test_attack, cfg.norm, gens, engine, only_robust=True)
+            with torch.no_grad():
+                raw_r = maps.margin(X_r, y)
                 adv_r = torch.minimum(raw_r, clean)
                 cert_r = _certified(w, X, y, r * mu, cfg.norm)
             keep(f"attack@{radius_name(r)}", raw_r)

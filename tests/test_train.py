@@ -254,3 +254,56 @@ def test_extra_radii_and_midpoint_radii_are_evaluated() -> None:
         assert midpoint[key] / r.n_test > 0.4
     with pytest.raises(ValueError, match="eval_tau_rels must be >= 0"):
         tiny(eval_tau_rels=(-0.1,))
+
+
+def test_the_test_attack_runs_on_the_exact_subspace_engine_only_for_l2_pgd() -> None:
+    assert tiny().test_attack_engine == "subspace"
+    assert tiny(engine="direct").test_attack_engine == "direct"
+    assert tiny(engine="bf16").test_attack_engine == "direct"  # the reported counts are never from bf16
+    assert tiny(norm="inf").test_attack_engine == "direct"
+    assert tiny(test_attack=AttackSpec(kind="apgd", steps=20)).test_attack_engine == "direct"
+
+
+def test_midpoint_counts_from_reprojected_signal_tokens_equal_the_attack_on_whole_inputs() -> None:
+    """The evaluation re-projects only the signal token for Theorem 4.3's attacks; counting them on the whole
+    attacked inputs with the literal eq. (1) must give the same numbers."""
+    from simulate import attacks
+    from simulate.model import forward_reference
+    from simulate.results import radius
+    from simulate.train import MIDPOINT_RADII, _algorithm1, _evaluate
+
+    cfgs = [tiny(snr=s, seed=k, T_max=15, n_test=150, dtype="float64") for s, k in ((1.0, 0), (4.0, 1))]
+    tr = _algorithm1(cfgs, torch.device("cpu"), None, log=False)
+    ev = _evaluate(cfgs, tr.weights, tr.signals, torch.device("cpu"))
+    assert tr.signals is not None
+    plus = torch.stack([s.plus for s in tr.signals]).double()
+    minus = torch.stack([s.minus for s in tr.signals]).double()
+    mu = torch.tensor([c.signal_norm for c in cfgs], dtype=torch.float64)
+    tau = torch.tensor([c.tau for c in cfgs], dtype=torch.float64)
+    mid = torch.zeros(2, dtype=torch.long)
+    at = {r: torch.zeros(2, dtype=torch.long) for r in MIDPOINT_RADII}
+    pairs = {r: torch.zeros(2, dtype=torch.long) for r in MIDPOINT_RADII}
+    for X, y in data._test_sets(cfgs, tr.signals, torch.float64, 250):
+        mid += (y * forward_reference(tr.weights, attacks._theorem43(X, plus, minus, tau, "midpoint")) <= 0).sum(1)
+        for r in MIDPOINT_RADII:
+            at[r] += (y * forward_reference(tr.weights, attacks._theorem43(X, plus, minus, r * mu, "midpoint"))
+                      <= 0).sum(1)
+            X_p, X_m = X.clone(), X.clone()
+            X_p[:, :, 0], X_m[:, :, 0] = plus[:, None], minus[:, None]
+            f_p = forward_reference(tr.weights, attacks._theorem43(X_p, plus, minus, r * mu, "midpoint"))
+            f_m = forward_reference(tr.weights, attacks._theorem43(X_m, plus, minus, r * mu, "midpoint"))
+            pairs[r] += ((f_p > 0) & (f_m < 0)).sum(1)
+    for g in range(2):
+        assert ev[g]["midpoint_errors"] == int(mid[g])
+        assert ev[g]["midpoint_errors_at"] == {radius(r): int(v[g]) for r, v in at.items()}
+        assert ev[g]["midpoint_pairs_both_correct_at"] == {radius(r): int(v[g]) for r, v in pairs.items()}
+    assert any(0 < v < 150 for e in ev for v in e["midpoint_errors_at"].values())  # the counts are not all trivial
+
+
+def test_bench_whole_rejects_bad_sizes_in_one_line() -> None:
+    from simulate.bench import bench_whole
+
+    with pytest.raises(ValueError, match="T_max must be >= 1, got 0"):
+        bench_whole(T_max=0, log=None)
+    with pytest.raises(ValueError, match="n_test must be >= 1, got -3"):
+        bench_whole(n_test=-3, log=None)
