@@ -819,16 +819,17 @@ class _Stacked:
         return torch.addcmul(p[f"{name}.bias"][:, None, :], z, p[f"{name}.weight"][:, None, :])
 
     def _attention(self, p: Params, i: int, h: Tensor, B: int) -> Tensor:
+        """:class:`SelfAttention` per member. With M = 4 tokens the per-head products q·k and α·v are 4 × 4
+        matrices; they are formed as broadcast products summed over an axis, which needs no head-major copy of
+        q, k and v (what a batched matmul over (G·B·heads) tiny matrices costs)."""
         G, M, D, heads = h.shape[0], self.M, self.hidden, self.heads
         dh = D // heads
-
-        def split(t: Tensor) -> Tensor:
-            return t.view(G, B, M, heads, dh).transpose(2, 3)  # (G, B, heads, M, dh)
-
         name = f"attns.{i}"
-        q, k, v = (split(self._linear(p, f"{name}.{m}_proj", h)) for m in "qkv")
-        alpha = torch.softmax(q @ k.transpose(-1, -2) / math.sqrt(dh), dim=-1)
-        return self._linear(p, f"{name}.out_proj", (alpha @ v).transpose(2, 3).reshape(G, B * M, D))
+        q, k, v = (self._linear(p, f"{name}.{m}_proj", h).view(G, B, M, 1, heads, dh) for m in "qkv")
+        # scores (G, B, M_query, M_key, heads), softmax over the keys
+        alpha = torch.softmax((q * k.transpose(2, 3)).sum(-1) / math.sqrt(dh), dim=3)
+        out = (alpha[..., None] * v.transpose(2, 3)).sum(3)  # (G, B, M_query, heads, dh)
+        return self._linear(p, f"{name}.out_proj", out.reshape(G, B * M, D))
 
     def _mlp(self, p: Params, i: int, h: Tensor) -> Tensor:
         return self._linear(p, f"mlps.{i}.2", torch.relu(self._linear(p, f"mlps.{i}.0", h)))
@@ -863,7 +864,14 @@ def _stacked_pgd(fwd: _Stacked, p: Params, X: Tensor, y: Tensor, radius: Tensor,
     if not bool((radius > 0).any()):
         return X.clone()
 
+    calls = 0
+
     def score(delta: Tensor) -> tuple[Tensor, Tensor]:
+        nonlocal calls
+        calls += 1
+        if calls > steps:  # the last iterate is only scored: _pgd_loop never uses its gradient
+            with torch.no_grad():
+                return y * fwd(p, X + delta), torch.zeros_like(delta)
         leaf = delta.detach().requires_grad_(True)
         with torch.enable_grad():
             obj = -y * fwd(p, X + leaf)
