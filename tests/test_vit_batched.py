@@ -10,6 +10,7 @@ hidden 16, 2 heads), a few iterations, one thread.
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pytest
 import torch
@@ -91,6 +92,15 @@ def test_last_qkv_with_a_nudged_start_and_extra_radii() -> None:
     out = assert_as_single([cfg(**common), cfg(seed=1, tau_rel=0.1, T_max=3, **common)])
     assert all(list(o.result.at_tau_rel) == [0.0, 0.3] for o in out)
     assert_as_single([cfg(norm="inf", N=4, **common), cfg(norm="inf", seed=4, **common)])
+
+
+def test_members_loaded_from_a_checkpoint(tmp_path: Path) -> None:
+    """Every member starts from the checkpoint's backbone (a group field), then trains its own data and τ."""
+    path = tmp_path / "backbone.pt"
+    torch.save(SimpleViT(4, 16, hidden=16, heads=2, seed=7, init="pytorch").state_dict(), path)
+    common: dict[str, object] = dict(model="vit-last-qkv", init="pytorch", checkpoint=str(path), T_max=3)
+    out = assert_as_single([cfg(**common), cfg(seed=1, N=5, tau_rel=0.2, **common)])
+    assert mismatches(out[0], train_config(cfg(model="vit-last-qkv", init="pytorch", T_max=3))) != []
 
 
 def test_float64_and_clean_training() -> None:
