@@ -40,7 +40,7 @@ from torch import nn
 
 from bounds.validate import choice, nonnegative, positive, positive_int
 from simulate import data
-from simulate.attacks import _pgd_loop
+from simulate.attacks import _PROJECT, _pgd_loop, steepest_direction
 from simulate.config import DTYPES, RunConfig, RunOutput, run_device
 from simulate.data import generator
 from simulate.model import nudge
@@ -882,6 +882,50 @@ def _stacked_pgd(fwd: _Stacked, p: Params, X: Tensor, y: Tensor, radius: Tensor,
     return (X + best_delta).detach()
 
 
+def _stacked_errors(fwd: _Stacked, p: Params, X: Tensor, y: Tensor, radius: Tensor, step: Tensor, norm: str,
+                    steps: int) -> tuple[Tensor, Tensor]:
+    """Clean and robust errors (G, B) bool of every member at once, as :func:`_evaluate` counts them: an example
+    is a robust error when it is misclassified clean or at :func:`_pgd`'s point.
+
+    :func:`_pgd`'s point is its iterate of lowest margin, so it is misclassified exactly when some iterate is; an
+    example stops being attacked at the first iterate that is (and a clean error is never attacked), as its later
+    iterates cannot change its count. The others follow :func:`_pgd`'s iterates (per-token steps of ``step[g]``,
+    projection onto the ball of ``radius[g]``), examples and members never interacting; each member's open
+    examples are packed to the front of a batch as wide as the most any member has left. A member of radius 0 is
+    not attacked (its robust errors are its clean ones, as :func:`_pgd` returns X at τ = 0).
+    """
+    G, B, M, d = X.shape
+    with torch.no_grad():
+        clean = y * fwd(p, X) <= 0
+    found = clean.clone()
+    attacked = (radius > 0)[:, None].expand(G, B)
+    project = _PROJECT[norm]
+    rad, st = radius.view(G, 1, 1), step.view(G, 1, 1, 1)
+    delta = project(torch.zeros_like(X), rad)
+    for it in range(steps + 1):
+        todo = attacked & ~found
+        k = int(todo.sum(1).max())
+        if k == 0:
+            break
+        # per member its open examples first (in order), then the rest: the first k are all it has open
+        order = torch.argsort((~todo).to(torch.int8), dim=1, stable=True)[:, :k]
+        live = torch.gather(todo, 1, order)
+        at = order[:, :, None, None].expand(G, k, M, d)
+        Xa, ya, da = torch.gather(X, 1, at), torch.gather(y, 1, order), torch.gather(delta, 1, at)
+        if it == steps:  # the last iterate is only scored
+            with torch.no_grad():
+                margin = ya * fwd(p, Xa + da)
+        else:
+            leaf = da.requires_grad_(True)
+            with torch.enable_grad():
+                obj = -ya * fwd(p, Xa + leaf)
+                (g,) = torch.autograd.grad(obj.sum(), leaf)
+            margin = -obj.detach()
+            delta = delta.scatter(1, at, project(da.detach() + st * steepest_direction(g, norm), rad))
+        found = found.scatter(1, order, torch.gather(found, 1, order) | (live & (margin <= 0)))
+    return clean, found
+
+
 def _check_configs(configs: object) -> list[RunConfig]:
     if not isinstance(configs, list) or not configs:
         raise ValueError(f"configs must be a non-empty list of RunConfig, got {configs!r:.80}")
@@ -909,7 +953,8 @@ def train_configs(configs: list[RunConfig], device: str | torch.device = "cpu",
     member field (τ, η, ε, T_max, seed, …). Every iteration runs one batched per-token PGD (each member its own τ
     and step) and one batched gradient step; a member whose robust loss is below its ε, or at its T_max, stops
     there (its weights, iteration count, losses and trajectory are fixed from then on) and leaves the batch. The
-    test sets and the evaluation at τ and at ``eval_tau_rels`` are batched the same way. ``tick(k)`` reports k
+    test sets and the evaluation at τ and at ``eval_tau_rels`` are batched the same way, an example leaving the
+    test attack once it is misclassified (:func:`_stacked_errors`: the same counts). ``tick(k)`` reports k
     member-iterations done, so a progress bar's total is Σ T_max, as for :func:`simulate.train.algorithm1`.
     """
     configs = _check_configs(configs)
@@ -1018,12 +1063,9 @@ def _train_configs(configs: list[RunConfig], dev: torch.device, tick: Callable[[
             # _evaluate's batches: EVAL_CHUNK points of each member at a time
             for s in range(0, Xc.shape[1], EVAL_CHUNK):
                 Xs, ys = Xc[:, s : s + EVAL_CHUNK], yc[:, s : s + EVAL_CHUNK]
-                X_adv = _stacked_pgd(fwd, weights, Xs, ys, ev_radius[name], ev_step[name], cfg.norm,
-                                     cfg.test_attack.steps)
-                with torch.no_grad():
-                    clean = ys * fwd(weights, Xs) <= 0
-                    adv = ys * fwd(weights, X_adv) <= 0
-                robust_n[name] += (clean | adv).sum(1).cpu()
+                clean, robust = _stacked_errors(fwd, weights, Xs, ys, ev_radius[name], ev_step[name], cfg.norm,
+                                                cfg.test_attack.steps)
+                robust_n[name] += robust.sum(1).cpu()
                 if name == "":
                     clean_n += clean.sum(1).cpu()
     eval_share = (time.perf_counter() - ev_start) / G

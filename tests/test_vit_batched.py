@@ -18,7 +18,7 @@ from torch import nn
 
 from simulate.config import AttackSpec, RunConfig, RunOutput
 from simulate.train import train_group
-from simulate.vit import Params, SimpleViT, _stack, _Stacked, train_config, train_configs
+from simulate.vit import Params, SimpleViT, _evaluate, _stack, _Stacked, _stacked_errors, train_config, train_configs
 
 pytestmark = pytest.mark.usefixtures("one_thread")
 
@@ -147,6 +147,24 @@ def test_stacked_forward_is_each_models_forward(kw: dict[str, object]) -> None:
     p2["head.bias"] = p["head.bias"] + torch.tensor([[0.0], [1.0], [0.0]], dtype=torch.float64)
     f2 = _Stacked(models[0])(p2, X)
     assert torch.equal(f2[0], f[0]) and torch.equal(f2[2], f[2]) and not torch.equal(f2[1], f[1])
+
+
+@pytest.mark.parametrize("norm", ["2", "inf", "1"])
+def test_stacked_errors_count_as_evaluate_does(norm: str) -> None:
+    """Members of other radii (one 0) attacked at once, examples leaving once misclassified: _evaluate's counts."""
+    models = [SimpleViT(4, 16, hidden=16, seed=s, dtype=torch.float64, init="pytorch") for s in range(3)]
+    gen = torch.Generator().manual_seed(1)
+    X = torch.randn(3, 40, 4, 16, generator=gen, dtype=torch.float64)
+    y = torch.where(torch.rand(3, 40, generator=gen) < 0.5, -1.0, 1.0).to(torch.float64)
+    radii = [0.4, 0.0, 1.5]
+    clean, robust = _stacked_errors(_Stacked(models[0]), _stack(models, torch.device("cpu")), X, y,
+                                    torch.tensor(radii, dtype=torch.float64),
+                                    torch.tensor([0.2 * r for r in radii], dtype=torch.float64), norm, 6)
+    for g, m in enumerate(models):
+        ev = _evaluate(m, X[g], y[g], "logistic", radii[g], norm, 6, 0.2)
+        assert (int(clean[g].sum()), int(robust[g].sum())) == (ev.clean_errors, ev.robust_errors), g
+    assert torch.equal(robust[1], clean[1]) and bool((robust[2] >= clean[2]).all())
+    assert 0 < int(clean.sum()) < int(robust.sum()) < robust.numel()  # the attack does find points
 
 
 def test_stacked_forward_refuses_a_multiclass_template() -> None:
