@@ -458,8 +458,8 @@ def _train_eq1(configs: list[RunConfig], dev: torch.device, tick: Callable[[int]
 
 
 def _train_vit(configs: list[RunConfig], dev: torch.device, tick: Callable[[int], None] | None) -> list[RunOutput]:
-    """A group of ViT runs, member by member (:func:`simulate.vit.train_config`)."""
-    return [vit._train_config(c, dev, tick) for c in configs]
+    """A group of ViT runs, batched over the members (:func:`simulate.vit.train_configs`)."""
+    return vit._train_configs(configs, dev, tick)
 
 
 # A trainer takes a checked group, an available device and the progress callback.

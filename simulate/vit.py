@@ -15,7 +15,8 @@ C ≥ 2 logits (labels 0 … C−1, cross-entropy).
   train only the Q/K/V of the last attention layer of a (local, already downloaded) ViT.
 - :func:`evaluate` — clean and robust (PGD) error counts.
 - :func:`train_config` — one stored run (``RunConfig.model`` "simplevit" or "vit-last-qkv") on Section 6's image
-  data: what ``bovit sweep`` and the claims call.
+  data; :func:`train_configs` — every run of one group at once, the members' parameters stacked on a leading axis
+  (what ``bovit sweep`` and the claims call, through :func:`simulate.train.train_group`).
 
 Determinism: no function here draws random numbers except :class:`SimpleViT`'s initialisation, which uses
 a ``torch.Generator`` from its seed and never touches the global generator. Modules are run in eval mode
@@ -39,7 +40,7 @@ from torch import nn
 
 from bounds.validate import choice, nonnegative, positive, positive_int
 from simulate import data
-from simulate.attacks import _pgd_loop
+from simulate.attacks import _PROJECT, _pgd_loop, steepest_direction
 from simulate.config import DTYPES, RunConfig, RunOutput, run_device
 from simulate.data import generator
 from simulate.model import nudge
@@ -57,6 +58,7 @@ __all__ = [
     "per_token_pgd",
     "train_adversarial",
     "train_config",
+    "train_configs",
 ]
 
 Tensor = torch.Tensor
@@ -718,12 +720,9 @@ def train_config(cfg: RunConfig, device: str = "cpu", tick: Callable[[int], None
     return _train_config(cfg, run_device(device), tick)
 
 
-def _train_config(cfg: RunConfig, dev: torch.device, tick: Callable[[int], None] | None) -> RunOutput:
-    """:func:`train_config` for a RunConfig of a ViT model (validated when it was made) on an available device."""
-    start = time.perf_counter()
-    dtype = DTYPES[cfg.dtype]
-    X, y, _, _ = data._training_sets([cfg], dtype)
-    X, y = X[0].to(dev), y[0].to(dev)
+def _initial_model(cfg: RunConfig, dtype: torch.dtype) -> SimpleViT:
+    """The run's ViT before training, on the CPU: :class:`SimpleViT` from its seed, loaded from its checkpoint
+    when it names one, every parameter nudged ``cfg.perturb`` ulps."""
     model = SimpleViT(cfg.M, cfg.d, hidden=cfg.dh, heads=cfg.H, init=cfg.init, seed=cfg.seed,  # type: ignore[arg-type]  # RunConfig checked init
                       dtype=dtype)
     if cfg.checkpoint:
@@ -732,6 +731,16 @@ def _train_config(cfg: RunConfig, dev: torch.device, tick: Callable[[int], None]
         with torch.no_grad():
             for p in model.parameters():
                 p.copy_(nudge(p, cfg.perturb))
+    return model
+
+
+def _train_config(cfg: RunConfig, dev: torch.device, tick: Callable[[int], None] | None) -> RunOutput:
+    """:func:`train_config` for a RunConfig of a ViT model (validated when it was made) on an available device."""
+    start = time.perf_counter()
+    dtype = DTYPES[cfg.dtype]
+    X, y, _, _ = data._training_sets([cfg], dtype)
+    X, y = X[0].to(dev), y[0].to(dev)
+    model = _initial_model(cfg, dtype)
     model.to(dev)
     params = TRAINED_PARAMETERS[cfg.model](model)
     tau_train = 0.0 if cfg.attack.kind == "none" else cfg.tau
@@ -769,3 +778,303 @@ def _train_config(cfg: RunConfig, dev: torch.device, tick: Callable[[int], None]
                        at_tau_rel={float(name): RadiusResult(robust_errors_attack=k)
                                    for name, k in robust_n.items() if name})
     return RunOutput(cfg, result, trajectory, time.perf_counter() - start)
+
+
+# ---- a group of stored runs at once ------------------------------------------------------------------------
+
+# G models' parameters by SimpleViT's parameter names, each with a leading member axis: (G, *shape)
+Params = dict[str, Tensor]
+
+
+class _Stacked:
+    """The forward pass of G :class:`SimpleViT` models of one architecture at once, their parameters stacked on a
+    leading member axis: X (G, B, M, d) → f (G, B), member g's outputs those of model g on X[g].
+
+    The same operations as :meth:`SimpleViT.forward` with every linear map a batched matmul (``baddbmm``) and
+    every LayerNorm's gain and shift applied per member; members never mix. Two-class models only (one output,
+    what a stored run trains). SimpleViT has no dropout or batch statistics, so this is its eval-mode forward.
+    """
+
+    def __init__(self, template: SimpleViT) -> None:
+        if template.n_classes != 2:
+            raise ValueError(f"template must be a two-class SimpleViT, got n_classes = {template.n_classes}")
+        self.M, self.d, self.hidden, self.heads = template.M, template.d, template.hidden, template.heads
+        self.layers = len(template.attns)
+        self.every = template.mlp_placement == "every"
+        self.names = [name for name, _ in template.named_parameters()]
+        # each norm's ε, or None where the model has no LayerNorm (layer_norm=False)
+        self.eps = {name: (float(m.eps) if isinstance(m, nn.LayerNorm) else None)
+                    for name, m in template.named_modules()
+                    if name == "final_norm" or name.startswith(("attn_norms.", "mlp_norms."))}
+
+    def _linear(self, p: Params, name: str, x: Tensor) -> Tensor:
+        """nn.Linear per member: x (G, R, in) → (G, R, out)."""
+        return torch.baddbmm(p[f"{name}.bias"][:, None, :], x, p[f"{name}.weight"].transpose(1, 2))
+
+    def _norm(self, p: Params, name: str, x: Tensor) -> Tensor:
+        eps = self.eps[name]
+        if eps is None:
+            return x
+        z = F.layer_norm(x, (self.hidden,), eps=eps)
+        return torch.addcmul(p[f"{name}.bias"][:, None, :], z, p[f"{name}.weight"][:, None, :])
+
+    def _attention(self, p: Params, i: int, h: Tensor, B: int) -> Tensor:
+        """:class:`SelfAttention` per member. With M = 4 tokens the per-head products q·k and α·v are 4 × 4
+        matrices; they are formed as broadcast products summed over an axis, which needs no head-major copy of
+        q, k and v (what a batched matmul over (G·B·heads) tiny matrices costs)."""
+        G, M, D, heads = h.shape[0], self.M, self.hidden, self.heads
+        dh = D // heads
+        name = f"attns.{i}"
+        q, k, v = (self._linear(p, f"{name}.{m}_proj", h).view(G, B, M, 1, heads, dh) for m in "qkv")
+        # scores (G, B, M_query, M_key, heads), softmax over the keys
+        alpha = torch.softmax((q * k.transpose(2, 3)).sum(-1) / math.sqrt(dh), dim=3)
+        out = (alpha[..., None] * v.transpose(2, 3)).sum(3)  # (G, B, M_query, heads, dh)
+        return self._linear(p, f"{name}.out_proj", out.reshape(G, B * M, D))
+
+    def _mlp(self, p: Params, i: int, h: Tensor) -> Tensor:
+        return self._linear(p, f"mlps.{i}.2", torch.relu(self._linear(p, f"mlps.{i}.0", h)))
+
+    def __call__(self, p: Params, X: Tensor) -> Tensor:
+        G, B, M, d = X.shape
+        D = self.hidden
+        h = (self._linear(p, "embed", X.reshape(G, B * M, d)).view(G, B, M, D) + p["pos"][:, None]).view(G, B * M, D)
+        for i in range(self.layers):
+            h = h + self._attention(p, i, self._norm(p, f"attn_norms.{i}", h), B)
+            if self.every:
+                h = h + self._mlp(p, i, self._norm(p, f"mlp_norms.{i}", h))
+        if not self.every:
+            h = h + self._mlp(p, 0, self._norm(p, "mlp_norms.0", h))
+        pooled = self._norm(p, "final_norm", h).view(G, B, M, D).mean(dim=2)
+        return self._linear(p, "head", pooled)[..., 0]
+
+
+def _stack(models: list[SimpleViT], dev: torch.device) -> Params:
+    """Each parameter of the models stacked on a leading member axis (copies, detached), on ``dev``."""
+    named = [dict(m.named_parameters()) for m in models]
+    return {name: torch.stack([n[name].detach() for n in named]).to(dev) for name in named[0]}
+
+
+def _stacked_pgd(fwd: _Stacked, p: Params, X: Tensor, y: Tensor, radius: Tensor, step: Tensor, norm: str,
+                 steps: int) -> Tensor:
+    """:func:`_pgd` for every member at once: X (G, B, M, d), y (G, B), member g's radius ``radius[g]`` and step
+    length ``step[g]``; the per-example objective −y·f, per-token steps and projection and the best iterate are
+    those of :func:`_pgd` (examples and members never interact). A member of radius 0 keeps δ = 0 exactly (the
+    projection onto the 0-ball maps every step back to 0), so it gets X, as :func:`_pgd` returns at τ = 0."""
+    G = X.shape[0]
+    if not bool((radius > 0).any()):
+        return X.clone()
+
+    calls = 0
+
+    def score(delta: Tensor) -> tuple[Tensor, Tensor]:
+        nonlocal calls
+        calls += 1
+        if calls > steps:  # the last iterate is only scored: _pgd_loop never uses its gradient
+            with torch.no_grad():
+                return y * fwd(p, X + delta), torch.zeros_like(delta)
+        leaf = delta.detach().requires_grad_(True)
+        with torch.enable_grad():
+            obj = -y * fwd(p, X + leaf)
+            (g,) = torch.autograd.grad(obj.sum(), leaf)
+        return -obj.detach(), g
+
+    best_delta, _ = _pgd_loop(score, torch.zeros_like(X), radius.view(G, 1, 1), step.view(G, 1, 1, 1), norm, steps)
+    return (X + best_delta).detach()
+
+
+def _stacked_errors(fwd: _Stacked, p: Params, X: Tensor, y: Tensor, radius: Tensor, step: Tensor, norm: str,
+                    steps: int) -> tuple[Tensor, Tensor]:
+    """Clean and robust errors (G, B) bool of every member at once, as :func:`_evaluate` counts them: an example
+    is a robust error when it is misclassified clean or at :func:`_pgd`'s point.
+
+    :func:`_pgd`'s point is its iterate of lowest margin, so it is misclassified exactly when some iterate is; an
+    example stops being attacked at the first iterate that is (and a clean error is never attacked), as its later
+    iterates cannot change its count. The others follow :func:`_pgd`'s iterates (per-token steps of ``step[g]``,
+    projection onto the ball of ``radius[g]``), examples and members never interacting; each member's open
+    examples are packed to the front of a batch as wide as the most any member has left. A member of radius 0 is
+    not attacked (its robust errors are its clean ones, as :func:`_pgd` returns X at τ = 0).
+    """
+    G, B, M, d = X.shape
+    with torch.no_grad():
+        clean = y * fwd(p, X) <= 0
+    found = clean.clone()
+    attacked = (radius > 0)[:, None].expand(G, B)
+    project = _PROJECT[norm]
+    rad, st = radius.view(G, 1, 1), step.view(G, 1, 1, 1)
+    delta = project(torch.zeros_like(X), rad)
+    for it in range(steps + 1):
+        todo = attacked & ~found
+        k = int(todo.sum(1).max())
+        if k == 0:
+            break
+        # per member its open examples first (in order), then the rest: the first k are all it has open
+        order = torch.argsort((~todo).to(torch.int8), dim=1, stable=True)[:, :k]
+        live = torch.gather(todo, 1, order)
+        at = order[:, :, None, None].expand(G, k, M, d)
+        Xa, ya, da = torch.gather(X, 1, at), torch.gather(y, 1, order), torch.gather(delta, 1, at)
+        if it == steps:  # the last iterate is only scored
+            with torch.no_grad():
+                margin = ya * fwd(p, Xa + da)
+        else:
+            leaf = da.requires_grad_(True)
+            with torch.enable_grad():
+                obj = -ya * fwd(p, Xa + leaf)
+                (g,) = torch.autograd.grad(obj.sum(), leaf)
+            margin = -obj.detach()
+            delta = delta.scatter(1, at, project(da.detach() + st * steepest_direction(g, norm), rad))
+        found = found.scatter(1, order, torch.gather(found, 1, order) | (live & (margin <= 0)))
+    return clean, found
+
+
+def _check_configs(configs: object) -> list[RunConfig]:
+    if not isinstance(configs, list) or not configs:
+        raise ValueError(f"configs must be a non-empty list of RunConfig, got {configs!r:.80}")
+    for c in configs:
+        if not isinstance(c, RunConfig):
+            raise ValueError(f"configs must hold RunConfig objects, got {type(c).__name__}")
+        if c.model not in TRAINED_PARAMETERS:
+            raise ValueError(f"configs must hold ViT runs (model one of {', '.join(map(repr, TRAINED_PARAMETERS))}), "
+                             f"got model={c.model!r} in {c.label()}")
+    first = configs[0].group_key()
+    for c in configs[1:]:
+        if c.group_key() != first:
+            raise ValueError(f"configs must share a group key, got {configs[0].label()} and {c.label()}")
+    return configs
+
+
+def train_configs(configs: list[RunConfig], device: str | torch.device = "cpu",
+                  tick: Callable[[int], None] | None = None) -> list[RunOutput]:
+    """:func:`train_config` for every run of one group (RunConfigs sharing a group key) at once: one RunOutput per
+    config, in order, each equal to that run's own :func:`train_config` up to floating-point rounding.
+
+    The members' ViTs are built exactly as :func:`train_config` builds them (seed, checkpoint, perturb) and their
+    parameters stacked on a leading member axis (:class:`_Stacked`); the training sets are the group's, padded to
+    the largest N and masked (:func:`simulate.data._training_sets`), so the members may differ in N as in every
+    member field (τ, η, ε, T_max, seed, …). Every iteration runs one batched per-token PGD (each member its own τ
+    and step) and one batched gradient step; a member whose robust loss is below its ε, or at its T_max, stops
+    there (its weights, iteration count, losses and trajectory are fixed from then on) and leaves the batch. The
+    test sets and the evaluation at τ and at ``eval_tau_rels`` are batched the same way, an example leaving the
+    test attack once it is misclassified (:func:`_stacked_errors`: the same counts). ``tick(k)`` reports k
+    member-iterations done, so a progress bar's total is Σ T_max, as for :func:`simulate.train.algorithm1`.
+    """
+    configs = _check_configs(configs)
+    if tick is not None and not callable(tick):
+        raise ValueError(f"tick must be callable or None, got {type(tick).__name__}")
+    return _train_configs(configs, run_device(device), tick)
+
+
+def _trained_names(model: SimpleViT, kind: str) -> list[str]:
+    """The names of the parameters a run of model ``kind`` trains (:data:`TRAINED_PARAMETERS`), in model order."""
+    ids = {id(p) for p in TRAINED_PARAMETERS[kind](model)}
+    return [name for name, p in model.named_parameters() if id(p) in ids]
+
+
+def _train_configs(configs: list[RunConfig], dev: torch.device, tick: Callable[[int], None] | None) -> list[RunOutput]:
+    """:func:`train_configs` for a checked group on an available device."""
+    start = time.perf_counter()
+    cfg = configs[0]
+    dtype = DTYPES[cfg.dtype]
+    G = len(configs)
+    X, y, mask, _ = data._training_sets(configs, dtype)
+    X, y, mask = X.to(dev), y.to(dev), mask.to(dev)
+    models = [_initial_model(c, dtype) for c in configs]
+    fwd = _Stacked(models[0])
+    trained = _trained_names(models[0], cfg.model)
+    n_trained = sum(dict(models[0].named_parameters())[name].numel() for name in trained)
+    params = _stack(models, dev)
+    del models
+
+    def col(values: list[float]) -> Tensor:
+        return torch.tensor(values, dtype=dtype, device=dev)
+
+    tau_train = [0.0 if cfg.attack.kind == "none" else c.tau for c in configs]
+    steps, step_rel = cfg.attack.steps, cfg.attack.step_rel
+    n, eta = col([float(c.N) for c in configs]), col([c.eta for c in configs])
+    # the step lengths are the single run's Python products step_rel·τ, rounded once to the dtype
+    radius, step = col(tau_train), col([step_rel * t for t in tau_train])
+
+    active = list(range(G))  # the member of each row of the batched tensors
+    trajectories: list[list[dict[str, float]]] = [[] for _ in range(G)]
+    final: list[Params] = [{} for _ in range(G)]
+    iterations, converged = [0] * G, [False] * G
+    final_loss = [(math.nan, math.nan)] * G
+    member_wall = [0.0] * G
+    t = 0
+    while True:
+        detached = {name: v.detach() for name, v in params.items()}
+        X_adv = _stacked_pgd(fwd, detached, X, y, radius, step, cfg.norm, steps)
+        for name in trained:
+            params[name].requires_grad_(True)
+        with torch.enable_grad():
+            robust = (F.softplus(-y * fwd(params, X_adv)) * mask).sum(1) / n
+        robust_f = robust.detach().tolist()
+        stop = [robust_f[i] < configs[g].eps or t >= configs[g].T_max for i, g in enumerate(active)]
+        log_now = t % cfg.log_every == 0
+        clean_f = robust_f
+        if log_now or any(stop):
+            if any(tau_train[g] > 0 for g in active):
+                with torch.no_grad():
+                    clean_all = ((F.softplus(-y * fwd(detached, X)) * mask).sum(1) / n).tolist()
+                # at τ = 0 the single run's clean loss is its robust one
+                clean_f = [r if tau_train[g] == 0.0 else c for g, r, c in zip(active, robust_f, clean_all, strict=True)]
+        if tick is not None and t > 0:
+            tick(len(active))
+        for i, g in enumerate(active):
+            if log_now:
+                trajectories[g].append({"t": float(t), "robust_loss": robust_f[i], "clean_loss": clean_f[i]})
+            if stop[i]:
+                if not log_now:
+                    trajectories[g].append({"t": float(t), "robust_loss": robust_f[i], "clean_loss": clean_f[i]})
+                final[g] = {name: v[i].detach() for name, v in params.items()}
+                iterations[g], converged[g] = t, robust_f[i] < configs[g].eps
+                final_loss[g] = (robust_f[i], clean_f[i])
+                member_wall[g] = time.perf_counter() - start
+                if tick is not None:
+                    tick(max(configs[g].T_max - t, 0))
+        keep = [i for i, s in enumerate(stop) if not s]
+        if not keep:
+            break
+        # members are independent: the kept members' summed loss gives each its own gradient
+        grads = torch.autograd.grad(robust[keep].sum(), [params[name] for name in trained])
+        with torch.no_grad():
+            params = dict(detached)
+            for name, g_ in zip(trained, grads, strict=True):
+                p = detached[name]
+                params[name] = p - eta.view(-1, *([1] * (p.dim() - 1))) * g_
+        if len(keep) < len(active):
+            idx = torch.tensor(keep, device=dev)
+            active = [active[i] for i in keep]
+            params = {name: v.index_select(0, idx) for name, v in params.items()}
+            X, y, mask, n, eta = X[idx], y[idx], mask[idx], n[idx], eta[idx]
+            radius, step = radius[idx], step[idx]
+        t += 1
+
+    ev_start = time.perf_counter()
+    weights = {name: torch.stack([f[name] for f in final]) for name in final[0]}
+    radii = [{"": c.tau, **{f"{r:g}": r * float(c.mu or 0.0) for r in c.eval_tau_rels}} for c in configs]
+    names = list(radii[0])
+    ev_radius = {name: col([r[name] for r in radii]) for name in names}
+    ev_step = {name: col([cfg.test_attack.step_rel * r[name] for r in radii]) for name in names}
+    clean_n = torch.zeros(G, dtype=torch.long)
+    robust_n = {name: torch.zeros(G, dtype=torch.long) for name in names}
+    for Xc, yc in data._test_sets(configs, None, dtype, TEST_CHUNK):
+        Xc, yc = Xc.to(dev), yc.to(dev)
+        for name in names:
+            # _evaluate's batches: EVAL_CHUNK points of each member at a time
+            for s in range(0, Xc.shape[1], EVAL_CHUNK):
+                Xs, ys = Xc[:, s : s + EVAL_CHUNK], yc[:, s : s + EVAL_CHUNK]
+                clean, robust = _stacked_errors(fwd, weights, Xs, ys, ev_radius[name], ev_step[name], cfg.norm,
+                                                cfg.test_attack.steps)
+                robust_n[name] += robust.sum(1).cpu()
+                if name == "":
+                    clean_n += clean.sum(1).cpu()
+    eval_share = (time.perf_counter() - ev_start) / G
+    outputs = []
+    for g, c in enumerate(configs):
+        result = RunResult(iterations=iterations[g], converged=converged[g], final_robust_loss=final_loss[g][0],
+                           final_clean_loss=final_loss[g][1], trained_parameters=int(n_trained), n_test=c.n_test,
+                           clean_errors=int(clean_n[g]), robust_errors_attack=int(robust_n[""][g]),
+                           at_tau_rel={float(name): RadiusResult(robust_errors_attack=int(robust_n[name][g]))
+                                       for name in names if name})
+        outputs.append(RunOutput(c, result, trajectories[g], member_wall[g] + eval_share))
+    return outputs
