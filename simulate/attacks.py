@@ -321,6 +321,25 @@ def _combine_flat(P: Tensor, B: int, M: int, H: int, dh: int) -> Tensor:
     return combine(proj[..., :dh], proj[..., dh : 2 * dh], proj[..., 2 * dh])
 
 
+def _combine_flat_grad(P: Tensor, B: int, M: int, H: int, dh: int) -> tuple[Tensor, Tensor]:
+    """f from P (as :func:`_combine_flat`, the same operations in the same order, so the same values) and its
+    gradient ∂f/∂P (G, B·M, r), in closed form instead of by autograd.
+
+    With α = softmax(q kᵀ) per head and row, f = (1/M) Σ_h Σ_l Σ_j α_lj v_j, S_l = Σ_j α_lj v_j and
+    Γ_lj = α_lj (v_j − S_l)/M (the derivative of f in the logit q_l·k_j): ∂f/∂q_l = Σ_j Γ_lj k_j,
+    ∂f/∂k_j = Σ_l Γ_lj q_l, ∂f/∂v_j = (1/M) Σ_l α_lj."""
+    G = P.shape[0]
+    proj = P.reshape(G, B, M, H, 2 * dh + 1).permute(0, 3, 1, 2, 4)
+    q, k, v = proj[..., :dh], proj[..., dh : 2 * dh], proj[..., 2 * dh]
+    alpha = torch.softmax(q @ k.transpose(-1, -2), dim=-1)  # (G, H, B, M, M)
+    weight = alpha.sum(dim=-2)  # (G, H, B, M)
+    f = (weight * v).sum(dim=(-1, 1)) / M
+    S = (alpha * v[..., None, :]).sum(dim=-1, keepdim=True)  # (G, H, B, M, 1): S_l
+    gamma = alpha * (v[..., None, :] - S) / M
+    grad = torch.cat([gamma @ k, gamma.transpose(-1, -2) @ q, (weight / M)[..., None]], dim=-1)
+    return f, grad.permute(0, 2, 3, 1, 4).reshape(G, B * M, H * (2 * dh + 1))
+
+
 @dataclass(frozen=True)
 class _Maps:
     """The model seen by one attack: f(X̃) = combine(X̃·basis) with basis = [W_{Q,h} | W_{K,h} | u_h]_h.
@@ -352,6 +371,12 @@ class _Maps:
         coordinate) and only the projection matmul runs in bfloat16; the softmax part runs in X's dtype.
         """
         G, B, M, d = X.shape
+        if self.step_basis is self.basis:  # fp32/fp64: the closed-form gradient, ∇_X̃ f = (∂f/∂P)·basisᵀ
+            P = torch.bmm((X + delta).reshape(G, B * M, d), self.basis)
+            f, gP = _combine_flat_grad(P, B, M, self.H, self.dh)
+            yt = y[..., None].expand(G, B, M).reshape(G, B * M, 1)
+            g = torch.bmm(-yt * gP, self.basis.transpose(1, 2)).reshape(G, B, M, d)
+            return y * f, g
         leaf = delta.detach().requires_grad_(True)
         with torch.enable_grad():
             Xt = (X + leaf).reshape(G, B * M, d)
@@ -549,13 +574,12 @@ def _pgd_subspace(
         # δ₀ is meant to lie in the ball; scale it radially if not, as the direct engine's first projection does
         a = torch.where(dd > rad2, torch.sqrt(rad2 / dd.clamp_min(tiny)), a)
     best_a, best_z, best_m = a, z, None
+    yt = y[..., None].expand(G, B, M).reshape(G, BM, 1)
     for it in range(steps + 1):
         cur = P + zG if Pd is None else P + zG + a[..., None] * Pd
-        leaf = cur.detach().requires_grad_(True)
-        with torch.enable_grad():
-            m = y * _combine_flat(leaf, B, M, H, dh)
-            (g,) = torch.autograd.grad(-m.sum(), leaf)
-        m = m.detach()
+        f, gP = _combine_flat_grad(cur, B, M, H, dh)
+        m = y * f
+        g = -yt * gP  # ∇ of −y·f in the projections
         if best_m is None:
             best_m = m
         else:
