@@ -96,8 +96,11 @@ def sweep(args: argparse.Namespace) -> int:
         if not torch.cuda.is_available():
             raise ValueError("device must be available, got 'cuda' (torch sees no CUDA device)")
     with Store(args.store) as store:
+        from simulate.grid import GROUP_MEMBERS
+
+        members = GROUP_MEMBERS if args.max_members is None else args.max_members
         summary = sweep(configs, store, scheduler=args.scheduler, device=args.device,
-                        max_members=args.max_members, show_progress=not args.no_progress)
+                        max_members=members, show_progress=not args.no_progress)
         rows = rates(configs, store)
     if args.json:
         print(json.dumps({"preset": spec.name, "scale": args.scale if args.preset else None,

@@ -71,7 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
     w.add_argument("--scheduler", metavar="ADDR",
                    help="a dask.distributed scheduler tcp://host:port, or local[:N] for a local cluster")
     w.add_argument("--device", default="cpu", metavar="DEV", help="cpu (default) or cuda")
-    w.add_argument("--max-members", type=int, default=16, metavar="G", help="grid members per batched group")
+    w.add_argument("--max-members", type=int, default=None, metavar="G",
+                   help="grid members per batched group (default simulate.grid.GROUP_MEMBERS, 32)")
     add_shared(w, "progress", "json")
     w.set_defaults(run=commands.sweep)
 

@@ -602,7 +602,12 @@ def preset(name: str, scale_name: str = "default", **options: object) -> GridSpe
     return PRESETS[name](scale(scale_name), **options)
 
 
-def group(configs: Sequence[RunConfig], max_members: int = 16) -> list[list[RunConfig]]:
+# Members per batched group: at the default sizes (d = 256, N = 12) a training step of 16 members is bound by
+# per-operation overhead, 32 gain about 1.3x over 16 and 64 no more (measured side by side on 2 cores).
+GROUP_MEMBERS = 32
+
+
+def group(configs: Sequence[RunConfig], max_members: int = GROUP_MEMBERS) -> list[list[RunConfig]]:
     """Batched groups: runs sharing shapes and code paths (the group key) and N, at most
     ``max_members`` each. Grouping by N as well avoids padding waste; the order is stable."""
     if max_members < 1:

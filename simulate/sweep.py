@@ -16,7 +16,7 @@ from typing import Any
 
 from simulate.config import RunConfig
 from simulate.executor import run_all
-from simulate.grid import group
+from simulate.grid import GROUP_MEMBERS, group
 from simulate.progress import Progress
 from simulate.store import Store, code_version
 from simulate.train import RunOutput, train_group
@@ -73,7 +73,7 @@ def sweep(
     *,
     scheduler: str | None = None,
     device: str = "cpu",
-    max_members: int = 16,
+    max_members: int = GROUP_MEMBERS,
     show_progress: bool = True,
 ) -> SweepSummary:
     """Train every config not yet in ``store`` and write each run as its group finishes."""
