@@ -51,7 +51,8 @@ Write x̃_m = x_m + δ_m with ‖δ_m‖_p ≤ τ. Each head h and each query ro
 
    (the worst κ_j per token, exact), is ≥ 0 for every δ_l. Both sides of e^s are bounded linearly and
    soundly, exp being convex: e^s ≥ e^{s₀}(1 + s − s₀) for all s (tangent, used where m_j > 0, at
-   s₀ = −R_j/2), e^s ≤ cosh R_j + s·sinh(R_j)/R_j for |s| ≤ R_j (chord, where m_j < 0), with R_j ≥
+   s₀ = −R_j/2 and at s₀ = −R_j, a level being kept if either certifies it), e^s ≤ cosh R_j +
+   s·sinh(R_j)/R_j for |s| ≤ R_j (chord, where m_j < 0), with R_j ≥
    τ‖W_Q h_j‖_q the range of s_j. The numerator is then ≥ Σ_j const_j + Σ_j λ_j s_j ≥ Σ_j const_j −
    τ‖W_Q Σ_j λ_j h_j‖_q, the minimum over the ball in closed form. If that is ≥ 0 (less its rounding
    allowance), Σ_j α_j a_j ≥ t at every point of the balls, so t bounds the row. The largest such t is
@@ -102,6 +103,7 @@ __all__ = [
 NORMS: tuple[str, ...] = ("2", "inf", "1")
 CENTERS: tuple[str, ...] = ("none", "mean", "tokens")
 METHODS: tuple[str, ...] = ("box", "tight")
+_TANGENTS = (0.5, 1.0)  # tangent points s₀ = −f·R_j of step 5's positive terms, f in this tuple
 _BISECT = 12  # bisection steps of the "tight" row bound (each halves the gap to the clean row value)
 _DUAL = {"2": "2", "inf": "1", "1": "inf"}
 _ALIASES = {"2": "2", "2.0": "2", "inf": "inf", "infinity": "inf", "∞": "inf", "1": "1", "1.0": "1"}
@@ -468,12 +470,14 @@ def _tight_rows(WQ: torch.Tensor, logits: torch.Tensor, a: torch.Tensor, kap: to
     M = a.shape[-1]
     zs = logits - logits.amax(-1, keepdim=True)
     Rr = R.expand_as(logits)
-    s0 = -0.5 * Rr  # tangent point of the positive terms
-    e0 = torch.exp(s0)
     ch, sh = torch.cosh(Rr), torch.sinh(Rr)
     slope_neg = torch.where(Rr > 0, sh / torch.where(Rr > 0, Rr, 1.0), 1.0)
-    mag_pos = e0 * (1 + Rr - s0)
     mag_neg = ch + sh
+    tangents = []
+    for frac in _TANGENTS:
+        s0 = -frac * Rr
+        e0 = torch.exp(s0)
+        tangents.append((e0 * (1 - s0), e0, e0 * (1 + Rr - s0)))
     query_norm = _query_norms(WQ, h, qn, gm)
     lo = lo.clone()
     hi = torch.maximum(hi, lo)
@@ -482,12 +486,14 @@ def _tight_rows(WQ: torch.Tensor, logits: torch.Tensor, a: torch.Tensor, kap: to
         c = a[..., None, :] - t[..., None]  # (G, H, b, l, j)
         m = c * torch.exp(zs - torch.sign(c) * kap)  # min over the key box of e^{z_j − max}(a_j − t)
         pos = m > 0
-        const = torch.where(pos, m * e0 * (1 - s0), m * ch)
-        slope = torch.where(pos, m * e0, m * slope_neg)
-        nq = query_norm(slope)  # ≥ ‖W_Q Σ_j slope_j h_j‖_q per row
-        lb = const.sum(-1) - tt * nq
-        mag = (m.abs() * torch.where(pos, mag_pos, mag_neg)).sum(-1) + tt * nq
-        ok = torch.isfinite(lb) & torch.isfinite(mag) & (lb - 64 * (M + 16) * _U * mag >= 0)
+        ok = torch.zeros_like(lo, dtype=torch.bool)
+        for c_pos, s_pos, mag_pos in tangents:
+            const = m * torch.where(pos, c_pos, ch)
+            slope = m * torch.where(pos, s_pos, slope_neg)
+            nq = query_norm(slope)  # ≥ ‖W_Q Σ_j slope_j h_j‖_q per row
+            lb = const.sum(-1) - tt * nq
+            mag = (m.abs() * torch.where(pos, mag_pos, mag_neg)).sum(-1) + tt * nq
+            ok = ok | (torch.isfinite(lb) & torch.isfinite(mag) & (lb - 64 * (M + 16) * _U * mag >= 0))
         lo = torch.where(ok, t, lo)
         hi = torch.where(ok, hi, t)
     return lo
