@@ -43,7 +43,7 @@ Write x̃_m = x_m + δ_m with ‖δ_m‖_p ≤ τ. Each head h and each query ro
 5. Query coupling (method 'tight', the default). Step 3 lets each shifted logit of row l take its worst
    value on its own, but the query part of all of them comes from ONE δ_l: with c the token mean and
    h_j = W_Kᵀ(x_j − c), the shifted logit is z_lj = z⁰_lj + s_j + κ_j with s_j = δ_lᵀW_Q h_j (a linear
-   image of one ball: ‖Σ_j λ_j s_j‖ ≤ τ‖W_Q Σ_j λ_j h_j‖_q, up to √M below the box's Σ_j |λ_j|·τ‖W_Q h_j‖_q)
+   image of one ball: |Σ_j λ_j s_j| ≤ τ‖W_Q Σ_j λ_j h_j‖_q, up to √M below the box's Σ_j |λ_j|·τ‖W_Q h_j‖_q)
    and |κ_j| ≤ k_j := τ‖Aᵀx_l‖_q + τ²‖A‖_{p→q} (the key term x_lᵀAδ_j, which has its own δ_j, and the
    quadratic term). A level t is certified for the row when the numerator of Σ_j α_j a_j − t,
 
@@ -52,8 +52,8 @@ Write x̃_m = x_m + δ_m with ‖δ_m‖_p ≤ τ. Each head h and each query ro
    (the worst κ_j per token, exact), is ≥ 0 for every δ_l. Both sides of e^s are bounded linearly and
    soundly, exp being convex: e^s ≥ e^{s₀}(1 + s − s₀) for all s (tangent, used where m_j > 0, at
    s₀ = −R_j/2 and at s₀ = −R_j, a level being kept if either certifies it), e^s ≤ cosh R_j +
-   s·sinh(R_j)/R_j for |s| ≤ R_j (chord, where m_j < 0), with R_j ≥
-   τ‖W_Q h_j‖_q the range of s_j. The numerator is then ≥ Σ_j const_j + Σ_j λ_j s_j ≥ Σ_j const_j −
+   s·sinh(R_j)/R_j for |s| ≤ R_j (chord, where m_j < 0), with R_j ≥ τ‖W_Q h_j‖_q the range of s_j.
+   The numerator is then ≥ Σ_j const_j + Σ_j λ_j s_j (λ_j = m_j e^{s₀} or m_j sinh(R_j)/R_j) ≥ Σ_j const_j −
    τ‖W_Q Σ_j λ_j h_j‖_q, the minimum over the ball in closed form. If that is ≥ 0 (less its rounding
    allowance), Σ_j α_j a_j ≥ t at every point of the balls, so t bounds the row. The largest such t is
    found by bisection between the step-3 row bound (valid by itself) and the clean row value; each
@@ -66,6 +66,9 @@ rounding of that arithmetic is covered by explicit allowances (``_gamma``): γ =
 M + H + 16)·2⁻⁵³ times |·|-products that dominate each computed inner product (standard bounds
 |fl(aᵀb) − aᵀb| ≤ γ_n |a|ᵀ|b|), added to the logit radii and subtracted from the values and from
 the final sums. They are ~1e-13 relative, so τ = 0 reproduces the clean margin to that accuracy.
+Step 5 adds to k_j the rounding of the logits and of h_j, bounds ‖W_Q g‖₂² = gᵀΓg with 4γ|·|ᵀ|Γ|-type
+allowances, and accepts a level only if the computed numerator bound exceeds 64(M + 16)·2⁻⁵³ times the
+sum of the magnitudes of its terms (exp, cosh and sinh are taken as accurate to a few ulps).
 
 Tightness: exact (up to the allowances) when W_Q = W_K = 0 and H = 1 — y·f(X) − τ‖u‖_q; with
 H > 1 heads it is y·f(X) − τ Σ_h‖u_h‖_q ≤ y·f(X) − τ‖Σ_h u_h‖_q, the exact worst case. With
