@@ -41,6 +41,7 @@ from checks.expected import mismatch, uncatchable
 from checks.profiles import PROFILES, Profile
 from checks.stability import perturbed
 from checks.stats import VERDICTS
+from reports.bracket import bracket_section
 from reports.extras import cell as _cell
 from reports.extras import finding_lines, flag_diverging, stability_section, tolerance_section
 from reports.extras import table as _table
@@ -650,6 +651,7 @@ def markdown(outcomes: Sequence[Outcome], profile: Profile, records: list[RunRec
     lines += stability_section(claims, profile.stability_ulps)
     lines += tolerance_section(claims)
     lines += searched_section(outcomes)
+    lines += bracket_section(records)
     audited = [o for o in claims if o.claim.kind == AUDIT]
     if audited:
         arows: list[tuple[str, ...]] = [("item", "statement", "result", "key number", "matches recorded")]

@@ -355,9 +355,24 @@ def _certified_margin(w: Weights, X: torch.Tensor, y: torch.Tensor, tau: torch.T
     return _bound(WQ, WK, WV, wO, X, y, tau.detach().to(torch.float64).contiguous(), norm, "mean", chosen)
 
 
+def _certified_pair(w: Weights, X: torch.Tensor, y: torch.Tensor,
+                    tau: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """The box bound and the tight bound of :func:`_certified_margin` in ℓ2 from one pass (the tight one starts from
+    the box one's rows): (box, tight), each (G, B), for a run's own validated inputs."""
+    WQ, WK, WV, wO = (t.detach().to(torch.float64) for t in (w.W_Q, w.W_K, w.W_V, w.w_O))
+    X, y = X.detach().to(torch.float64), y.detach().to(torch.float64)
+    return _bounds(WQ, WK, WV, wO, X, y, tau.detach().to(torch.float64).contiguous(), "2", "mean", "tight")
+
+
 def _bound(WQ: torch.Tensor, WK: torch.Tensor, WV: torch.Tensor, wO: torch.Tensor, X: torch.Tensor,
            y: torch.Tensor, t: torch.Tensor, p: str, center: str, method: str = "box") -> torch.Tensor:
     """The certified lower bound of the module docstring, from float64 inputs: (G, B)."""
+    return _bounds(WQ, WK, WV, wO, X, y, t, p, center, method)[1]
+
+
+def _bounds(WQ: torch.Tensor, WK: torch.Tensor, WV: torch.Tensor, wO: torch.Tensor, X: torch.Tensor,
+            y: torch.Tensor, t: torch.Tensor, p: str, center: str, method: str) -> tuple[torch.Tensor, torch.Tensor]:
+    """The box bound (steps 1–4) and the bound of ``method`` (the box bound itself for 'box'), each (G, B)."""
     qn = _DUAL[p]
     G, B, M, d = X.shape
     H, dh, dv = WQ.shape[1], WQ.shape[3], WV.shape[3]
@@ -374,7 +389,7 @@ def _bound(WQ: torch.Tensor, WK: torch.Tensor, WV: torch.Tensor, wO: torch.Tenso
     tt = t[:, None, None, None]
 
     step = max(1, _BUDGET // max(1, G * H * M * max(M * (M + 1), d, 1)))
-    out = []
+    out, boxes = [], []
     for s in range(0, B, step):
         Xc, yc = X[:, s : s + step], y[:, s : s + step]
         q, k, aq, ak = _head_quantities(WQ, WK, Xc)
@@ -412,6 +427,7 @@ def _bound(WQ: torch.Tensor, WK: torch.Tensor, WV: torch.Tensor, wO: torch.Tenso
             best = rows if best is None else torch.maximum(best, rows)
         assert best is not None  # radii holds c = 0 at least
         total = _row_total(best, M, H)
+        boxes.append(total)
         if method == "tight":
             assert mean_radius is not None
             # the key, quadratic and logit-rounding radius of step 5, plus the rounding of h_j = k_j − k_c
@@ -421,7 +437,7 @@ def _bound(WQ: torch.Tensor, WK: torch.Tensor, WV: torch.Tensor, wO: torch.Tenso
             tight = _tight_rows(WQ, logits, a, kap, mean_radius[..., None, :], k - k_mean, tt, qn, gm, best, clean_rows)
             total = torch.maximum(total, _row_total(tight, M, H))
         out.append(total)
-    return torch.cat(out, dim=1)
+    return torch.cat(boxes, dim=1), torch.cat(out, dim=1)
 
 
 def _row_total(rows: torch.Tensor, M: int, H: int) -> torch.Tensor:

@@ -172,6 +172,7 @@ _SCALARS: dict[str, tuple[str, bool]] = {
     "clean_errors": ("int", False),
     "robust_errors_attack": ("int", False),
     "robust_errors_certified": ("int", True),
+    "robust_errors_certified_box": ("int", True),
     "midpoint_errors": ("int", True),
     "certificate_violations": ("int", True),
     "drop_over_tau_u_mean": ("float", True),
@@ -209,6 +210,9 @@ class RunResult:
     clean_errors: int
     robust_errors_attack: int
     robust_errors_certified: int | None = None
+    # the same count with the per-logit box bound alone (simulate.certify method 'box'), for the bracket's width
+    # before the query-coupling step; None where the evaluation certifies with the box bound (ℓ∞, ℓ1, multi)
+    robust_errors_certified_box: int | None = None
     midpoint_errors: int | None = None  # Theorem 4.3's midpoint attack at τ (synthetic eq. (1) runs)
     certificate_violations: int | None = None  # certified margin above an attacked one: a bug (eq. (1))
     # Lemma 5.5: the attack's margin drop over τ‖u‖, mean and max, and the certificate's max (eq. (1))
