@@ -391,12 +391,16 @@ def _algorithm1(configs: list[RunConfig], dev: torch.device, tick: Callable[[int
         if any(log_now):
             assert clean is not None
             rows = trajectory_row(t, w_det, X, X_adv, y, mask, plus, minus, robust.detach(), clean)
-            ratio_now = t == 0 or any(stop) or (cfg.ratio_every > 0 and t % cfg.ratio_every == 0)
-            if ratio_now:
-                log_ratio = attacks._attention_ratio(w_det, X[:, :RATIO_EXAMPLES], tau, RATIO_STEPS, RATIO_STEP_REL,
-                                                     None, RATIO_CHUNK, log=True)
-                for i, row in enumerate(rows):
-                    row["attention_log_ratio"] = float(log_ratio[i])  # compare with log(e/2) ≈ 0.307
+            # Lemma 5.3's ratio (an attack over every query-key pair, the dearest thing logged) at t = 0, every
+            # ratio_every iterations and at a member's own last iteration, for the members it is logged for only
+            tick_ratio = t == 0 or (cfg.ratio_every > 0 and t % cfg.ratio_every == 0)
+            need = [i for i in range(len(active)) if log_now[i] and (tick_ratio or stop[i])]
+            if need:
+                sel = torch.tensor(need, device=dev)
+                log_ratio = attacks._attention_ratio(w_det.select(sel), X[sel, :RATIO_EXAMPLES], tau[sel], RATIO_STEPS,
+                                                     RATIO_STEP_REL, None, RATIO_CHUNK, log=True)
+                for i, r in zip(need, log_ratio.tolist(), strict=True):
+                    rows[i]["attention_log_ratio"] = float(r)  # compare with log(e/2) ≈ 0.307
             for i, g in enumerate(active):
                 if log_now[i]:
                     trajectories[g].append(rows[i])

@@ -307,3 +307,20 @@ def test_bench_whole_rejects_bad_sizes_in_one_line() -> None:
         bench_whole(T_max=0, log=None)
     with pytest.raises(ValueError, match="n_test must be >= 1, got -3"):
         bench_whole(n_test=-3, log=None)
+
+
+def test_a_members_attention_ratio_is_logged_at_its_start_and_its_own_stop_only() -> None:
+    """Lemma 5.3's ratio is computed for the members a row is logged for: at t = 0 and at the member's last
+    iteration, never because another member of its group stopped."""
+    early, late = tiny(eps=0.5, T_max=30, log_every=1), tiny(eps=1e-12, T_max=30, log_every=1, seed=1)
+    tr = algorithm1([early, late])
+    assert tr.iterations[0] < tr.iterations[1] == 30
+    for g in range(2):
+        rows = tr.trajectories[g]
+        with_ratio = [int(row["t"]) for row in rows if "attention_log_ratio" in row]
+        assert with_ratio == [0, tr.iterations[g]]
+        assert all(math.isfinite(row["attention_log_ratio"]) for row in rows if "attention_log_ratio" in row)
+    alone = algorithm1([late]).trajectories[0]
+    ratios = {int(r["t"]): r["attention_log_ratio"] for r in alone if "attention_log_ratio" in r}
+    assert ratios == pytest.approx({int(r["t"]): r["attention_log_ratio"] for r in tr.trajectories[1]
+                                    if "attention_log_ratio" in r}, rel=1e-5)
