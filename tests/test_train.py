@@ -215,6 +215,8 @@ def test_a_sweep_killed_with_sigkill_resumes_without_loss_or_duplicates(tmp_path
         (["sweep", "--preset", "fig1", "--set", "tau_rel=-1"], "tau_rel must be >= 0"),
         (["sweep", "--axis", "N=2", "--set", "snr=1", "--scheduler", "udp://x"], "scheduler"),
         (["bench-sim", "--engines", "fp8"], "engines must be among"),
+        (["bench-sim", "--whole-T-max", "0"], "whole-T-max must be >= 1"),
+        (["bench-sim", "--whole-n-test", "-5"], "whole-n-test must be >= 1"),
     ],
     ids=lambda v: " ".join(v) if isinstance(v, list) else None,
 )
