@@ -34,7 +34,8 @@ RADII = (0.7072, 1.0)
 # the keys of each kind's stored result, in the trainers' order
 SYNTHETIC_KEYS = ["iterations", "converged", "final_robust_loss", "final_clean_loss", "V_plus", "V_minus", "u_norm",
                   "W_V_fro", "n_test", "clean_errors", "robust_errors_attack", "robust_errors_certified",
-                  "robust_errors_certified_box", "midpoint_errors", "certificate_violations", "drop_over_tau_u_mean", "drop_over_tau_u_max",
+                  "robust_errors_certified_box", "midpoint_errors", "certificate_violations", "drop_over_tau_u_mean",
+                  "drop_over_tau_u_max",
                   "cert_drop_over_tau_u_max", "midpoint_errors_at", "midpoint_pairs_both_correct_at", "at_tau_rel",
                   "lemma56_paper", "lemma56_with_M", "lemma56_per_class", "attention_log_ratio_final", "margins"]
 MU_ONLY = {"V_plus", "V_minus", "midpoint_errors", "midpoint_errors_at", "midpoint_pairs_both_correct_at",
