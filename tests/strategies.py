@@ -21,12 +21,15 @@ import math
 from dataclasses import replace
 from fractions import Fraction
 
+import torch
 from hypothesis import strategies as st
 
 from bounds.params import Constants, Params
+from simulate.model import Weights
 
 __all__ = [
     "ExactPoint",
+    "certify_problem",
     "condition_point",
     "condition_points",
     "constants",
@@ -37,6 +40,7 @@ __all__ = [
     "small_points",
     "stored_results",
     "theorem_constants",
+    "vnorm",
 ]
 
 
@@ -255,3 +259,25 @@ def stored_results(draw: st.DrawFn, kind: str | None = None) -> dict[str, object
         names = st.text(max_size=6).filter(lambda k: k != "$float")  # the store's reserved key
         d["provenance"] = draw(st.dictionaries(names, st.text(max_size=8), max_size=5))
     return d
+
+
+def vnorm(v: torch.Tensor, norm: str) -> torch.Tensor:
+    """‖v‖_p over the last axis for a norm name ('2', 'inf', '1')."""
+    return torch.linalg.vector_norm(v, {"2": 2, "inf": math.inf, "1": 1}[norm], dim=-1)
+
+
+def certify_problem(seed: int, G: int, H: int, B: int, M: int, d: int, dh: int, dv: int, s_qk: float,
+                    s_v: float) -> tuple[Weights, torch.Tensor, torch.Tensor, torch.Generator]:
+    """Random float64 eq. (1) weights (W_Q, W_K scaled by s_qk, W_V by s_v), tokens X (G, B, M, d), labels y = ±1
+    and the generator that drew them (for further draws), for the certificate's tests."""
+    gen = torch.Generator().manual_seed(seed)
+    f64 = torch.float64
+    w = Weights(
+        W_Q=torch.randn(G, H, d, dh, generator=gen, dtype=f64) * s_qk,
+        W_K=torch.randn(G, H, d, dh, generator=gen, dtype=f64) * s_qk,
+        W_V=torch.randn(G, H, d, dv, generator=gen, dtype=f64) * s_v,
+        w_O=torch.randn(G, dv, generator=gen, dtype=f64),
+    )
+    X = torch.randn(G, B, M, d, generator=gen, dtype=f64)
+    y = torch.randint(0, 2, (G, B), generator=gen).to(f64) * 2 - 1
+    return w, X, y, gen

@@ -14,6 +14,7 @@ import pytest
 import torch
 from hypothesis import given
 from hypothesis import strategies as st
+from strategies import certify_problem, log_uniform, vnorm
 
 from simulate.certify import (
     CENTERS,
@@ -35,25 +36,7 @@ pytestmark = pytest.mark.usefixtures("one_thread")
 F64 = torch.float64
 
 
-def _log_uniform(lo: float, hi: float) -> st.SearchStrategy[float]:
-    return st.floats(math.log10(lo), math.log10(hi)).map(lambda e: 10.0**e)
-
-
-def _vnorm(v: torch.Tensor, norm: str) -> torch.Tensor:
-    return torch.linalg.vector_norm(v, {"2": 2, "inf": math.inf, "1": 1}[norm], dim=-1)
-
-
-def _problem(seed: int, G: int, H: int, B: int, M: int, d: int, dh: int, dv: int, s_qk: float, s_v: float):
-    gen = torch.Generator().manual_seed(seed)
-    w = Weights(
-        W_Q=torch.randn(G, H, d, dh, generator=gen, dtype=F64) * s_qk,
-        W_K=torch.randn(G, H, d, dh, generator=gen, dtype=F64) * s_qk,
-        W_V=torch.randn(G, H, d, dv, generator=gen, dtype=F64) * s_v,
-        w_O=torch.randn(G, dv, generator=gen, dtype=F64),
-    )
-    X = torch.randn(G, B, M, d, generator=gen, dtype=F64)
-    y = torch.randint(0, 2, (G, B), generator=gen).to(F64) * 2 - 1
-    return w, X, y, gen
+_problem = certify_problem
 
 
 @st.composite
@@ -65,8 +48,8 @@ def problems(draw, max_M: int = 4, max_H: int = 3):
     d = draw(st.integers(2, 6))
     dh = draw(st.integers(1, 3))
     dv = draw(st.integers(1, 3))
-    s_qk = draw(_log_uniform(1e-2, 30.0))  # logits from ~1e-4 to ~1e4
-    s_v = draw(_log_uniform(1e-2, 10.0))
+    s_qk = draw(log_uniform(1e-2, 30.0))  # logits from ~1e-4 to ~1e4
+    s_v = draw(log_uniform(1e-2, 10.0))
     w, X, y, gen = _problem(seed, G, H, 3, M, d, dh, dv, s_qk, s_v)
     tau = torch.tensor([draw(st.floats(0.0, 2.0)) for _ in range(G)], dtype=F64)
     return w, X, y, tau, gen
@@ -96,7 +79,7 @@ def _random_ball(shape, tau: torch.Tensor, norm: str, gen: torch.Generator) -> t
                                                                      -1.0, 1.0)[..., None].to(F64)
         v = torch.where(torch.rand((*shape[:-1], 1), generator=gen) < 0.3, torch.randn(shape, generator=gen,
                                                                                         dtype=F64), v)
-    v = v / _vnorm(v, norm).clamp_min(1e-300)[..., None]
+    v = v / vnorm(v, norm).clamp_min(1e-300)[..., None]
     radius = torch.where(torch.rand(shape[:-1], generator=gen) < 0.5, 1.0, torch.rand(shape[:-1], generator=gen,
                                                                                       dtype=F64))
     return v * radius[..., None].to(F64) * tau.view(-1, *([1] * (len(shape) - 1)))
@@ -213,7 +196,7 @@ def test_the_quadratic_term_is_needed(norm, c):
     X = torch.stack([e[2], torch.zeros(3, dtype=F64)]).view(1, 1, 2, 3)
     y = torch.ones(1, 1, dtype=F64)
     delta = c * tau * torch.stack([e[0] - e[1], e[0] + e[1]]).view(1, 1, 2, 3)
-    assert torch.allclose(_vnorm(delta, norm), torch.full((1, 1, 2), tau, dtype=F64))
+    assert torch.allclose(vnorm(delta, norm), torch.full((1, 1, 2), tau, dtype=F64))
     found = _margin(w, X + delta, y)
     assert torch.allclose(found, torch.sigmoid(torch.tensor(-2 * a**2 * c**2 * tau**2, dtype=F64)))
     assert (found < 0.5 - tau - 0.1).all()
@@ -247,7 +230,7 @@ def test_the_query_term_is_needed(norm, center):
 # -- the exact row minimum and the induced norms ------------------------------------------------------
 
 
-@given(st.integers(0, 2**31 - 1), st.integers(1, 6), _log_uniform(1e-3, 1e4))
+@given(st.integers(0, 2**31 - 1), st.integers(1, 6), log_uniform(1e-3, 1e4))
 def test_softmax_min_is_the_minimum_over_the_box(seed, M, scale):
     gen = torch.Generator().manual_seed(seed)
     c = torch.randn(5, M, generator=gen, dtype=F64) * scale
@@ -305,8 +288,8 @@ def test_uniform_attention_is_exact_for_one_head(norm, prob):
     q = dual_norm(norm)
     u = w.u()  # (G, H, d)
     clean = _margin(w, X, y)
-    per_head = clean - tau[:, None] * _vnorm(u, q).sum(-1)[:, None]
-    exact = clean - tau[:, None] * _vnorm(u.sum(1), q)[:, None]
+    per_head = clean - tau[:, None] * vnorm(u, q).sum(-1)[:, None]
+    exact = clean - tau[:, None] * vnorm(u.sum(1), q)[:, None]
     tol = _tol(w, X, tau)
     assert ((L - per_head).abs() <= tol).all()
     assert (L <= exact + tol).all()
@@ -342,7 +325,7 @@ def test_monotone_in_tau(norm, prob, extra):
 
 
 @pytest.mark.parametrize("norm", NORM_LIST)
-@given(st.integers(0, 1000), _log_uniform(1.0, 100.0), st.sampled_from([1.0, 1e3]), st.sampled_from([0.5, 2.0]))
+@given(st.integers(0, 1000), log_uniform(1.0, 100.0), st.sampled_from([1.0, 1e3]), st.sampled_from([0.5, 2.0]))
 def test_finite_at_huge_logits(norm, seed, snr, weight_scale, tau_rel):
     d, M, dh = 16, 4, 4
     sigma_p = math.sqrt(0.4)

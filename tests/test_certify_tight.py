@@ -15,6 +15,7 @@ import pytest
 import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies import certify_problem, log_uniform, vnorm
 
 from simulate import attacks
 from simulate.certify import METHODS, certified_margin, dual_norm
@@ -27,25 +28,9 @@ F64 = torch.float64
 pytestmark = pytest.mark.usefixtures("one_thread")
 
 
-def _log_uniform(lo: float, hi: float) -> st.SearchStrategy[float]:
-    return st.floats(math.log10(lo), math.log10(hi)).map(lambda e: 10.0**e)
-
-
-def _vnorm(v: torch.Tensor, norm: str) -> torch.Tensor:
-    return torch.linalg.vector_norm(v, {"2": 2, "inf": math.inf, "1": 1}[norm], dim=-1)
-
-
-def _problem(seed: int, G: int, H: int, B: int, M: int, d: int, dh: int, dv: int, s_qk: float, s_v: float):
-    gen = torch.Generator().manual_seed(seed)
-    w = Weights(
-        W_Q=torch.randn(G, H, d, dh, generator=gen, dtype=F64) * s_qk,
-        W_K=torch.randn(G, H, d, dh, generator=gen, dtype=F64) * s_qk,
-        W_V=torch.randn(G, H, d, dv, generator=gen, dtype=F64) * s_v,
-        w_O=torch.randn(G, dv, generator=gen, dtype=F64),
-    )
-    X = torch.randn(G, B, M, d, generator=gen, dtype=F64)
-    y = torch.randint(0, 2, (G, B), generator=gen).to(F64) * 2 - 1
-    return w, X, y
+def _problem(seed: int, G: int, H: int, B: int, M: int, d: int, dh: int, dv: int, s_qk: float,
+             s_v: float) -> tuple[Weights, torch.Tensor, torch.Tensor]:
+    return certify_problem(seed, G, H, B, M, d, dh, dv, s_qk, s_v)[:3]
 
 
 @st.composite
@@ -57,8 +42,8 @@ def problems(draw, max_M: int = 5, max_H: int = 2, max_d: int = 6):
     d = draw(st.integers(2, max_d))
     dh = draw(st.integers(1, 3))
     dv = draw(st.integers(1, 3))
-    s_qk = draw(_log_uniform(1e-2, 10.0))
-    s_v = draw(_log_uniform(1e-2, 10.0))
+    s_qk = draw(log_uniform(1e-2, 10.0))
+    s_v = draw(log_uniform(1e-2, 10.0))
     w, X, y = _problem(seed, G, H, 3, M, d, dh, dv, s_qk, s_v)
     tau = torch.tensor([draw(st.floats(0.0, 1.5)) for _ in range(G)], dtype=F64)
     return w, X, y, tau, seed
@@ -91,7 +76,7 @@ def test_never_above_the_projects_attacks(norm, prob):
     assert (L <= _margin(w, X, y) + tol).all()
     for spec in (AttackSpec(steps=20), AttackSpec(kind="apgd", steps=20, restarts=2)):
         X_adv = attacks.attack(w, X, y, tau, spec, norm, _gens(seed, X.shape[0]), only_robust=False)
-        assert (_vnorm(X_adv - X, norm) <= tau.view(-1, 1, 1) * (1 + 1e-9) + 1e-12).all()
+        assert (vnorm(X_adv - X, norm) <= tau.view(-1, 1, 1) * (1 + 1e-9) + 1e-12).all()
         found = _margin(w, X_adv, y)
         assert (L <= found + tol).all(), (spec.kind, L, found)
 
@@ -113,16 +98,16 @@ def _ball_grid(norm: str, k: int) -> torch.Tensor:
     """Points of the unit ℓ_p ball in ℝ²: a k × k grid of [−1, 1]² kept inside, plus k² points of the sphere."""
     s = torch.linspace(-1.0, 1.0, k, dtype=F64)
     grid = torch.cartesian_prod(s, s)
-    grid = grid[_vnorm(grid, norm) <= 1.0]
+    grid = grid[vnorm(grid, norm) <= 1.0]
     theta = torch.linspace(0.0, 2 * math.pi, k * k, dtype=F64)
     sphere = torch.stack([theta.cos(), theta.sin()], dim=-1)
-    sphere = sphere / _vnorm(sphere, norm)[:, None]
+    sphere = sphere / vnorm(sphere, norm)[:, None]
     return torch.cat([grid, sphere])
 
 
 @pytest.mark.parametrize("norm", NORM_LIST)
 @settings(max_examples=20)
-@given(st.integers(0, 2**31 - 1), st.integers(1, 2), _log_uniform(0.1, 10.0), st.floats(0.05, 1.0))
+@given(st.integers(0, 2**31 - 1), st.integers(1, 2), log_uniform(0.1, 10.0), st.floats(0.05, 1.0))
 def test_never_above_a_dense_search_in_two_dimensions(norm, seed, H, s_qk, tau_value):
     """d = 2, M = 2: the min over every pair of grid points of the two tokens' balls is ≥ the true min."""
     w, X, y = _problem(seed, 1, H, 2, 2, 2, 2, 2, s_qk, 1.0)
@@ -148,8 +133,8 @@ def test_frozen_uniform_attention_is_exact(norm, prob, zero_query):
     L = certified_margin(w, X, y, tau, norm, method="tight")
     u = w.u()
     clean = _margin(w, X, y)
-    per_head = clean - tau[:, None] * _vnorm(u, dual_norm(norm)).sum(-1)[:, None]
-    exact = clean - tau[:, None] * _vnorm(u.sum(1), dual_norm(norm))[:, None]
+    per_head = clean - tau[:, None] * vnorm(u, dual_norm(norm)).sum(-1)[:, None]
+    exact = clean - tau[:, None] * vnorm(u.sum(1), dual_norm(norm))[:, None]
     tol = _tol(w, X, tau)
     assert ((L - per_head).abs() <= tol).all()
     assert (L <= exact + tol).all()
@@ -164,7 +149,7 @@ def test_one_token_is_exact(norm, prob):
     w, X, y, tau, _ = prob
     X = X[:, :, :1]
     L = certified_margin(w, X, y, tau, norm, method="tight")
-    exact = _margin(w, X, y) - tau[:, None] * _vnorm(w.u()[:, 0], dual_norm(norm))[:, None]
+    exact = _margin(w, X, y) - tau[:, None] * vnorm(w.u()[:, 0], dual_norm(norm))[:, None]
     assert ((L - exact).abs() <= _tol(w, X, tau)).all()
 
 
