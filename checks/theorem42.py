@@ -34,6 +34,7 @@ Runs (the ``simulate.grid`` presets ``t42-errors``, ``t42-case2``, ``t42-timing`
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -361,8 +362,10 @@ def _eps_exponent(predicted: float, runs: list[tuple[float, float, bool, int]], 
 
 
 def _runs_at(records: Records, configs: list[RunConfig]) -> list[tuple[RunConfig, RunRecord]]:
-    wanted = set(configs)
-    return [(c, rec) for c, rec in records if c in wanted]
+    """The records whose run is one of ``configs`` up to its stability perturbation, so that a claim's check picks
+    the same runs out of its perturbed twins (``checks.stability.perturbed``) as out of the runs as drawn."""
+    wanted = {dataclasses.replace(c, perturb=0) for c in configs}
+    return [(c, rec) for c, rec in records if dataclasses.replace(c, perturb=0) in wanted]
 
 
 def _time_rows(records: Records) -> tuple[tuple[str, ...], ...]:
