@@ -396,8 +396,9 @@ def _judge_ic1(c: RunConfig, rec: RunRecord, level: float) -> Outcome:
     verdict: Verdict = ("refuted" if "refuted" in verdicts else "confirmed" if verdicts == {"confirmed"}
                         else "inconclusive")
     ratio = max(below_cert / n / 0.5, 0.5 / max(above.robust_errors_attack / n, 1 / n))
-    return verdict, ratio, (f"M={c.M}: certified robust error {below_cert}/{n} at {radius_name(lo_r)}, "
-                            f"attacked {above.robust_errors_attack}/{n} at {radius_name(hi_r)}")
+    return verdict, ratio, (f"M={c.M}: robust error {below.robust_errors_attack}/{n} attacked, {below_cert}/{n} "
+                            f"certified at {radius_name(lo_r)}; attacked {above.robust_errors_attack}/{n} at "
+                            f"{radius_name(hi_r)}")
 
 
 # ---- the mutants' judges: each a false variant of a search's statement, on the same draws --------------------
