@@ -41,7 +41,7 @@ from checks.expected import mismatch, uncatchable
 from checks.profiles import PROFILES, Profile
 from checks.stability import perturbed
 from checks.stats import VERDICTS
-from reports.bracket import bracket_section
+from reports.bracket import bracket_plots, bracket_section
 from reports.extras import cell as _cell
 from reports.extras import finding_lines, flag_diverging, stability_section, tolerance_section
 from reports.extras import table as _table
@@ -446,7 +446,9 @@ def _provenance(records: list[RunRecord], profile: Profile, command: str) -> lis
         ("seeds", f"profile {', '.join(str(s) for s in profile.seeds)}; in the runs "
                   f"{', '.join(str(s) for s in seeds) if seeds else 'none'}"),
         ("runs", str(len(records))),
-        ("simulated wall time", f"{format_duration(wall)} ({wall:.1f} s, the sum of the runs' own times)"),
+        ("runs' wall time, summed", f"{format_duration(wall)} ({wall:.1f} s; a run's time is its batched group's "
+                                    "until it stopped, plus its share of the group's evaluation, so runs trained "
+                                    "together each count the time they shared: not the job's time)"),
         ("command", f"`{command}`"),
     ]
     return _table(rows)
@@ -620,8 +622,9 @@ def _real_overview(outcomes: Sequence[Outcome], profile: Profile) -> list[str]:
 
 
 def markdown(outcomes: Sequence[Outcome], profile: Profile, records: list[RunRecord], store_path: str,
-             command: str) -> str:
-    """REPORT.md's text (a pure function of its arguments)."""
+             command: str, bracket_figure: str | None = None) -> str:
+    """REPORT.md's text (a pure function of its arguments; ``bracket_figure`` is the certified bracket's figure,
+    relative to the report, when one was drawn)."""
     claims = [o for o in outcomes if not o.is_mutant]
     mutants = [o for o in outcomes if o.is_mutant]
     lines = ["# bovit report: Benign Overfitting in Adversarial Training for Vision Transformers", "",
@@ -651,7 +654,7 @@ def markdown(outcomes: Sequence[Outcome], profile: Profile, records: list[RunRec
     lines += stability_section(claims, profile.stability_ulps)
     lines += tolerance_section(claims)
     lines += searched_section(outcomes)
-    lines += bracket_section(records)
+    lines += bracket_section(records, bracket_figure)
     audited = [o for o in claims if o.claim.kind == AUDIT]
     if audited:
         arows: list[tuple[str, ...]] = [("item", "statement", "result", "key number", "matches recorded")]
@@ -715,8 +718,18 @@ def write(outcomes: Sequence[Outcome], profile: Profile, store: Store, out_dir: 
     records = [r for c in read_configs(claims, profile, store) if (r := store.get(c.key(code))) is not None]
     out.mkdir(parents=True, exist_ok=True)
     done, figures = _figures(list(outcomes), out)
+    bracket_figure = None
+    for plot in bracket_plots(records):  # the certified bracket's figure, drawn from the runs themselves
+        from reports.figures import render as draw
+
+        try:
+            draw(plot, out / "figures" / f"{plot.name}.png")
+        except Exception:  # a figure that cannot be drawn leaves the section's tables, the report goes on
+            continue
+        figures.append(out / "figures" / f"{plot.name}.png")
+        bracket_figure = f"figures/{plot.name}.png"
     path = out / "REPORT.md"
-    path.write_text(markdown(done, profile, records, store.path, command), encoding="utf-8")
+    path.write_text(markdown(done, profile, records, store.path, command, bracket_figure), encoding="utf-8")
     (out / "verdicts.json").write_text(verdicts_json(done, profile, store.path), encoding="utf-8")
     return Report(path, profile, tuple(done), len(records), trained, tuple(figures))
 

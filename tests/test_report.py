@@ -122,7 +122,7 @@ def test_report_writes_provenance_summary_and_a_section_per_claim(first_report: 
     assert "verdicts: confirmed" in stdout
     assert runs > 0
     assert "## Provenance" in md and f"| runs | {runs} |" in md
-    assert "simulated wall time" in md and "| device | cpu |" in md
+    assert "runs' wall time, summed" in md and "not the job's time" in md and "| device | cpu |" in md
     assert f"claim checks {checks_version()})" in md
     assert "M=4, d=32, dh=6, dv=6" in md  # the ci profile's dims
     assert f"`bovit report --scale ci --store {store_path} --out {out} --claims T4.3 IC-1`" in md
