@@ -203,8 +203,9 @@ AT_PROFILE: dict[str, dict[str, tuple[Verdict, Verdict | None, str]]] = {
                    "with clean errors measurable at 9 points, the implied constant Ĉ stays bounded away from 0 "
                    "(smallest lower limit about 0.02) and does not decay with g = d·SNR²"),
         "T4.2.3": ("out-of-scope", "inconclusive",
-                   "across the τ sweep the attack breaks all 2000 test points of 9 of 10 models at τ/‖µ‖ = 0.2 (Case 1 "
-                   "for d_h = 32) at SNR 0.5 and 1, so the implied constant's lower limit is 0 there (g = 41 and 164); "
+                   "across the τ sweep the attack breaks 1998 to 2000 of 2000 test points of all 10 models at "
+                   "τ/‖µ‖ = 0.2 (Case 1 for d_h = 32) at SNR 0.5 and 1, so the implied constant's lower limit is 0 "
+                   "there (g = 41 and 164); "
                    "log Ĉ on log g has slope 0.93 [−0.18, 2.05]: neither a constant bounded away from 0 nor a sure "
                    "decay"),
         "L5.5": ("out-of-scope", "refuted",
@@ -278,7 +279,8 @@ UNCATCHABLE: dict[str, str] = {
 UNCATCHABLE_AT: dict[str, dict[str, str]] = {
     "default": {
         "T4.2.3.mutant.snr-inverse": (
-            "at default the τ sweep's Case-1 models at τ/‖µ‖ = 0.2 and SNR 1 lose all 2000 test points to the attack, "
+            "at default the τ sweep's Case-1 models at τ/‖µ‖ = 0.2 and SNR 1 lose 1998 to 2000 of 2000 test points to "
+            "the attack, "
             "so the implied constant's lower limit is 0 among the small-g points, for the mutant's g as for the "
             "claim's: its constant falls surely with g (slope −2.9 [−4.0, −1.8]) but no decay can be sure against a "
             "small-g constant of 0, and the claim itself is inconclusive for the same reason"),
