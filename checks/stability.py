@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from checks.claim import Finding
 from simulate.config import RunConfig
 
-__all__ = ["STABLE", "combine", "perturbed"]
+__all__ = ["STABLE", "as_drawn", "combine", "perturbed"]
 
 STABLE = "stable"
 
@@ -28,6 +28,11 @@ def perturbed(configs: Sequence[RunConfig], ulps: int) -> list[RunConfig]:
     if isinstance(ulps, bool) or not isinstance(ulps, int) or ulps < 1:
         raise ValueError(f"ulps must be an integer >= 1, got {ulps!r}")
     return [dataclasses.replace(c, perturb=ulps) for c in configs]
+
+
+def as_drawn(c: RunConfig) -> RunConfig:
+    """The run a perturbed twin repeats (the inverse of :func:`perturbed`; a run as drawn is its own)."""
+    return dataclasses.replace(c, perturb=0) if c.perturb else c
 
 
 def _said(f: Finding) -> str:

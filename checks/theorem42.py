@@ -34,7 +34,6 @@ Runs (the ``simulate.grid`` presets ``t42-errors``, ``t42-case2``, ``t42-timing`
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -48,6 +47,7 @@ from checks.censored import NotIdentified, censored_power_offset, censored_regre
 from checks.claim import Claim, Finding, Plot, Records, Series, scoped
 from checks.profiles import Profile
 from checks.scope import mu_of, params_of, scope_of, snr_of
+from checks.stability import as_drawn
 from checks.stats import (
     LEVEL,
     ImpliedConstant,
@@ -364,8 +364,8 @@ def _eps_exponent(predicted: float, runs: list[tuple[float, float, bool, int]], 
 def _runs_at(records: Records, configs: list[RunConfig]) -> list[tuple[RunConfig, RunRecord]]:
     """The records whose run is one of ``configs`` up to its stability perturbation, so that a claim's check picks
     the same runs out of its perturbed twins (``checks.stability.perturbed``) as out of the runs as drawn."""
-    wanted = {dataclasses.replace(c, perturb=0) for c in configs}
-    return [(c, rec) for c, rec in records if dataclasses.replace(c, perturb=0) in wanted]
+    wanted = {as_drawn(c) for c in configs}
+    return [(c, rec) for c, rec in records if as_drawn(c) in wanted]
 
 
 def _time_rows(records: Records) -> tuple[tuple[str, ...], ...]:

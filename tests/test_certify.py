@@ -36,8 +36,6 @@ pytestmark = pytest.mark.usefixtures("one_thread")
 F64 = torch.float64
 
 
-_problem = certify_problem
-
 
 @st.composite
 def problems(draw, max_M: int = 4, max_H: int = 3):
@@ -50,7 +48,7 @@ def problems(draw, max_M: int = 4, max_H: int = 3):
     dv = draw(st.integers(1, 3))
     s_qk = draw(log_uniform(1e-2, 30.0))  # logits from ~1e-4 to ~1e4
     s_v = draw(log_uniform(1e-2, 10.0))
-    w, X, y, gen = _problem(seed, G, H, 3, M, d, dh, dv, s_qk, s_v)
+    w, X, y, gen = certify_problem(seed, G, H, 3, M, d, dh, dv, s_qk, s_v)
     tau = torch.tensor([draw(st.floats(0.0, 2.0)) for _ in range(G)], dtype=F64)
     return w, X, y, tau, gen
 
@@ -344,7 +342,7 @@ def test_finite_at_huge_logits(norm, seed, snr, weight_scale, tau_rel):
 
 
 def test_float32_inputs_give_a_float64_bound_that_matches():
-    w, X, y, _ = _problem(3, 2, 2, 4, 3, 5, 2, 2, 1.0, 1.0)
+    w, X, y, _ = certify_problem(3, 2, 2, 4, 3, 5, 2, 2, 1.0, 1.0)
     tau = torch.tensor([0.1, 0.3], dtype=F64)
     L64 = certified_margin(w.to(torch.float32).to(F64), X.float().double(), y, tau)
     L32 = certified_margin(w.to(torch.float32), X.float(), y.float(), tau)
@@ -352,7 +350,7 @@ def test_float32_inputs_give_a_float64_bound_that_matches():
 
 
 def test_more_centers_never_hurt():
-    w, X, y, _ = _problem(5, 2, 2, 8, 6, 5, 2, 2, 1.0, 1.0)
+    w, X, y, _ = certify_problem(5, 2, 2, 8, 6, 5, 2, 2, 1.0, 1.0)
     tau = torch.tensor([0.05, 0.2], dtype=F64)
     # the box bound's centres (the tight bound's bisection starts from them, so is not ordered to the last bit)
     none, mean, tokens = (certified_margin(w, X, y, tau, center=c, method="box") for c in ("none", "mean", "tokens"))
@@ -363,7 +361,7 @@ def test_more_centers_never_hurt():
 def test_chunked_batches_agree(monkeypatch):
     import simulate.certify as cert
 
-    w, X, y, _ = _problem(7, 2, 2, 9, 3, 5, 2, 2, 1.0, 1.0)
+    w, X, y, _ = certify_problem(7, 2, 2, 9, 3, 5, 2, 2, 1.0, 1.0)
     tau = torch.tensor([0.1, 0.4], dtype=F64)
     whole = certified_margin(w, X, y, tau, "inf")
     monkeypatch.setattr(cert, "_BUDGET", 1)
@@ -378,7 +376,7 @@ def test_chunked_batches_agree(monkeypatch):
 
 
 def _ok():
-    w, X, y, _ = _problem(0, 2, 1, 3, 2, 4, 2, 2, 1.0, 1.0)
+    w, X, y, _ = certify_problem(0, 2, 1, 3, 2, 4, 2, 2, 1.0, 1.0)
     return w, X, y, torch.tensor([0.1, 0.2], dtype=F64)
 
 

@@ -28,11 +28,6 @@ F64 = torch.float64
 pytestmark = pytest.mark.usefixtures("one_thread")
 
 
-def _problem(seed: int, G: int, H: int, B: int, M: int, d: int, dh: int, dv: int, s_qk: float,
-             s_v: float) -> tuple[Weights, torch.Tensor, torch.Tensor]:
-    return certify_problem(seed, G, H, B, M, d, dh, dv, s_qk, s_v)[:3]
-
-
 @st.composite
 def problems(draw, max_M: int = 5, max_H: int = 2, max_d: int = 6):
     seed = draw(st.integers(0, 2**31 - 1))
@@ -44,7 +39,7 @@ def problems(draw, max_M: int = 5, max_H: int = 2, max_d: int = 6):
     dv = draw(st.integers(1, 3))
     s_qk = draw(log_uniform(1e-2, 10.0))
     s_v = draw(log_uniform(1e-2, 10.0))
-    w, X, y = _problem(seed, G, H, 3, M, d, dh, dv, s_qk, s_v)
+    w, X, y, _ = certify_problem(seed, G, H, 3, M, d, dh, dv, s_qk, s_v)
     tau = torch.tensor([draw(st.floats(0.0, 1.5)) for _ in range(G)], dtype=F64)
     return w, X, y, tau, seed
 
@@ -110,7 +105,7 @@ def _ball_grid(norm: str, k: int) -> torch.Tensor:
 @given(st.integers(0, 2**31 - 1), st.integers(1, 2), log_uniform(0.1, 10.0), st.floats(0.05, 1.0))
 def test_never_above_a_dense_search_in_two_dimensions(norm, seed, H, s_qk, tau_value):
     """d = 2, M = 2: the min over every pair of grid points of the two tokens' balls is ≥ the true min."""
-    w, X, y = _problem(seed, 1, H, 2, 2, 2, 2, 2, s_qk, 1.0)
+    w, X, y, _ = certify_problem(seed, 1, H, 2, 2, 2, 2, 2, s_qk, 1.0)
     tau = torch.tensor([tau_value], dtype=F64)
     L = certified_margin(w, X, y, tau, norm, method="tight")
     pts = _ball_grid(norm, 13) * tau_value  # (P, 2)
