@@ -59,10 +59,10 @@ def brackets(records: Sequence[RunRecord]) -> list[Bracket]:
     return out
 
 
-def bracket_rows(records: Sequence[RunRecord]) -> list[tuple[str, ...]]:
-    """One row per (data, τ/‖µ‖) over the runs of :func:`brackets` (the first row is the header)."""
+def bracket_rows(bs: Sequence[Bracket]) -> list[tuple[str, ...]]:
+    """One row per (data, τ/‖µ‖) over the runs' brackets (the first row is the header)."""
     groups: dict[tuple[str, float], list[Bracket]] = {}
-    for b in brackets(records):
+    for b in bs:
         groups.setdefault((b.data, b.tau_rel), []).append(b)
     rows: list[tuple[str, ...]] = [("data", "τ/‖µ‖", "runs", "attacked (median)", "box width (median)",
                                     "tight width (median)", f"box width ≤ {NARROW:g}", f"tight width ≤ {NARROW:g}")]
@@ -75,11 +75,11 @@ def bracket_rows(records: Sequence[RunRecord]) -> list[tuple[str, ...]]:
     return rows
 
 
-def section6_rows(records: Sequence[RunRecord], data: str) -> list[tuple[str, ...]]:
+def section6_rows(bs: Sequence[Bracket], data: str) -> list[tuple[str, ...]]:
     """At Section 6's radius τ = 0.05‖µ‖ and η = 0.1 on ``data``: N down, SNR across, each cell 'attacked–tight
     certified' averaged over seeds; cells with fewer than two seeds (a searched point) are left out."""
     cells: dict[tuple[int, float], list[Bracket]] = {}
-    for b in brackets(records):
+    for b in bs:
         if b.data == data and abs(b.tau_rel - SECTION6_TAU_REL) <= 1e-12 and b.eta == SECTION6_ETA:
             cells.setdefault((b.N, b.snr), []).append(b)
     cells = {k: v for k, v in cells.items() if len(v) >= 2}
@@ -90,17 +90,16 @@ def section6_rows(records: Sequence[RunRecord], data: str) -> list[tuple[str, ..
     for N in Ns:
         row = [str(N)]
         for s in snrs:
-            bs = cells.get((N, s))
-            row.append("" if bs is None else
-                       f"{statistics.fmean(b.attack for b in bs):.2f}–{statistics.fmean(b.tight for b in bs):.2f}")
+            cell = cells.get((N, s))
+            row.append("" if cell is None else
+                       f"{statistics.fmean(b.attack for b in cell):.2f}–{statistics.fmean(b.tight for b in cell):.2f}")
         rows.append(tuple(row))
     return rows
 
 
-def bracket_plots(records: Sequence[RunRecord]) -> tuple[Plot, ...]:
+def bracket_plots(bs: Sequence[Bracket]) -> tuple[Plot, ...]:
     """The section's figure: each run's tight certified robust error against its attacked one, per data set,
     with the diagonal (an exact bracket) and the diagonal + 0.1 (a narrow one)."""
-    bs = brackets(records)
     if not bs:
         return ()
     series = [Series(f"{data} ({sum(b.data == data for b in bs)} runs)",
@@ -113,10 +112,9 @@ def bracket_plots(records: Sequence[RunRecord]) -> tuple[Plot, ...]:
                  "attacked robust error (lower estimate)", "certified robust error (upper estimate)", tuple(series)),)
 
 
-def bracket_section(records: Sequence[RunRecord], figure: str | None = None) -> list[str]:
-    """The section's markdown lines (none when no stored run has both certificates); ``figure`` is the path of
-    the rendered :func:`bracket_plots` figure, relative to the report, when there is one."""
-    bs = brackets(records)
+def bracket_section(bs: Sequence[Bracket], figure: str | None = None, figure_error: str = "") -> list[str]:
+    """The section's markdown lines over the runs' brackets (none when there are none); ``figure`` is the path of
+    the rendered :func:`bracket_plots` figure, relative to the report, or ``figure_error`` why it was not drawn."""
     if not bs:
         return []
     box = sum(b.box - b.attack <= NARROW for b in bs)
@@ -127,13 +125,15 @@ def bracket_section(records: Sequence[RunRecord], figure: str | None = None) -> 
              "per-logit bound alone, 'tight' adds the query-coupling step (simulate/certify.py, step 5) and is what "
              "the claims read. Where the width is large no statement \"robust error is at most …\" can be confirmed, "
              "whatever the model does. Runs as drawn at τ > 0 (stability twins repeat them), by data and training "
-             "radius:", "", *table(bracket_rows(records)), "",
+             "radius:", "", *table(bracket_rows(bs)), "",
              f"Runs with a bracket at most {NARROW:g} wide: {box} of {len(bs)} with the box bound, {tight} of "
              f"{len(bs)} with the tight one.", ""]
     if figure is not None:
         lines += [f"![Robust error per run: certified against attacked]({figure})", ""]
+    elif figure_error:
+        lines += [f"(The figure could not be drawn: {figure_error}.)", ""]
     for data in sorted({b.data for b in bs}):
-        rows = section6_rows(records, data)
+        rows = section6_rows(bs, data)
         if rows:
             lines += [f"At Section 6's radius τ = 0.05‖µ‖ and η = {SECTION6_ETA:g} on {data} data, attacked–certified "
                       "(tight) robust error, the mean over seeds:", "", *table(rows), ""]

@@ -35,13 +35,13 @@ from pathlib import Path
 
 from checks import real
 from checks.catalogue import CLAIMS, MUTANTS, select
-from checks.claim import KIND_MEANING, Claim, Finding
+from checks.claim import KIND_MEANING, Claim, Finding, Plot
 from checks.evaluate import MissingRuns, all_configs, claim_runs, finding
 from checks.expected import mismatch, uncatchable
 from checks.profiles import PROFILES, Profile
 from checks.stability import perturbed
 from checks.stats import VERDICTS
-from reports.bracket import bracket_plots, bracket_section
+from reports.bracket import PLOT_NAME, bracket_plots, bracket_section, brackets
 from reports.extras import cell as _cell
 from reports.extras import finding_lines, flag_diverging, stability_section, tolerance_section
 from reports.extras import table as _table
@@ -363,11 +363,27 @@ def stored(claims: Sequence[Claim], profile: Profile, store: Store) -> list[Outc
 # ---- rendering -----------------------------------------------------------------------------------
 
 
-def _figures(outcomes: list[Outcome], out_dir: Path) -> tuple[list[Outcome], list[Path]]:
-    """Render every plot to out_dir/figures/<name>.png (the claim ID is prefixed when a name repeats);
-    PNGs left there by an earlier report and not written now are removed."""
+def _draw(plot: Plot, path: Path) -> str:
+    """Render ``plot`` to ``path``: '' when drawn, else why not (a figure that cannot be drawn is noted and the
+    report goes on)."""
     from reports.figures import render
 
+    try:
+        render(plot, path)
+    except Exception as exc:
+        return f"{plot.name}: {type(exc).__name__}: {exc}"
+    return ""
+
+
+# a figure of the report's own sections: its path relative to the report when drawn, else None and why not
+Drawn = dict[str, tuple[str | None, str]]
+
+
+def _figures(outcomes: list[Outcome], out_dir: Path, extra: Sequence[Plot] = ()) -> tuple[list[Outcome], list[Path],
+                                                                                         Drawn]:
+    """Render every claim's plot to out_dir/figures/<name>.png (the claim ID is prefixed when a name repeats),
+    and the ``extra`` plots of the report's own sections under their names; PNGs left there by an earlier
+    report and not written now are removed."""
     fig_dir = out_dir / "figures"
     written: list[Path] = []
     used: set[str] = set()
@@ -381,20 +397,25 @@ def _figures(outcomes: list[Outcome], out_dir: Path) -> tuple[list[Outcome], lis
                 stem, k = f"{o.claim.id}-{plot.name}-{k}", k + 1
             used.add(stem)
             path = fig_dir / f"{stem}.png"
-            try:
-                render(plot, path)
-            except Exception as exc:  # a figure that cannot be drawn is noted, the report goes on
-                errors.append(f"{plot.name}: {type(exc).__name__}: {exc}")
+            if error := _draw(plot, path):
+                errors.append(error)
                 continue
             written.append(path)
             figures.append((plot.title, f"figures/{stem}.png"))
         done.append(replace(o, figures=tuple(figures), figure_errors=tuple(errors)))
+    drawn: Drawn = {}
+    for plot in extra:
+        path = fig_dir / f"{plot.name}.png"
+        error = _draw(plot, path)
+        drawn[plot.name] = (None, error) if error else (f"figures/{plot.name}.png", "")
+        if not error:
+            written.append(path)
     if fig_dir.is_dir():
         keep = {p.name for p in written}
         for stale in sorted(fig_dir.glob("*.png")):
             if stale.name not in keep:
                 stale.unlink()
-    return done, written
+    return done, written, drawn
 
 
 def _one_line(text: str, limit: int = 110) -> str:
@@ -622,9 +643,9 @@ def _real_overview(outcomes: Sequence[Outcome], profile: Profile) -> list[str]:
 
 
 def markdown(outcomes: Sequence[Outcome], profile: Profile, records: list[RunRecord], store_path: str,
-             command: str, bracket_figure: str | None = None) -> str:
-    """REPORT.md's text (a pure function of its arguments; ``bracket_figure`` is the certified bracket's figure,
-    relative to the report, when one was drawn)."""
+             command: str, drawn: Drawn | None = None) -> str:
+    """REPORT.md's text (a pure function of its arguments; ``drawn`` maps the report's own figures to their
+    paths, as :func:`_figures` returns it)."""
     claims = [o for o in outcomes if not o.is_mutant]
     mutants = [o for o in outcomes if o.is_mutant]
     lines = ["# bovit report: Benign Overfitting in Adversarial Training for Vision Transformers", "",
@@ -654,7 +675,7 @@ def markdown(outcomes: Sequence[Outcome], profile: Profile, records: list[RunRec
     lines += stability_section(claims, profile.stability_ulps)
     lines += tolerance_section(claims)
     lines += searched_section(outcomes)
-    lines += bracket_section(records, bracket_figure)
+    lines += bracket_section(brackets(records), *(drawn or {}).get(PLOT_NAME, (None, "")))
     audited = [o for o in claims if o.claim.kind == AUDIT]
     if audited:
         arows: list[tuple[str, ...]] = [("item", "statement", "result", "key number", "matches recorded")]
@@ -717,19 +738,9 @@ def write(outcomes: Sequence[Outcome], profile: Profile, store: Store, out_dir: 
     code = code_version()
     records = [r for c in read_configs(claims, profile, store) if (r := store.get(c.key(code))) is not None]
     out.mkdir(parents=True, exist_ok=True)
-    done, figures = _figures(list(outcomes), out)
-    bracket_figure = None
-    for plot in bracket_plots(records):  # the certified bracket's figure, drawn from the runs themselves
-        from reports.figures import render as draw
-
-        try:
-            draw(plot, out / "figures" / f"{plot.name}.png")
-        except Exception:  # a figure that cannot be drawn leaves the section's tables, the report goes on
-            continue
-        figures.append(out / "figures" / f"{plot.name}.png")
-        bracket_figure = f"figures/{plot.name}.png"
+    done, figures, drawn = _figures(list(outcomes), out, bracket_plots(brackets(records)))
     path = out / "REPORT.md"
-    path.write_text(markdown(done, profile, records, store.path, command, bracket_figure), encoding="utf-8")
+    path.write_text(markdown(done, profile, records, store.path, command, drawn), encoding="utf-8")
     (out / "verdicts.json").write_text(verdicts_json(done, profile, store.path), encoding="utf-8")
     return Report(path, profile, tuple(done), len(records), trained, tuple(figures))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reports.bracket import bracket_plots, bracket_rows, bracket_section, section6_rows
+from reports.bracket import bracket_plots, bracket_rows, bracket_section, brackets, section6_rows
 from simulate.config import RunConfig
 from simulate.results import RunResult
 from simulate.store import RunRecord
@@ -30,35 +30,37 @@ RECS = [_record(0.5, 0, 10, 60, 30), _record(0.5, 1, 20, 40, 25), _record(2.0, 2
 
 
 def test_bracket_rows_give_medians_and_narrow_counts_per_data_and_radius() -> None:
-    head, low, high = bracket_rows(RECS)
+    head, low, high = bracket_rows(brackets(RECS))
     assert head[:2] == ("data", "τ/‖µ‖")
     # τ 0.05: attacked 0.1, 0.2, 0.3 (median 0.2); box widths 0.5, 0.2, 0.6 (median 0.5); tight 0.2, 0.05, 0.05
     # (median 0.05); ≤ 0.1: 0 and 2
     assert low == ("synthetic", "0.05", "3", "0.200", "0.500", "0.050", "0", "2")
     # τ 0.3: box 0.05, 0.5 (median 0.275); tight 0.05, 0.1 (median 0.075); ≤ 0.1: 1 and 2
     assert high == ("synthetic", "0.3", "2", "0.000", "0.275", "0.075", "1", "2")
-    text = "\n".join(bracket_section(RECS, "figures/b.png"))
+    text = "\n".join(bracket_section(brackets(RECS), "figures/b.png"))
     assert "1 of 5 with the box bound, 4 of 5 with the tight one" in text
     assert "![Robust error per run: certified against attacked](figures/b.png)" in text
+    undrawn = "\n".join(bracket_section(brackets(RECS), None, "boom"))
+    assert "The figure could not be drawn: boom." in undrawn and "![" not in undrawn
 
 
 def test_the_section6_table_pivots_n_by_snr_and_leaves_out_single_seed_cells() -> None:
     recs = [*RECS, _record(0.5, 0, 40, 60, 50, N=8), _record(2.0, 0, 1, 2, 3, N=8)]  # one seed each: left out
-    head, row = section6_rows(recs, "synthetic")
+    head, row = section6_rows(brackets(recs), "synthetic")
     assert head == ("N \\ SNR", "0.5") and row == ("4", "0.15–0.28")  # SNR 2 at N = 4 has one seed, too
-    assert section6_rows(recs, "digits") == []
+    assert section6_rows(brackets(recs), "digits") == []
 
 
 def test_the_figure_plots_each_run_once_against_the_diagonals() -> None:
-    (plot,) = bracket_plots(RECS)
+    (plot,) = bracket_plots(brackets(RECS))
     runs, diagonal, narrow = plot.series
     assert runs.x == (0.1, 0.2, 0.3, 0.0, 0.0) and runs.y == (0.3, 0.25, 0.35, 0.05, 0.1)
     assert diagonal.x == diagonal.y == (0.0, 1.0) and narrow.y == (0.1, 1.0)
-    assert bracket_plots([_record(1.0, 0, 5, None, 9)]) == ()
+    assert bracket_plots(brackets([_record(1.0, 0, 5, None, 9)])) == ()
 
 
 def test_no_section_without_runs_that_stored_both_certificates() -> None:
-    assert bracket_section([_record(1.0, 0, 5, None, 9)]) == []
+    assert bracket_section(brackets([_record(1.0, 0, 5, None, 9)])) == []
 
 
 def test_the_evaluation_stores_the_box_count_which_never_certifies_more_than_the_tight_bound() -> None:
