@@ -125,6 +125,14 @@ EXPECTED: dict[str, tuple[Verdict, str]] = {
                                    "point, and clean accuracy is not an up-set either"),
     "EB.3.monotone": ("refuted", "under multi-norm training clean error surely rises with SNR at N = 160 and with N "
                                  "at SNR 0.4"),
+    # B.3's second reading (the ℓ₁ budget for the whole image): at ci (one seed, 60 iterations) nothing is sure
+    "EB.3.lower.image": ("inconclusive", "with the whole-image ℓ₁ budget the multi-norm union's robust error is surely "
+                                         "above ℓ₂ PGD's at one cell, surely below at none, and the pooled difference "
+                                         "is not sure after Holm"),
+    "EB.3.transition.image": ("inconclusive", "with the whole-image ℓ₁ budget clean accuracy is surely above 0.75 at 2 "
+                                              "cells and below at none; robust accuracy surely below it at 8 of 9"),
+    "EB.3.monotone.image": ("inconclusive", "with the whole-image ℓ₁ budget no error surely rises, and only 3 of 12 "
+                                            "lines surely fall over the range"),
     "EB.4.transition": ("inconclusive", "training only the last attention layer's QKV, clean accuracy crosses 0.75, "
                                         "robust accuracy is surely above it nowhere (6 cells undecided)"),
     "EB.4.monotone": ("inconclusive", "no error surely rises with N or SNR; error surely falls along SNR at every "
@@ -135,7 +143,8 @@ EXPECTED: dict[str, tuple[Verdict, str]] = {
     # class only, and such seeds end near chance at every SNR: their curves never cross and their errors do not
     # fall with SNR.
     "E6.claim.boundary": ("inconclusive", "the fitted log SNR*-on-log N slopes (robust and clean) are negative but "
-                                          "their intervals, from only five crossings, contain both −1/2 and 0"),
+                                          "their intervals, from only five crossings (the curve of N = 2, seed 1 is "
+                                          "out of scope: its training set holds one class), contain both −1/2 and 0"),
     "E6.claim.curves": ("inconclusive", "robust error surely falls from the lowest to the highest SNR at the largest "
                                         "N, but at the lowest SNRs the robust training loss is still descending at "
                                         "T_max, so 'overfits at every SNR' cannot be told"),
@@ -267,11 +276,7 @@ _FALLBACK = {"paper": "default", "thorough": "default"}
 # Mutants that cannot be caught because their claim cannot be measured on its runs, with why. Such a mutant
 # is counted as not caught (the catch rate says so); the suite xfails it with the reason instead of failing,
 # and fails once it is refuted after all (the record is then stale).
-UNCATCHABLE: dict[str, str] = {
-    "T4.2.T.mutant.M-squared": ("its claim measures no ratio: at Case 2's radius for the simulated d_h every "
-                                "Case-2 run stays above ε to T_max (τ is past IC-1's ‖µ‖/(√2·M), where a robust "
-                                "fit is impossible), so the time ratio is censored, not fitted"),
-}
+UNCATCHABLE: dict[str, str] = {}
 
 
 # Mutants that cannot be caught at one profile only (the scale is too small to measure their claim), with why;
@@ -284,17 +289,20 @@ UNCATCHABLE_AT: dict[str, dict[str, str]] = {
             "so the implied constant's lower limit is 0 among the small-g points, for the mutant's g as for the "
             "claim's: its constant falls surely with g (slope −2.9 [−4.0, −1.8]) but no decay can be sure against a "
             "small-g constant of 0, and the claim itself is inconclusive for the same reason"),
-        "E6.claim.boundary.mutant.slope-1": (
-            "at default the Figure-1 boundary is fitted from 10 robust and 11 clean crossings with 2 and 1 "
-            "right-censored curves; the slopes' intervals (−2.32 to 0.25, −1.58 to 0.36) hold −1/2 and −1 alike"),
         "EB.3.monotone.mutant.rising": (
             "at default no multi-norm cell's error surely moves along N or SNR with every initial weight moved one "
             "ulp, and the one sure rise as drawn (N = 200, SNR 1.17 to 2) is not stable: nothing falls surely either"),
     },
     "ci": {
-        "E6.claim.boundary.mutant.slope-1": (
-            "at ci the boundary is fitted from 5 crossings and one right-censored curve, and the slope's interval "
-            "(about −4 to 1.5) holds −1/2 and −1 alike: the ci grid cannot tell a slope"),
+        "T4.2.T.mutant.M-squared": (
+            "at ci Case 2's radius for d_h = 6 is 0.614‖µ‖, past IC-1's ‖µ‖/(√2·M) at M = 2 and 4, and every Case-2 "
+            "run stays above ε to T_max: no M has an observed ratio, so no ratio is fitted"),
+        "EB.3.transition.image.mutant.reversed": (
+            "at ci the whole-image ℓ₁ grid (one seed, 60 iterations) has clean accuracy surely above the cut-off at 2 "
+            "cells and surely below at none, robust accuracy surely below at 8 of 9: no pair of cells is reversed"),
+        "EB.3.monotone.image.mutant.rising": (
+            "at ci no whole-image ℓ₁ cell's error surely falls between adjacent cells or over a line (one seed on "
+            "about 117 distinct test digits after 60 iterations)"),
         "EB.2.monotone.mutant.rising": (
             "at ci each APGD cell is one seed on about 117 distinct test digits after 60 iterations: no move "
             "along N or SNR is sure, in either direction"),

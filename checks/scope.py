@@ -5,9 +5,12 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+import torch
+
 from bounds.params import Params
 from bounds.regime import regime
 from simulate.config import RunConfig
+from simulate.data import generator
 
 
 def snr_of(c: RunConfig) -> float:
@@ -29,9 +32,11 @@ def params_of(c: RunConfig) -> Params:
         sigma_h, sigma_V = c.sigma_h, c.sigma_V
     else:
         sigma_h = sigma_V = 1 / (16 * math.sqrt(3 * c.d))
+    # the union norms (Appendix B.3) are read at their ℓ₂ base radius τ
+    p = "2" if c.norm in ("multi", "multi-image") else c.norm
+    assert p in ("1", "2", "inf"), p
     return Params(d=c.d, dh=c.dh, dv=c.dv, M=c.M, N=c.N, mu=c.mu, sigma_p=c.sigma_p, tau=c.tau,
-                  p="2" if c.norm == "multi" else c.norm, eta=c.eta, sigma_V=sigma_V, sigma_h=sigma_h,
-                  eps=c.eps, w_O=c.w_O_norm, H=c.H)
+                  p=p, eta=c.eta, sigma_V=sigma_V, sigma_h=sigma_h, eps=c.eps, w_O=c.w_O_norm, H=c.H)
 
 
 def scope_of(records: Sequence[tuple[RunConfig, object]]) -> tuple[bool, str]:
@@ -58,3 +63,18 @@ def scope_of(records: Sequence[tuple[RunConfig, object]]) -> tuple[bool, str]:
     parts = [f"{item} at {k} (misses by up to {1 / worst:.3g}×)" if worst > 0 else f"{item} at {k}"
              for item, (k, worst) in sorted(failing.items(), key=lambda kv: kv[1][1])]
     return False, f"Condition 4.1 fails at {n_out} of {len(records)} runs (unit constants): " + "; ".join(parts)
+
+
+def training_classes(c: RunConfig) -> int:
+    """How many classes a run's training set holds (1 or 2), without drawing the set.
+
+    Definition 3.1 draws each label y ∈ {±1} uniformly, so a synthetic training set of N examples holds one class
+    only with probability 2^(1−N) (half the draws at N = 2). The labels are the first draw of the run's 'train'
+    stream, as ``simulate.data`` takes them (a test ties the two). Image training sets are class-balanced draws,
+    so they hold both classes at every N ≥ 2."""
+    if not isinstance(c, RunConfig):
+        raise ValueError(f"c must be a RunConfig, got {c!r}")
+    if c.dataset != "synthetic":
+        return 2 if c.N >= 2 else 1
+    y = torch.randint(0, 2, (c.N,), generator=generator(c.seed, "train"))
+    return len(set(y.tolist()))

@@ -35,13 +35,14 @@ import torch
 
 from bounds.params import MULTI_NORM_RADII
 from bounds.validate import as_float, choice, positive, positive_int
-from simulate.config import ENGINES, NORMS, AttackSpec
+from simulate.config import ENGINES, NORMS, UNION_NORMS, AttackSpec
 from simulate.model import Weights, combine, forward
 
 __all__ = [
     "APGD_MOMENTUM",
     "APGD_RHO",
     "L1_TOPK",
+    "MULTI_IMAGE_RADII",
     "MULTI_RADII",
     "apgd_checkpoints",
     "attack",
@@ -54,6 +55,7 @@ __all__ = [
     "sample_ball",
     "steepest_direction",
     "theorem43_attack",
+    "union_balls",
 ]
 
 Tensor = torch.Tensor
@@ -63,6 +65,15 @@ Engine = Literal["direct", "subspace", "bf16"]
 # (bounds.params.MULTI_NORM_RADII). The attack and the certificate of norm="multi" read them in this order, the
 # attack's, which keeps the first of equal margins.
 MULTI_RADII: tuple[tuple[str, float], ...] = tuple((p, MULTI_NORM_RADII[p]) for p in ("2", "inf", "1"))
+# norm="multi-image" (B.3's second reading): the same radii, the ℓ₁ ball one budget over the whole input
+# ("1-image": the ℓ₁ ball of the flattened M·d vector), ℓ₂ and ℓ∞ per token
+MULTI_IMAGE_RADII: tuple[tuple[str, float], ...] = tuple(
+    ("1-image" if p == "1" else p, r) for p, r in MULTI_RADII)
+
+
+def union_balls(norm: str) -> tuple[tuple[str, float], ...]:
+    """The balls of a threat set as (ball norm, radius factor of τ): the union norms' three, else the one."""
+    return {"multi": MULTI_RADII, "multi-image": MULTI_IMAGE_RADII}.get(norm, ((norm, 1.0),))
 
 # The ℓ₁ step moves the L1_TOPK coordinates of largest |g| of each token, weighted by |g| and scaled to ℓ₁
 # length = step. k = 1 is the exact ℓ₁ steepest ascent (max of ⟨g, e⟩ over ‖e‖₁ ≤ 1 is sign(g_i)e_i at
@@ -202,10 +213,18 @@ def _l1(delta: Tensor, r: Tensor) -> Tensor:
     return torch.where((a.sum(dim=-1) <= r)[..., None], delta, delta.sign() * out)
 
 
+def _l1_input(delta: Tensor, r: Tensor) -> Tensor:
+    """The ℓ₁ projection of each whole input: δ (..., M, d) flattened to (..., M·d); r broadcasts against δ's
+    token axes and is the same for every token of an input (its first token's is used)."""
+    r_in = torch.broadcast_to(r, delta.shape[:-1])[..., 0]
+    return _l1(delta.reshape(*delta.shape[:-2], -1), r_in).reshape(delta.shape)
+
+
 _PROJECT: dict[str, Callable[[Tensor, Tensor], Tensor]] = {
     "2": _l2,
     "inf": _linf,
     "1": _l1,
+    "1-image": _l1_input,
 }
 
 
@@ -264,10 +283,16 @@ def _unit_l1(shape: tuple[int, ...], gen: torch.Generator, dtype: torch.dtype) -
     return x * signs
 
 
+def _unit_l1_input(shape: tuple[int, ...], gen: torch.Generator, dtype: torch.dtype) -> Tensor:
+    # uniform on the ℓ₁ ball of each whole input: the last two axes (M, d) as one vector
+    return _unit_l1((*shape[:-2], shape[-2] * shape[-1]), gen, dtype).reshape(shape)
+
+
 _UNIT: dict[str, Callable[[tuple[int, ...], torch.Generator, torch.dtype], Tensor]] = {
     "2": _unit_l2,
     "inf": _unit_linf,
     "1": _unit_l1,
+    "1-image": _unit_l1_input,
 }
 
 
@@ -391,8 +416,12 @@ def steepest_direction(g: Tensor, norm: str) -> Tensor:
 
     ℓ₂: g/‖g‖₂; ℓ∞: sign(g); ℓ₁: g restricted to its k = L1_TOPK coordinates of largest |g|, over their
     ℓ₁ norm (for k = 1: sign(g_i)·e_i at i = argmax|g_i|, the exact ℓ₁ steepest ascent).
+    "1-image" (the ℓ₁ ball of the whole input): the ℓ₁ direction of g (..., M, d) flattened to (..., M·d), so a
+    step moves the input's coordinates of largest |g|, whichever tokens they are in.
     A token with zero gradient gets the zero direction, not NaN.
     """
+    if norm == "1-image":
+        return steepest_direction(g.reshape(*g.shape[:-2], -1), "1").reshape(g.shape)
     tiny = torch.finfo(g.dtype).tiny
     if norm == "2":
         n = g.norm(dim=-1, keepdim=True)
@@ -684,7 +713,8 @@ def attack(
     per-token projection, best iterate kept), "apgd" (Croce & Hein 2020, per-token balls), "random" (one
     uniformly random point of each token's ball, the falsifiable corollary of S3.alg1) or "none" (X itself).
     norm: "2", "inf", "1" (per-token ℓ_p balls of radius τ) or "multi" (Appendix B.3, EB.3: PGD/APGD in ℓ₂,
-    ℓ∞ and ℓ₁ with radii τ, τ/30, 20τ, in that order, keeping per example the lowest margin; "random"
+    ℓ∞ and ℓ₁ with radii τ, τ/30, 20τ, in that order, keeping per example the lowest margin; "multi-image" the
+    same with the ℓ₁ ball one budget 20τ over the whole input instead of per token; "random"
     picks one of the three balls per example uniformly, then a uniform point of it).
     Restarts beyond the first start from random points: with only_robust (evaluation) only examples still
     at margin > 0 are attacked again (AutoAttack); without (training, where the loss matters) every
@@ -733,12 +763,12 @@ def _attack(
 
     if spec.kind == "random":
         assert gen_list is not None
-        if norm == "multi":
-            n = len(MULTI_RADII)
-            which = torch.stack([torch.randint(0, n, (B,), generator=g, device=g.device) for g in gen_list])
+        if norm in UNION_NORMS:
+            balls = union_balls(norm)
+            which = torch.stack([torch.randint(0, len(balls), (B,), generator=g, device=g.device) for g in gen_list])
             which = which.to(X.device)
             delta = torch.zeros_like(X)
-            for i, (p, factor) in enumerate(MULTI_RADII):
+            for i, (p, factor) in enumerate(balls):
                 draw = _sample_ball(p, tau_t * factor, (B, M, d), gen_list, X.dtype)
                 delta = torch.where((which == i)[..., None, None], draw, delta)
         else:
@@ -746,7 +776,7 @@ def _attack(
     else:
         maps = _Maps.of(w, bf16=engine == "bf16")
         best_delta, best_m = None, None
-        for p, factor in MULTI_RADII if norm == "multi" else ((norm, 1.0),):
+        for p, factor in union_balls(norm):
             inner = _inner_for(maps, spec, p, engine)
             delta_p, m_p = _with_restarts(inner, X, y, tau_t * factor, p, spec, gen_list, only_robust)
             if best_delta is None or best_m is None:

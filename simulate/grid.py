@@ -562,6 +562,8 @@ def b_setting(dataset: str) -> tuple[float, tuple[int, int], tuple[float, float]
 
 _B_KINDS = {"apgd": "APGD in training and test (Appendix B.2)",
             "multinorm": "multi-norm PGD, radii 20:1:1/30 (Appendix B.3)",
+            "multinorm-image": "multi-norm PGD, radii 20:1:1/30, the l1 ball one budget for the whole image "
+                               "(Appendix B.3, second reading)",
             "l2": "l2 PGD at Appendix B.3's points (the comparison of EB.3.lower)"}
 
 
@@ -576,6 +578,8 @@ def _appendix_b(dataset: str, kind: str, s: Scale, data_root: str = "") -> GridS
         base.update(attack=AttackSpec(kind="apgd"), test_attack=AttackSpec(kind="apgd"))
     elif kind == "multinorm":
         base["norm"] = "multi"
+    elif kind == "multinorm-image":
+        base["norm"] = "multi-image"
     return GridSpec(f"{dataset}-{kind}", base, {"N": Ns, "snr": _logspace(s_lo, s_hi, k_snr), "seed": seeds},
                     f"{dataset}{_root_note(dataset)}: {_B_KINDS[kind]}, N x SNR, classes 0 vs 1, "
                     f"tau/|mu| = {tau_rel:g}")

@@ -14,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from simulate.attacks import (
+    MULTI_IMAGE_RADII,
     MULTI_RADII,
     apgd_checkpoints,
     attack,
@@ -65,7 +66,10 @@ def token_norms(delta: torch.Tensor, norm: str) -> torch.Tensor:
 
 
 def in_ball(delta: torch.Tensor, radius: torch.Tensor, norm: str) -> torch.Tensor:
-    """Per example (G, B): every token of δ (G, B, M, d) within radius (G,) in ℓ_p, up to 1e-5 relative."""
+    """Per example (G, B): every token of δ (G, B, M, d) within radius (G,) in ℓ_p, up to 1e-5 relative; for
+    "1-image" the whole input's ℓ₁ norm."""
+    if norm == "1-image":
+        return delta.abs().sum(dim=(-1, -2)) <= radius.view(-1, 1) * (1 + 1e-5) + 1e-12
     r = radius.view(-1, 1, 1)
     return (token_norms(delta, norm) <= r * (1 + 1e-5) + 1e-12).all(dim=-1)
 
@@ -157,7 +161,7 @@ G3, B4, M3, D6 = 3, 4, 3, 6
 TAU = torch.tensor([0.3, 1.0, 2.5], dtype=F64)
 
 
-@pytest.mark.parametrize("norm", ["2", "inf", "1", "multi"])
+@pytest.mark.parametrize("norm", ["2", "inf", "1", "multi", "multi-image"])
 @pytest.mark.parametrize("kind", ["pgd", "apgd", "random"])
 @pytest.mark.parametrize(("random_start", "restarts", "only_robust"), [(False, 1, True), (True, 3, True),
                                                                      (False, 2, False)])
@@ -169,9 +173,9 @@ def test_attack_stays_in_per_token_balls(norm: str, kind: str, random_start: boo
     Xa = attack(w, X, y, TAU, spec, norm, gens(G3), only_robust=only_robust)
     assert Xa.shape == X.shape and Xa.dtype == X.dtype and not Xa.requires_grad
     delta = Xa - X
-    if norm == "multi":
+    if norm in ("multi", "multi-image"):
         ok = torch.zeros(G3, B4, dtype=torch.bool)
-        for p, factor in MULTI_RADII:
+        for p, factor in MULTI_RADII if norm == "multi" else MULTI_IMAGE_RADII:
             ok |= in_ball(delta, TAU * factor, p)
     else:
         ok = in_ball(delta, TAU, norm)
@@ -181,7 +185,7 @@ def test_attack_stays_in_per_token_balls(norm: str, kind: str, random_start: boo
         assert (margin(w, Xa, y) <= margin(w, X, y) + 1e-12).all()
 
 
-@pytest.mark.parametrize("norm", ["2", "inf", "1", "multi"])
+@pytest.mark.parametrize("norm", ["2", "inf", "1", "multi", "multi-image"])
 @pytest.mark.parametrize("kind", ["pgd", "apgd", "random", "none"])
 def test_tau_zero_returns_X_exactly(norm: str, kind: str) -> None:
     w = weights(G3, 1, D6)
@@ -255,6 +259,38 @@ def test_multi_takes_the_worst_of_the_three_norms_on_the_linear_model() -> None:
     expected = margin(w, X, y) - drops.amax(dim=0)[:, None]
     got = margin(w, attack(w, X, y, tau, AttackSpec(steps=20), "multi"), y)
     assert torch.allclose(got, expected, atol=1e-9)
+
+
+def test_multi_image_spends_one_l1_budget_over_the_whole_input_on_the_linear_model() -> None:
+    """f = (1/M)·Σ_j x_jᵀU: over one ℓ₁ ball of radius r for the whole input the worst drop is r·‖U‖∞/M (all of
+    the budget on one coordinate of one token), M times less than per token (r·‖U‖∞); the union takes the worst
+    of that, τ‖U‖₂ and (τ/30)‖U‖₁. Radii large enough that the whole-input ℓ₁ ball decides at some members."""
+    G, B, M, d = 2, 5, 3, 8
+    w0 = weights(G, 1, d)
+    w = Weights(torch.zeros_like(w0.W_Q), torch.zeros_like(w0.W_K), w0.W_V, w0.w_O)
+    X, y = data(G, B, M, d)
+    tau = torch.tensor([0.2, 0.7], dtype=F64)
+    U = w.u().sum(dim=1)
+    per_ball = {"2": tau * torch.linalg.vector_norm(U, ord=2, dim=-1),
+                "inf": tau * torch.linalg.vector_norm(U, ord=1, dim=-1),
+                "1-image": tau * U.abs().amax(dim=-1) / M}
+    drops = torch.stack([f * per_ball[p] for p, f in MULTI_IMAGE_RADII])
+    expected = margin(w, X, y) - drops.amax(dim=0)[:, None]
+    got = margin(w, attack(w, X, y, tau, AttackSpec(steps=20), "multi-image"), y)
+    assert torch.allclose(got, expected, atol=1e-9)
+    # the whole-input ℓ₁ ball is inside the per-token ones: the per-token union is never weaker
+    per_token = margin(w, attack(w, X, y, tau, AttackSpec(steps=20), "multi"), y)
+    assert (per_token <= got + 1e-12).all()
+
+
+def test_whole_input_l1_projection_is_the_l1_projection_of_the_flattened_input() -> None:
+    g = torch.Generator().manual_seed(5)
+    delta = torch.randn(2, 3, 4, 5, generator=g, dtype=F64) * 3
+    for r in (0.5, 4.0, 1e3):
+        got = project(delta, torch.full((2, 3, 4), r, dtype=F64), "1-image")
+        flat = project_l1(delta.reshape(2, 3, 20), r).reshape(delta.shape)
+        assert torch.allclose(got, flat, atol=1e-12)
+        assert (got.abs().sum(dim=(-1, -2)) <= r * (1 + 1e-12)).all()
 
 
 # ---- engines -------------------------------------------------------------------------------------------
