@@ -523,15 +523,26 @@ def check_ratio(claim: str, ratio: formulas.Formula) -> Callable[[Records, Profi
         if not Ms:
             return _scoped_or_plain(claim, records, "inconclusive", f"no ratio: {treatment}", "", tuple(rows), ())
         level = bonferroni_level(LEVEL, len(Ms))
-        X = [[float(M == m) for m in Ms] for M, *_ in pairs]
-        ys = [y for _, y, _, _ in pairs]
-        cens = [c for _, _, c, _ in pairs]
-        pad = max(p for *_, p in pairs)
+        # an M whose every pair is censored is left out of the fit, as checks.censored.censored_regression leaves
+        # out such a group: its own α_M can rise without limit, which makes those pairs' probabilities 1 and leaves
+        # the other Ms' likelihood as it is; its ratios are reported as bounds and its part is inconclusive
+        absorbed = [M for M in Ms if all(c for m, _, c, _ in pairs if m == M)]
+        fit_Ms = [M for M in Ms if M not in absorbed]
+        fit_pairs = [p for p in pairs if p[0] in fit_Ms]
+        X = [[float(M == m) for m in fit_Ms] for M, *_ in fit_pairs]
+        ys = [y for _, y, _, _ in fit_pairs]
+        cens = [c for _, _, c, _ in fit_pairs]
+        pad = max((p for *_, p in fit_pairs), default=0.0)
         f = tol("RATIO_EQUIV")
-        parts: list[tuple[Verdict, str]] = []
+        parts: list[tuple[Verdict, str]] = [
+            ("inconclusive", f"M = {M}: every pair censored, ratio > "
+                             f"{min(math.exp(y) for m, y, _, _ in pairs if m == M):.3g} (against {ratio(M=M):g}; "
+                             f"left out of the fit)") for M in absorbed]
         fitted: dict[int, float] = {}
         try:
-            for j, M in enumerate(Ms):
+            if not fit_Ms:
+                raise NotIdentified("every M's pairs are censored")
+            for j, M in enumerate(fit_Ms):
                 a, lo, hi = profile_interval(X, ys, cens, j, level)
                 want = ratio(M=M)
                 v, _ = equivalence_verdict(a, (lo - pad, hi + pad), math.log(want), math.log(f))
@@ -541,15 +552,17 @@ def check_ratio(claim: str, ratio: formulas.Formula) -> Callable[[Records, Profi
                                  f"{want * f:g}] ({v})"))
         except NotIdentified:
             bounds = ", ".join(f"M = {M}: ratio > {math.exp(y):.3g}" for M, y, c, _ in pairs if c)
-            reason = (f"inconclusive: the censored fit is not identified (an M whose every pair is censored, or too "
-                      f"few observed ratios), so the censored ratios could lie anywhere above their bounds, "
+            reason = (f"inconclusive: the censored fit is not identified (every M's pairs censored, or too few "
+                      f"observed ratios), so the censored ratios could lie anywhere above their bounds, "
                       f"reported instead: {bounds or 'none censored'} ({treatment})")
             return _scoped_or_plain(claim, records, "inconclusive", reason, "", tuple(rows), ())
+        parts = sorted(parts, key=lambda vt: vt[1])  # by M, the fitted and the absorbed together
         verdict = _combine(parts)
         reason = f"{verdict}: " + "; ".join(t for _, t in parts)
         if len(Ms) >= 2:
             try:
-                b = censored_regression([[math.log(M) for M, *_ in pairs]], ys, cens, [0] * len(pairs), LEVEL)
+                b = censored_regression([[math.log(M) for M, *_ in pairs]], [y for _, y, _, _ in pairs],
+                                        [c for _, _, c, _ in pairs], [0] * len(pairs), LEVEL)
                 reason += (f"; ratio ∝ M^b with b = {b.slopes[0]:.3g} [{b.intervals[0][0]:.3g}, "
                            f"{b.intervals[0][1]:.3g}] (predicted {ratio.log_slope(S.M):g}; reported, not judged)")
             except NotIdentified:
@@ -664,8 +677,10 @@ CLAIMS = (
           "the log iteration ratio by a censored (Tobit) fit: a Case-2 run still above ε at T_max enters as ratio "
           "> T_max/iterations(Case 1); a profile interval per M (Bonferroni over M). Equivalence test: confirmed "
           "only if every M's ratio interval lies within [M/tol('RATIO_EQUIV'), M·tol('RATIO_EQUIV')], refuted if "
-          "one excludes M; where the censored fit is not identified (an M with no observed ratio) the bounds are "
-          "reported and the verdict is inconclusive. The exponent b of ratio ∝ M^b is reported.",
+          "one excludes M. An M whose every pair is censored has no observed ratio: it is left out of the fit (its "
+          "own α_M can rise without limit, leaving the other Ms' likelihood as it is), its bounds are reported and "
+          "its part is inconclusive, so it can block a confirmation but not another M's refutation. The exponent b "
+          "of ratio ∝ M^b is reported.",
           ("t42-ratio",), check_ratio("T4.2.T.case2-over-case1", formulas.CASE_RATIO), hypotheses=_C41,
           formulas=(formulas.CASE_RATIO,),
           kind="paper", quote=('"In this case, let T = M ·Θ(η−1ϵ−1∥µ∥−2 2 ∥wO∥−2 2 )." (L573–584); "According to '

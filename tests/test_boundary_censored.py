@@ -79,3 +79,34 @@ def test_left_censored_curves_are_bounds_that_can_leave_the_verdict_open() -> No
     b = locate_boundary(recs, "robust", 0.95)
     assert sorted(b.below) == [(128, s) for s in SEEDS]
     assert b.slope_edge is not None
+
+
+def test_training_classes_counts_the_labels_the_simulation_draws() -> None:
+    import torch
+
+    from checks.scope import training_classes
+    from simulate.data import _sample, generator, make_signals
+
+    sig = make_signals(8, 1.0)
+    for N in (2, 3, 5, 12):
+        for seed in range(6):
+            _, y = _sample(N, sig, 1.0, 2, "isotropic", generator(seed, "train"), torch.float64)
+            c = RunConfig(N=N, snr=1.0, seed=seed, d=8, M=2, dh=4, dv=4)
+            assert training_classes(c) == len(set(y.tolist())), (N, seed)
+    # at N = 2 some seeds draw one class: the grids below have such a curve (N = 2, seed 1)
+    assert training_classes(RunConfig(N=2, snr=1.0, seed=1, d=8, M=2, dh=4, dv=4)) == 1
+
+
+def test_a_curve_trained_on_one_class_is_out_of_scope_not_censored() -> None:
+    # SNR* = 4/√N, except that the one-class curve (N = 2, seed 1) stays at chance at every SNR: as a right-censored
+    # curve it would pull the slope steeper; out of scope, the slope stays −1/2 and the reason names the curve
+    base = grid(lambda N, seed: 4 / math.sqrt(N) * _jitter(seed))
+    chance = [(c, RunRecord(rec.key, rec.config, RunResult(
+        iterations=0, converged=True, final_robust_loss=0.0, final_clean_loss=0.0, n_test=N_TEST,
+        clean_errors=N_TEST // 2, robust_errors_attack=N_TEST // 2, robust_errors_certified=N_TEST // 2,
+        at_tau_rel={}), [], 0.0, "t", 0.0)) if (c.N, c.seed) == (2, 1) else (c, rec) for c, rec in base]
+    assert locate_boundary(chance, "robust", 0.95).above == ((2, 1),)
+    f = boundary_check("B", formulas.BOUNDARY)(chance, PROFILES["ci"])
+    assert f.verdict == "confirmed", f.reason
+    assert "1 of 12 curves out of scope" in f.reason and "N = 2 seed 1" in f.reason
+    assert any("one class" in row[-1] for row in f.evidence)

@@ -161,7 +161,8 @@ def test_censored_dependence_runs_are_kept_and_said_so() -> None:
 # ---- T4.2.T.case2-over-case1 ------------------------------------------------------------------------------------
 
 
-def _ratio_records(factor: float, power: float = 1.0, censor_case2: bool = False) -> list[tuple[RunConfig, RunRecord]]:
+def _ratio_records(factor: float, power: float = 1.0, censor_case2: bool = False,
+                   censor_at: int | None = None) -> list[tuple[RunConfig, RunRecord]]:
     out = []
     rng = np.random.default_rng(11)
     case1, _ = ratio_radii(CI.dims["dh"])
@@ -171,7 +172,7 @@ def _ratio_records(factor: float, power: float = 1.0, censor_case2: bool = False
             out.append(_record(c, base))
         else:
             t = base * factor * c.M**power * (1 + 0.02 * rng.standard_normal())
-            out.append(_record(c, c.T_max * 2.0 if censor_case2 else t))
+            out.append(_record(c, c.T_max * 2.0 if censor_case2 or c.M == censor_at else t))
     return out
 
 
@@ -194,3 +195,14 @@ def test_every_case2_run_censored_leaves_the_ratio_inconclusive_with_its_bounds(
     f = BY_ID["T4.2.T.case2-over-case1"].check(_ratio_records(1.0, censor_case2=True), CI)
     assert _data(f) == "inconclusive"
     assert "not identified" in f.reason and "ratio >" in f.reason and "4 of 4 pairs' Case-2 runs censored" in f.reason
+
+
+def test_an_m_with_every_pair_censored_blocks_confirmation_but_not_the_other_ms_refutation() -> None:
+    # M = 4 all censored; at M = 2 the observed ratio is M (the claim) or 3·M (off by more than the margin)
+    f = BY_ID["T4.2.T.case2-over-case1"].check(_ratio_records(1.0, censor_at=4), CI)
+    assert _data(f) == "inconclusive", f.reason
+    assert "M = 4: every pair censored, ratio >" in f.reason and "M = 2: ratio" in f.reason
+    f = BY_ID["T4.2.T.case2-over-case1"].check(_ratio_records(3.0, censor_at=4), CI)
+    assert _data(f) == "refuted", f.reason
+    # the M² mutant on runs whose ratio is M: refuted at M = 2 (2 against 4), whatever M = 4's censoring
+    assert BY_ID["T4.2.T.mutant.M-squared"].check(_ratio_records(1.0, censor_at=4), CI).verdict == "refuted"
