@@ -97,7 +97,10 @@ class Plot:
     ``kind``: ``lines`` (series over x, with error bars from lo/hi), ``heatmap`` (``grid[i][j]`` at
     y = ``yticks[i]``, x = ``xticks[j]``, with series drawn on top in the same coordinates) or
     ``histogram`` (each series' ``y`` values binned). ``hlines``/``vlines`` are reference lines
-    (value, label), e.g. a bound or a threshold.
+    (value, label), e.g. a bound or a threshold. A heatmap's colours span ``zrange`` when given (e.g. (0, 1) for
+    accuracies, so that two maps read alike), else its values; with ``levels`` ((value, label), …) it is
+    categorical: every cell holds one of the values, drawn in that level's fixed colour, with a legend instead of a
+    colour bar.
     """
 
     name: str
@@ -114,6 +117,8 @@ class Plot:
     xticks: tuple[float, ...] = ()
     yticks: tuple[float, ...] = ()
     zlabel: str = ""
+    zrange: tuple[float, float] | None = None
+    levels: tuple[tuple[float, str], ...] = ()
 
     def __post_init__(self) -> None:
         if not self.name or any(ch in self.name for ch in "/\\ "):
@@ -121,6 +126,11 @@ class Plot:
         if self.kind == "heatmap":
             if len(self.grid) != len(self.yticks) or any(len(row) != len(self.xticks) for row in self.grid):
                 raise ValueError(f"plot {self.name!r}: a heatmap grid must be len(yticks) × len(xticks)")
+        if self.zrange is not None and not (len(self.zrange) == 2 and self.zrange[0] < self.zrange[1]):
+            raise ValueError(f"plot {self.name!r}: zrange must be (low, high) with low < high, got {self.zrange!r}")
+        values = [v for v, _ in self.levels]
+        if len(set(values)) != len(values):
+            raise ValueError(f"plot {self.name!r}: levels must have distinct values, got {self.levels!r}")
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -132,7 +142,8 @@ class Plot:
                    tuple(Series.from_dict(s) for s in data["series"]), data["xlog"], data["ylog"],
                    tuple(tuple(h) for h in data["hlines"]), tuple(tuple(v) for v in data["vlines"]),
                    tuple(tuple(row) for row in data["grid"]), tuple(data["xticks"]), tuple(data["yticks"]),
-                   data["zlabel"])
+                   data["zlabel"], tuple(data["zrange"]) if data.get("zrange") is not None else None,
+                   tuple((float(v), str(lab)) for v, lab in data.get("levels", ())))
 
 
 @dataclass(frozen=True)

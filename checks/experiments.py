@@ -361,7 +361,7 @@ def _heatmap(records: Records, metric: Metric, b: Boundary, predicted: float) ->
     name = {"clean": "fig1a_clean_accuracy", "robust": "fig1b_robust_accuracy"}[metric]
     return Plot(name, f"Figure 1: {metric} test accuracy over N × SNR (τ/‖µ‖ = {TAU_REL:g}), pooled over seeds",
                 "heatmap", "N", "SNR", tuple(series), ylog=True, grid=grid, xticks=tuple(map(float, Ns)),
-                yticks=tuple(snrs), zlabel=f"{metric} accuracy")
+                yticks=tuple(snrs), zlabel=f"{metric} accuracy", zrange=(0.0, 1.0))
 
 
 def boundary_check(claim: str, boundary: formulas.Formula) -> Callable[[Records, Profile], Finding]:

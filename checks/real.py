@@ -99,10 +99,12 @@ def _cutoff_plots(name: str, title: str, Ns: list[int], snrs: list[float], cells
     cut = tuple(tuple((sides[(N, s)] + 1) / 2 if (N, s) in sides else nan for N in Ns) for s in snrs)
     xticks, yticks = tuple(map(float, Ns)), tuple(snrs)
     return (Plot(f"{name}_{metric}_heatmap", f"{title}: {metric} accuracy, pooled over seeds", "heatmap",
-                 "N", "SNR", ylog=True, xticks=xticks, yticks=yticks, grid=acc, zlabel=f"{metric} accuracy"),
-            Plot(f"{name}_{metric}_cutoff", f"{title}: {metric} accuracy against the cut-off {cutoff:g} "
-                 "(1 surely above, 0 surely below, 0.5 undecided)", "heatmap", "N", "SNR", ylog=True,
-                 xticks=xticks, yticks=yticks, grid=cut, zlabel=f"{metric} accuracy ≥ {cutoff:g}"))
+                 "N", "SNR", ylog=True, xticks=xticks, yticks=yticks, grid=acc, zlabel=f"{metric} accuracy",
+                 zrange=(0.0, 1.0)),
+            Plot(f"{name}_{metric}_cutoff", f"{title}: {metric} accuracy against the cut-off {cutoff:g}", "heatmap",
+                 "N", "SNR", ylog=True, xticks=xticks, yticks=yticks, grid=cut,
+                 zlabel=f"{metric} accuracy vs {cutoff:g}",
+                 levels=((0.0, "surely below"), (0.5, "undecided"), (1.0, "surely above"))))
 
 
 def transition_check(claim: str, cutoff: float | str | None, name: str, title: str,

@@ -144,8 +144,12 @@ def _heatmap(fig: Any, ax: Any, plot: Plot) -> None:
         ax.set_xscale("log")
     if plot.ylog:
         ax.set_yscale("log")
-    mesh = ax.pcolormesh(xe, ye, np.ma.masked_invalid(z), cmap="viridis", shading="flat")
-    fig.colorbar(mesh, ax=ax, label=plot.zlabel)
+    if plot.levels:
+        _categorical(fig, ax, plot, np.ma.masked_invalid(z), xe, ye)
+    else:
+        lo, hi = plot.zrange if plot.zrange is not None else (None, None)
+        mesh = ax.pcolormesh(xe, ye, np.ma.masked_invalid(z), cmap="viridis", shading="flat", vmin=lo, vmax=hi)
+        fig.colorbar(mesh, ax=ax, label=plot.zlabel)
     for axis, ticks in ((ax.xaxis, xt), (ax.yaxis, yt)):
         axis.set_major_locator(FixedLocator(ticks))
         axis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:g}"))
@@ -155,6 +159,32 @@ def _heatmap(fig: Any, ax: Any, plot: Plot) -> None:
     _reference_lines(ax, plot)
     ax.set_xlim(xe[0], xe[-1])
     ax.set_ylim(ye[0], ye[-1])
+
+
+# A categorical heatmap's colours, by the level's rank (lowest value first): a colour-blind-safe red, grey, blue
+# for the cut-off maps' surely below / undecided / surely above; more levels take further fixed colours.
+LEVEL_COLOURS = ("#d55e00", "#bbbbbb", "#0072b2", "#009e73", "#cc79a7", "#f0e442")
+
+
+def _categorical(fig: Any, ax: Any, plot: Plot, z: Any, xe: list[float], ye: list[float]) -> None:
+    """Each level's cells in its fixed colour (by rank of value), a legend of the levels present and absent alike;
+    a cell that matches no level is left blank."""
+    import numpy as np
+    from matplotlib.colors import ListedColormap
+    from matplotlib.patches import Patch
+
+    levels = sorted(plot.levels)
+    if len(levels) > len(LEVEL_COLOURS):
+        raise ValueError(f"plot {plot.name!r}: at most {len(LEVEL_COLOURS)} levels, got {len(levels)}")
+    index = np.full(z.shape, np.nan)
+    for k, (value, _) in enumerate(levels):
+        index[np.isclose(z.filled(np.nan), value)] = k
+    colours = LEVEL_COLOURS[:len(levels)]
+    ax.pcolormesh(xe, ye, np.ma.masked_invalid(index), cmap=ListedColormap(colours), shading="flat",
+                  vmin=-0.5, vmax=len(levels) - 0.5)
+    ax.legend(handles=[Patch(facecolor=c, edgecolor="black", label=lab) for c, (_, lab) in zip(colours, levels,
+                                                                                                 strict=True)],
+              title=plot.zlabel or None, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)
 
 
 def _histogram(fig: Any, ax: Any, plot: Plot) -> None:

@@ -21,15 +21,17 @@ sorted, floats formatted explicitly. Building twice from the same store gives by
 
 from __future__ import annotations
 
+import csv
 import functools
 import importlib.metadata
+import io
 import json
 import platform
 import re
 import shlex
 import subprocess
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -536,8 +538,126 @@ def headline(outcomes: Sequence[Outcome]) -> str:
     return "; ".join(parts)
 
 
+# The report's synthesis up front: the questions a referee asks of the paper, each answered by the stored findings of
+# its claims (verdict and key number, linked to the section), so the summary cannot drift from the evidence.
+QUESTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Do the paper's own experiments meet Condition 4.1?",
+     ("S6.condition5", "C4.1.1", "C4.1.4", "C4.1.5a", "C4.1.5b", "C4.1.6")),
+    ("Does adversarial training reach robust training loss ε in Theorem 4.2's time T?",
+     ("T4.2.1", "T4.2.T.dependence", "T4.2.T.case2-over-case1")),
+    ("Do the clean and robust errors follow exp(−C·d·SNR²) and exp(−C·d·SNR²(1 − τ/‖µ‖)²)?",
+     ("T4.2.2", "T4.2.3", "T4.2.3.search")),
+    ("Is Case 2 consistent with the uniform-attention argument (IC-1)?", ("IC-1", "IC-1.case2-bound", "IC-1.jump")),
+    ("Does Theorem 4.3's lower bound hold, and where does it start?",
+     ("T4.3", "T4.3.sharp", "T4.3.sharp.threshold", "T4.3.search")),
+    ("Do Section 5's lemmas describe trained models?", ("L5.3", "L5.4", "L5.5", "L5.5.frozen", "L5.6")),
+    ("Is Figure 1's phase boundary N·SNR² = const?",
+     ("E6.claim.boundary", "E6.real.boundary", "E6.real.vit.boundary")),
+    ("Does error fall with SNR and N, as Figure 2 shows?",
+     ("E6.claim.curves", "E6.real.monotone-snr", "E6.real.vit.monotone")),
+    ("Does attention concentrate less at large τ, as Figure 3 shows?", ("EB.1.fig3",)),
+    ("Appendix B.2: does the picture survive APGD?", ("EB.2.transition", "EB.2.monotone")),
+    ("Appendix B.3: does it survive multi-norm attacks (ℓ₁ per token, and for the whole image)?",
+     ("EB.3.lower", "EB.3.transition", "EB.3.monotone", "EB.3.lower.image", "EB.3.transition.image",
+      "EB.3.monotone.image")),
+    ("Appendix B.4: does it survive on a larger ViT with only the last QKV trained?",
+     ("EB.4.transition", "EB.4.monotone")),
+)
+
+# What bovit cannot test, and why: the limits every verdict of the report is read within (the scale's and the
+# stability check's lines follow from the profile, see :func:`limitations`).
+LIMITATIONS: tuple[str, ...] = (
+    "**Condition 4.1 is out of reach.** Its dimension items need d ≥ ε⁻²N²d_h and more (the audit shows the paper's "
+    "own settings miss them by factors of thousands to billions), so no simulable run meets it: every Theorem 4.2 "
+    "and Section 5 verdict on simulated runs is out-of-scope, with what the data alone say beside it.",
+    "**Hidden constants.** Θ, O, Ω and their tildes hide constants the paper never gives; bovit takes them as 1 where "
+    "a number is needed (named and overridable in bounds/), and judges \"there is a constant C\" by whether the "
+    "implied constant drifts with the parameter, since any finite data admit a small enough C.",
+    "**The certificate is loose once attention concentrates.** The certified robust error, an upper estimate, is "
+    "vacuous (near 1) where trained attention is one-hot, so a statement that robust error is at most something "
+    "rests there on the attack's lower estimate; the certified bracket section shows where.",
+    "**Choices the paper leaves open** are fixed once (PGD keeps its lowest-margin iterate, from zero, without "
+    "restarts; isotropic noise; w_O = 1/√d_v·1; PyTorch's default initialisation × 1/16; float32; η = 0.1); no "
+    "sensitivity study over them is in this report yet.",
+    "**Stand-ins and readings.** B.4's pretrained ViT-B/16 in21k cannot be fetched offline (a randomly initialised "
+    "stand-in is trained); images become tokens as square patches (the strips reading is not run); B.3's ℓ₁ radius "
+    "is run in both readings. Claims marked ‡ rest on such a reading.",
+)
+
+
+def limitations(profile: Profile) -> tuple[str, ...]:
+    """LIMITATIONS with the profile's scale and whether its verdicts were checked against rounding."""
+    dims = profile.dims
+    scale = (f"**Scale.** This report's synthetic runs are at d = {dims.get('d')}, M = {dims.get('M')}, d_h = "
+             f"{dims.get('dh')} (profile {profile.name})" + (
+                 "." if profile.name == "paper" else
+                 ", not Section 6's d = 1024, M = 16, d_h = 128: its findings are about a miniature of the paper's "
+                 "experiments."))
+    chaos = ("**Chaotic training.** At the paper's η = 0.1 gradient descent is chaotic at these sizes (it diverges at "
+             "the largest SNRs), so a last-bit difference acts like a new seed; "
+             + (f"every verdict is re-evaluated on runs with each initial weight moved {profile.stability_ulps} ulp, "
+                "and one that flips is recorded inconclusive." if profile.stability_ulps else
+                "this profile does not re-evaluate its verdicts on perturbed runs (the default profile does), so a "
+                "verdict here may turn on rounding."))
+    return (*LIMITATIONS[:3], scale, *LIMITATIONS[3:], chaos)
+
+
+def synthesis(outcomes: Sequence[Outcome], profile: Profile) -> list[str]:
+    """The report's opening: one bullet per question of QUESTIONS whose claims the report holds, each claim with its
+    verdict, key number and a link to its section, then the limitations."""
+    by_id = {o.claim.id: o for o in outcomes if not o.is_mutant}
+    lines = ["## What bovit finds", ""]
+    for question, ids in QUESTIONS:
+        parts = []
+        for cid in ids:
+            o = by_id.get(cid)
+            if o is None:
+                continue
+            key = o.finding.key if o.finding is not None and o.finding.key else ""
+            parts.append(f"[{cid}](#{_anchor(cid)}) **{_verdict_text(o)}**" + (f" ({_cell(key)})" if key else ""))
+        if parts:
+            lines.append(f"- *{question}* " + "; ".join(parts) + ".")
+    if len(lines) == 2:
+        return []
+    return [*lines, "", "**Limits of what bovit can test.**", "", *(f"- {item}" for item in limitations(profile)), ""]
+
+
 _QUOTE_LABEL = {"paper": "The paper's words", "derived": "Derived from", "sanity": "Why it cannot come out otherwise",
                 AUDIT: "The item's words"}
+
+
+# An evidence table longer than this many rows is shown cut to them, the whole table in a CSV file beside the
+# report (evidence/<claim>.csv, linked) and in verdicts.json: a section stays readable, every row stays reachable.
+EVIDENCE_INLINE = 20
+EVIDENCE_DIR = "evidence"
+
+
+def evidence_csv(o: Outcome) -> str | None:
+    """The path, relative to the report, of the CSV file holding an outcome's whole evidence table, or None when
+    the table is short enough to stand in the section."""
+    f = o.finding
+    if f is None or len(f.evidence) <= EVIDENCE_INLINE + 1:
+        return None
+    return f"{EVIDENCE_DIR}/{_anchor(o.claim.id)}.csv"
+
+
+def csv_text(rows: Sequence[Sequence[str]]) -> str:
+    """Rows as CSV text (RFC 4180 quoting, "\n" line ends), the header first."""
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    return buf.getvalue()
+
+
+def _evidence_lines(o: Outcome, f: Finding) -> list[str]:
+    rows = flag_diverging(f)
+    head = ("**Evidence.**" + (" Runs marked ⚠ diverged (checks.health: the robust training loss rose past "
+                               "DIVERGENCE_RISE × its best); their numbers come from an unstable path."
+                               if f.diverging else ""))
+    path = evidence_csv(o)
+    if path is None:
+        return [head, "", *_table(rows), ""]
+    return [head + f" The first {EVIDENCE_INLINE} of {len(rows) - 1} rows; every row in [{path}]({path}).", "",
+            *_table(rows[:EVIDENCE_INLINE + 1]), ""]
 
 
 def _section(o: Outcome, profile: Profile, store_path: str) -> list[str]:
@@ -579,9 +699,7 @@ def _section(o: Outcome, profile: Profile, store_path: str) -> list[str]:
         else:
             lines += [f"**Recorded verdict** (checks/expected.py): DIFFERS. {problem}", ""]
         if f.evidence:
-            lines += ["**Evidence.**" + (" Runs marked ⚠ diverged (checks.health: the robust training loss rose "
-                                         "past DIVERGENCE_RISE × its best); their numbers come from an unstable "
-                                         "path." if f.diverging else ""), "", *_table(flag_diverging(f)), ""]
+            lines += _evidence_lines(o, f)
         lines += finding_lines(f)
     for title, path in o.figures:
         alt = title.replace("[", "(").replace("]", ")")
@@ -651,7 +769,8 @@ def markdown(outcomes: Sequence[Outcome], profile: Profile, records: list[RunRec
     lines = ["# bovit report: Benign Overfitting in Adversarial Training for Vision Transformers", "",
              f"Profile `{profile.name}`, store `{store_path}`. Verdicts follow the protocol in DESIGN.md "
              "(confirmed / refuted / inconclusive / out-of-scope); the recorded verdicts are checks/expected.py.",
-             "", "## Provenance", "", *_provenance(records, profile, command), "", "## Summary", "",
+             "", *synthesis(claims, profile), "## Provenance", "", *_provenance(records, profile, command), "",
+             "## Summary", "",
              f"**Headline.** {headline(claims)}.", ""]
     for kind, (title, meaning) in SUMMARY_KINDS.items():
         of_kind = [o for o in claims if o.claim.kind == kind]
@@ -739,10 +858,27 @@ def write(outcomes: Sequence[Outcome], profile: Profile, store: Store, out_dir: 
     records = [r for c in read_configs(claims, profile, store) if (r := store.get(c.key(code))) is not None]
     out.mkdir(parents=True, exist_ok=True)
     done, figures, drawn = _figures(list(outcomes), out, bracket_plots(brackets(records)))
+    _write_evidence(done, out)
     path = out / "REPORT.md"
     path.write_text(markdown(done, profile, records, store.path, command, drawn), encoding="utf-8")
     (out / "verdicts.json").write_text(verdicts_json(done, profile, store.path), encoding="utf-8")
     return Report(path, profile, tuple(done), len(records), trained, tuple(figures))
+
+
+def _write_evidence(outcomes: Sequence[Outcome], out: Path) -> None:
+    """Every long evidence table as out/evidence/<claim>.csv; CSV files there that no outcome names any more (an
+    earlier render's, in the folder bovit owns) are removed."""
+    files: Mapping[str, Outcome] = {p: o for o in outcomes if (p := evidence_csv(o)) is not None}
+    folder = out / EVIDENCE_DIR
+    if files:
+        folder.mkdir(exist_ok=True)
+    for rel, o in files.items():
+        assert o.finding is not None
+        (out / rel).write_text(csv_text(flag_diverging(o.finding)), encoding="utf-8")
+    if folder.is_dir():
+        for old in folder.glob("*.csv"):
+            if f"{EVIDENCE_DIR}/{old.name}" not in files:
+                old.unlink()
 
 
 def _out_dir(out_dir: str | Path) -> Path:

@@ -570,6 +570,7 @@ def test_a_hand_made_finding_round_trips_through_the_store() -> None:
 
 _FLOATS = st.floats() | st.integers(-(2**60), 2**60)
 _TEXT = st.text(max_size=6)
+_FINITE = st.floats(allow_nan=False, allow_infinity=False, width=32)
 
 
 @st.composite
@@ -590,7 +591,9 @@ def plots(draw: st.DrawFn) -> Plot:
                 tuple(draw(st.lists(ref, max_size=2))), tuple(draw(st.lists(ref, max_size=2))),
                 tuple(tuple(draw(st.lists(_FLOATS, min_size=cols, max_size=cols))) for _ in range(rows)),
                 tuple(draw(st.lists(_FLOATS, min_size=cols, max_size=cols))),
-                tuple(draw(st.lists(_FLOATS, min_size=rows, max_size=rows))), draw(_TEXT))
+                tuple(draw(st.lists(_FLOATS, min_size=rows, max_size=rows))), draw(_TEXT),
+                draw(st.none() | st.just((0.0, 1.0)) | st.just((-2.5, 3.0))),
+                tuple(draw(st.lists(st.tuples(_FINITE, _TEXT), max_size=3, unique_by=lambda lv: lv[0]))))
 
 
 @st.composite
@@ -629,6 +632,34 @@ def test_different_plots_give_different_pngs(tmp_path: Path) -> None:
     assert (tmp_path / "a.png").read_bytes() != (tmp_path / "b.png").read_bytes()
 
 
+def test_a_categorical_heatmap_draws_fixed_colours_per_level_and_a_fixed_range_ignores_the_values(
+        tmp_path: Path) -> None:
+    from matplotlib.image import imread
+
+    from reports.figures import LEVEL_COLOURS
+
+    levels = ((0.0, "surely below"), (0.5, "undecided"), (1.0, "surely above"))
+    # only two of the three levels present: "undecided" must not take the colour of "surely above"
+    grid = ((0.0, 0.5), (0.5, 0.0))
+    cat = Plot("cat", "cut-off map", "heatmap", "N", "SNR", grid=grid, xticks=(1.0, 2.0), yticks=(1.0, 2.0),
+               levels=levels, zlabel="accuracy vs 0.75")
+    render(cat, tmp_path / "cat.png")
+    pixels = {tuple(int(round(255 * c)) for c in px[:3]) for row in imread(tmp_path / "cat.png") for px in row}
+    rgb = [tuple(int(LEVEL_COLOURS[k][i:i + 2], 16) for i in (1, 3, 5)) for k in range(3)]
+    assert rgb[0] in pixels and rgb[1] in pixels  # both present levels in their own colours
+    assert rgb[2] in pixels  # the absent level is still in the legend
+    # a fixed range: the same low values give a different picture than the auto-scaled one
+    low = ((0.1, 0.2), (0.3, 0.4))
+    render(Plot("a", "t", "heatmap", "x", "y", grid=low, xticks=(1.0, 2.0), yticks=(1.0, 2.0)), tmp_path / "a.png")
+    render(Plot("a", "t", "heatmap", "x", "y", grid=low, xticks=(1.0, 2.0), yticks=(1.0, 2.0), zrange=(0.0, 1.0)),
+           tmp_path / "b.png")
+    assert (tmp_path / "a.png").read_bytes() != (tmp_path / "b.png").read_bytes()
+    with pytest.raises(ValueError, match="zrange"):
+        Plot("z", "t", "heatmap", "x", "y", zrange=(1.0, 0.0))
+    with pytest.raises(ValueError, match="levels"):
+        Plot("z", "t", "heatmap", "x", "y", levels=((0.0, "a"), (0.0, "b")))
+
+
 def test_empty_plots_still_render(tmp_path: Path) -> None:
     for kind in ("lines", "heatmap", "histogram"):
         render(Plot(f"empty-{kind}", "nothing", kind, "x", "y"), tmp_path / f"{kind}.png")  # type: ignore[arg-type]
@@ -659,3 +690,62 @@ def test_the_report_needs_no_test_dependencies() -> None:
             "sys.exit(', '.join(bad) or None)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, f"the report imports {done.stderr.strip()}"
+
+
+def _long(n: int) -> Callable[[Records, Profile], Finding]:
+    def check(records: Records, profile: Profile) -> Finding:
+        return Finding("LONG-1", "confirmed", "many rows", "k",
+                       evidence=(("run", "value"), *((f"run {i}", f"{i},{i}") for i in range(n))))
+
+    return check
+
+
+def test_a_long_evidence_table_is_cut_in_the_section_and_whole_in_a_csv_beside_it(
+        tmp_path: Path, memory_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    import csv as csv_module
+
+    from reports.report import EVIDENCE_INLINE
+
+    monkeypatch.setitem(expected.EXPECTED, "LONG-1", ("confirmed", "synthetic"))
+    claims = (Claim("LONG-1", "derived", "Many rows.", "nowhere", "Fixed.", no_runs, _long(EVIDENCE_INLINE + 15),
+                    kind="paper", quote=SYN_QUOTE),)
+    build(PROFILES["ci"], memory_store, tmp_path, claims, "cmd", show_progress=False)
+    md = (tmp_path / "REPORT.md").read_text(encoding="utf-8")
+    assert f"The first {EVIDENCE_INLINE} of {EVIDENCE_INLINE + 15} rows; every row in [evidence/" in md
+    assert f"| run {EVIDENCE_INLINE - 1} |" in md and f"| run {EVIDENCE_INLINE} |" not in md
+    files_ = list((tmp_path / "evidence").glob("*.csv"))
+    assert len(files_) == 1 and files_[0].name in md
+    rows = list(csv_module.reader(files_[0].open(encoding="utf-8")))
+    assert rows[0] == ["run", "value"] and len(rows) == EVIDENCE_INLINE + 16 and rows[-1][1] == "34,34"
+    # the whole table stays in verdicts.json too
+    items = json.loads((tmp_path / "verdicts.json").read_text(encoding="utf-8"))
+    assert len(items[0]["evidence"]) == EVIDENCE_INLINE + 16
+    # a short table stands in the section, and the CSV an earlier render wrote is removed
+    short = (Claim("LONG-1", "derived", "Few rows.", "nowhere", "Fixed.", no_runs, _long(3), kind="paper",
+                   quote=SYN_QUOTE),)
+    build(PROFILES["ci"], memory_store, tmp_path, short, "cmd", show_progress=False)
+    assert not list((tmp_path / "evidence").glob("*.csv"))
+    assert "| run 2 |" in (tmp_path / "REPORT.md").read_text(encoding="utf-8")
+
+
+def test_the_report_opens_with_findings_per_question_and_the_limits(tmp_path: Path, memory_store: Store,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from reports.report import QUESTIONS
+
+    # two claims of the first question, with fabricated findings: each bullet names them, their verdicts, keys, links
+    first, ids = QUESTIONS[0]
+    for cid in ids[:2]:
+        monkeypatch.setitem(expected.EXPECTED, cid, ("refuted", "fabricated"))
+    claims = tuple(Claim(cid, "derived", "A claim.", "nowhere", "Fixed.", no_runs, _fixed(cid, "refuted"),
+                         kind="paper", quote=SYN_QUOTE) for cid in ids[:2])
+    build(PROFILES["ci"], memory_store, tmp_path, claims, "cmd", show_progress=False)
+    md = (tmp_path / "REPORT.md").read_text(encoding="utf-8")
+    opening = md.split("## Provenance")[0]
+    assert "## What bovit finds" in opening and "**Limits of what bovit can test.**" in opening
+    bullet = next(line for line in opening.splitlines() if line.startswith(f"- *{first}*"))
+    for cid in ids[:2]:
+        assert f"[{cid}](#claim-{cid.replace('.', '-')}) **refuted** (key of {cid})" in bullet
+    questions = [line for line in opening.splitlines() if line.startswith("- *") and not line.startswith("- **")]
+    assert len(questions) == 1  # questions without claims are left out
+    # the limits follow the profile: ci has no stability check and is not the paper's scale
+    assert "does not re-evaluate its verdicts on perturbed runs" in opening and "profile ci" in opening
