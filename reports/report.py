@@ -472,9 +472,22 @@ def _provenance(records: list[RunRecord], profile: Profile, command: str) -> lis
         ("runs' wall time, summed", f"{format_duration(wall)} ({wall:.1f} s; a run's time is its batched group's "
                                     "until it stopped, plus its share of the group's evaluation, so runs trained "
                                     "together each count the time they shared: not the job's time)"),
+        ("choices the paper leaves open (IC-10), as every run makes them unless its grid says otherwise",
+         default_choices()),
         ("command", f"`{command}`"),
     ]
     return _table(rows)
+
+
+def default_choices() -> str:
+    """The choices the paper leaves open, as a default RunConfig makes them (read from simulate.config, so the
+    report cannot list a default the runs do not use), and the ones fixed in the code."""
+    c = RunConfig(N=2, snr=1.0)
+    return (f"noise {c.noise} N(0, σ_p²·I); signals {c.signal} (µ₊ = ‖µ‖e₁, µ₋ = ‖µ‖e₂); initialisation {c.init} "
+            f"(PyTorch's Linear default × 1/16); ‖w_O‖ = {c.w_O_norm:g}, direction {c.w_O_dir} (1/√d_v each); "
+            f"{c.dtype}; η = {c.eta:g}, ε = {c.eps:g}, stopping on the {c.stop_on} training loss; training attack "
+            f"{c.attack.describe()}, test attack {c.test_attack.describe()}, both keeping per example the iterate of "
+            f"lowest margin (not the last), from zero, per-token balls (Section 3); n_test = {c.n_test}")
 
 
 def _verdict_text(o: Outcome) -> str:
