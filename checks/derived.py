@@ -242,7 +242,9 @@ def check_threshold(claim: str, formula: formulas.Formula,
         else:
             open_ = [f"{c.label()} (M={c.M}): {v.reason}" for c, v in checks if v.verdict != "confirmed"]
             verdict, reason = "inconclusive", "; ".join(open_[:2])
-        plots = (_threshold_plot(claim, records, threshold),)
+        # one figure per question: a check of one side reads the same runs at the same radii as the two-sided one
+        # (IC-1 and IC-1.jump), whose figure shows both
+        plots = (_threshold_plot(claim, records, threshold),) if len(halves) == 2 else ()
         if scope:
             return Finding(claim, "out-of-scope", reason, key, verdict, scope, tuple(rows), plots)
         return Finding(claim, verdict, reason, key, evidence=tuple(rows), plots=plots)
