@@ -101,7 +101,7 @@ def _cutoff_plots(name: str, title: str, Ns: list[int], snrs: list[float], cells
     return (Plot(f"{name}_{metric}_heatmap", f"{title}: {metric} accuracy, pooled over seeds", "heatmap",
                  "N", "SNR", ylog=True, xticks=xticks, yticks=yticks, grid=acc, zlabel=f"{metric} accuracy",
                  zrange=(0.0, 1.0)),
-            Plot(f"{name}_{metric}_cutoff", f"{title}: {metric} accuracy against the cut-off {cutoff:g}", "heatmap",
+            Plot(f"{name}_{metric}_cutoff", f"{title}: {metric} accuracy vs cut-off {cutoff:g}", "heatmap",
                  "N", "SNR", ylog=True, xticks=xticks, yticks=yticks, grid=cut,
                  zlabel=f"{metric} accuracy vs {cutoff:g}",
                  levels=((0.0, "surely below"), (0.5, "undecided"), (1.0, "surely above"))))

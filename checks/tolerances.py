@@ -32,6 +32,10 @@ class Tolerance:
     value: float
     meaning: str
     rationale: str
+    # a factor (a ratio within [x / value, x · value]): half and twice of it act on its logarithm, the margin of the
+    # equivalence test on the log scale, i.e. value^½ and value² (half of a factor 2 is √2, not 1, which would be
+    # no margin at all)
+    multiplicative: bool = False
 
     def __post_init__(self) -> None:
         if not self.name.isidentifier():
@@ -85,7 +89,8 @@ _ROWS = (
               "an equality of a ratio (Case 2 takes M times Case 1's time) is confirmed only when the ratio's whole "
               "interval lies within [M / this, M · this]",
               "a factor of 2 either way keeps M = 8 apart from 1 (no slow-down) and from M² (the ratio mutant) by "
-              "more than the margin; declared before any equivalence verdict was computed"),
+              "more than the margin; declared before any equivalence verdict was computed. A factor: its half and "
+              "twice are √2 and 4 (they act on the log-scale margin log 2)", multiplicative=True),
     Tolerance("CUTOFF_OF_RANGE", 0.5,
               "where no figure of the paper gives a cut-off for 'high accuracy' (the bundled digits; Appendix B.4's "
               "Figure 8), the cut-off is chance (0.5) plus this fraction of the way from chance to perfect accuracy",
@@ -110,9 +115,11 @@ def tol(name: str) -> float:
     seen = _READ.get()
     if seen is not None:
         seen.add(name)
-    value = TOLERANCES[name].value
+    t = TOLERANCES[name]
     factor = _FACTOR.get()
-    return value * factor[1] if factor is not None and factor[0] == name else value
+    if factor is None or factor[0] != name:
+        return t.value
+    return t.value ** factor[1] if t.multiplicative else t.value * factor[1]
 
 
 @contextlib.contextmanager

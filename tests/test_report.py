@@ -644,7 +644,7 @@ def test_a_categorical_heatmap_draws_fixed_colours_per_level_and_a_fixed_range_i
     cat = Plot("cat", "cut-off map", "heatmap", "N", "SNR", grid=grid, xticks=(1.0, 2.0), yticks=(1.0, 2.0),
                levels=levels, zlabel="accuracy vs 0.75")
     render(cat, tmp_path / "cat.png")
-    pixels = {tuple(int(round(255 * c)) for c in px[:3]) for row in imread(tmp_path / "cat.png") for px in row}
+    pixels = {tuple(int(255 * float(c) + 0.5) for c in px[:3]) for row in imread(tmp_path / "cat.png") for px in row}
     rgb = [tuple(int(LEVEL_COLOURS[k][i:i + 2], 16) for i in (1, 3, 5)) for k in range(3)]
     assert rgb[0] in pixels and rgb[1] in pixels  # both present levels in their own colours
     assert rgb[2] in pixels  # the absent level is still in the legend

@@ -29,6 +29,17 @@ def test_every_tolerance_has_a_meaning_and_a_reason_and_scales_alone() -> None:
     assert tol("CLEAN_FIT") == TOLERANCES["CLEAN_FIT"].value
 
 
+def test_a_factor_tolerance_scales_on_its_logarithm_so_half_of_it_is_still_a_margin() -> None:
+    import math as m
+
+    f = TOLERANCES["RATIO_EQUIV"].value
+    assert TOLERANCES["RATIO_EQUIV"].multiplicative and f > 1
+    with scaled("RATIO_EQUIV", 0.5):
+        assert m.isclose(tol("RATIO_EQUIV"), m.sqrt(f)) and tol("RATIO_EQUIV") > 1
+    with scaled("RATIO_EQUIV", 2.0):
+        assert m.isclose(tol("RATIO_EQUIV"), f * f)
+
+
 def test_read_collects_the_names_asked_for() -> None:
     with tolerances.read() as seen:
         tol("LOSS_DROP")
