@@ -1,7 +1,7 @@
 """``bovit run``, ``bovit report`` and ``bovit check``, and the figures they draw (reports/report.py,
 reports/figures.py).
 
-Everything runs at the ``ci`` profile against a temporary store, with two cheap claims (T4.3, IC-1):
+Everything runs at the ``ci`` profile against a temporary store, with two cheap claims (T4.3, IC-1.jump):
 ``bovit run`` trains and evaluates them once into the store's findings, and every report test renders
 from those; the catalogue grows while other claims are added, so no test assumes its size. Figures are
 tested with synthetic Plots of every kind, the report's layout with synthetic claims (no simulation),
@@ -43,7 +43,7 @@ from reports.report import (
 from reports.report import render as render_report
 from simulate.store import FindingRecord, Store, code_version
 
-CLAIMS = ("T4.3", "IC-1")
+CLAIMS = ("T4.3", "IC-1.jump")
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
@@ -125,7 +125,7 @@ def test_report_writes_provenance_summary_and_a_section_per_claim(first_report: 
     assert "runs' wall time, summed" in md and "not the job's time" in md and "| device | cpu |" in md
     assert f"claim checks {checks_version()})" in md
     assert "M=4, d=32, dh=6, dv=6" in md  # the ci profile's dims
-    assert f"`bovit report --scale ci --store {store_path} --out {out} --claims T4.3 IC-1`" in md
+    assert f"`bovit report --scale ci --store {store_path} --out {out} --claims T4.3 IC-1.jump`" in md
     assert "| claim | statement | source | verdict | key number | matches recorded |" in md
     for claim_id in CLAIMS:
         verdict = expected.EXPECTED[claim_id][0]
@@ -198,11 +198,11 @@ def test_report_without_stored_findings_fails_in_one_line_and_trains_nothing(tmp
         pass
     out = tmp_path / "out"
     code, stdout, stderr = run_cli(["report", "--scale", "ci", "--store", str(path), "--out", str(out),
-                                    "--claims", "T4.3", "IC-1"])
+                                    "--claims", "T4.3", "IC-1.jump"])
     assert code == 2 and stdout == "" and stderr.count("\n") == 1 and "Traceback" not in stderr
     assert stderr.startswith("bovit: error: claims must have findings from the current code at profile 'ci'")
-    assert "no stored finding for T4.3, IC-1" in stderr
-    assert f"run `bovit run --scale ci --store {path} --claims T4.3 IC-1` first" in stderr
+    assert "no stored finding for T4.3, IC-1.jump" in stderr
+    assert f"run `bovit run --scale ci --store {path} --claims T4.3 IC-1.jump` first" in stderr
     with Store(path) as store:
         assert len(store) == 0 and store.findings() == []
     assert not out.exists()
@@ -224,17 +224,17 @@ def test_report_refuses_findings_made_by_other_code(first_report: tuple[int, str
                                     "--claims", *CLAIMS, "L5.3", "--mutants"])  # L5.3 was never run
     assert code == 2 and stdout == "" and stderr.count("\n") == 1
     never = ", ".join(["L5.3", *(m.id for m in MUTANTS if m.mutant_of in (*CLAIMS, "L5.3"))])  # never run
-    assert f"got no stored finding for {never}; {why} for T4.3, IC-1; run `bovit run" in stderr
-    assert f"run `bovit run --scale ci --store {store_path} --claims T4.3 IC-1 L5.3 --mutants` first" in stderr
+    assert f"got no stored finding for {never}; {why} for T4.3, IC-1.jump; run `bovit run" in stderr
+    assert f"run `bovit run --scale ci --store {store_path} --claims T4.3 IC-1.jump L5.3 --mutants` first" in stderr
     assert not (tmp_path / "REPORT.md").exists()
 
 
 def test_check_prints_verdict_reason_and_evidence(first_report: tuple[int, str, str, Path], store_path: str) -> None:
-    code, stdout, stderr = run_cli(["check", "T4.3", "IC-1", "--scale", "ci", "--store", store_path,
+    code, stdout, stderr = run_cli(["check", "T4.3", "IC-1.jump", "--scale", "ci", "--store", store_path,
                                     "--no-progress"])
     assert code == 0, stdout + stderr
     assert stdout.startswith(f"T4.3  {expected.EXPECTED['T4.3'][0]}  smallest exact reference error")
-    assert f"\nIC-1  {expected.EXPECTED['IC-1'][0]}" in stdout
+    assert f"\nIC-1.jump  {expected.EXPECTED['IC-1.jump'][0]}" in stdout
     assert "  reason: " in stdout and "recorded: matches checks/expected.py" in stdout
     assert "errors (attack)" in stdout and "robust errors below" in stdout  # the two evidence tables
 
