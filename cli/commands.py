@@ -178,21 +178,32 @@ def report(args: argparse.Namespace) -> int:
         report_command,
         run_command,
     )
+    from reports.results import RESULTS_FILE, export, load
     from simulate.store import Store
 
     profile = profile_for(args.scale, args.images, args.data_root)
     claims = claims_for(args.claims, profile, mutants=args.mutants)
     out = args.out or default_out(profile)
     again = run_command(profile, args.store, args.claims, args.mutants)
-    if args.store != ":memory:" and not Path(args.store).is_file():
-        raise ValueError(f"store must exist (bovit report renders the findings bovit run stored), got "
-                         f"{args.store!r}; run `{again}` first")
-    with Store(args.store) as store:
-        try:
-            result = render(profile, store, out, claims, report_command(profile, args.store, out, args.claims,
-                                                                        args.mutants))
-        except MissingFindings as exc:
-            raise ValueError(f"{exc}; run `{again}` first") from None
+    if args.render_only:
+        results = load(Path(out) / RESULTS_FILE)
+        with results.store as store:
+            try:
+                result = render(profile, store, out, claims, results.command, store_label=results.store_label)
+            except MissingFindings as exc:
+                raise ValueError(f"{exc}; the results in {out} were made by other code or for other claims: "
+                                 f"run `{again}`, then bovit report, to make them anew") from None
+    else:
+        if args.store != ":memory:" and not Path(args.store).is_file():
+            raise ValueError(f"store must exist (bovit report renders the findings bovit run stored), got "
+                             f"{args.store!r}; run `{again}` first")
+        command = report_command(profile, args.store, out, args.claims, args.mutants)
+        with Store(args.store) as store:
+            try:
+                result = render(profile, store, out, claims, command)
+            except MissingFindings as exc:
+                raise ValueError(f"{exc}; run `{again}` first") from None
+            export(store, profile, claims, Path(out) / RESULTS_FILE, args.store, command)
     if args.json:
         print(json.dumps({"report": str(result.path), "figures": len(result.figures), "runs": result.runs,
                           "verdicts": result.counts(), "mutants_caught": result.mutants_caught(),

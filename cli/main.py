@@ -86,6 +86,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_shared(rp, "scale", "store")
     rp.add_argument("--out", metavar="DIR", help="output folder (default reports/, or reports/<profile>/ for "
                                                  "other scales)")
+    rp.add_argument("--render-only", action="store_true",
+                    help="render from the results file beside the report (DIR/results.json.gz, which bovit report "
+                         "writes), without a store: a clone renders the committed report without training")
     add_shared(rp, "claims", "images", "mutants", "progress", "json")
     rp.set_defaults(run=commands.report)
 

@@ -861,7 +861,7 @@ def catch_rates(claims: Sequence[Outcome], mutants: Sequence[Outcome]) -> list[s
 
 
 def write(outcomes: Sequence[Outcome], profile: Profile, store: Store, out_dir: str | Path, command: str,
-          trained: int = 0) -> Report:
+          trained: int = 0, store_label: str | None = None) -> Report:
     """Write ``out_dir/REPORT.md`` with ``out_dir/figures/*.png`` and every verdict, its evidence and the
     commands that reproduce it in ``out_dir/verdicts.json``, from the outcomes and the store's runs of
     their claims (read for the provenance only). ``command`` is the command line shown in the header."""
@@ -873,8 +873,9 @@ def write(outcomes: Sequence[Outcome], profile: Profile, store: Store, out_dir: 
     done, figures, drawn = _figures(list(outcomes), out, bracket_plots(brackets(records)))
     _write_evidence(done, out)
     path = out / "REPORT.md"
-    path.write_text(markdown(done, profile, records, store.path, command, drawn), encoding="utf-8")
-    (out / "verdicts.json").write_text(verdicts_json(done, profile, store.path), encoding="utf-8")
+    label = store.path if store_label is None else store_label  # the store the runs are in (results: their origin)
+    path.write_text(markdown(done, profile, records, label, command, drawn), encoding="utf-8")
+    (out / "verdicts.json").write_text(verdicts_json(done, profile, label), encoding="utf-8")
     return Report(path, profile, tuple(done), len(records), trained, tuple(figures))
 
 
@@ -901,13 +902,15 @@ def _out_dir(out_dir: str | Path) -> Path:
     return out
 
 
-def render(profile: Profile, store: Store, out_dir: str | Path, claims: Sequence[Claim], command: str) -> Report:
+def render(profile: Profile, store: Store, out_dir: str | Path, claims: Sequence[Claim], command: str,
+           store_label: str | None = None) -> Report:
     """The report from the findings ``run`` stored, alone: never trains, never evaluates a check
-    (``MissingFindings`` when a claim has no current finding; nothing is written then)."""
+    (``MissingFindings`` when a claim has no current finding; nothing is written then). ``store_label`` names the
+    store in the report when it is not ``store.path`` (results loaded into memory, reports.results)."""
     if not claims:
         raise ValueError("claims must name at least one claim, got none")
     _out_dir(out_dir)
-    return write(stored(claims, profile, store), profile, store, out_dir, command)
+    return write(stored(claims, profile, store), profile, store, out_dir, command, store_label=store_label)
 
 
 def build(profile: Profile, store: Store, out_dir: str | Path, claims: Sequence[Claim], command: str,

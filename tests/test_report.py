@@ -151,7 +151,8 @@ def test_report_renders_stored_findings_byte_identically_to_building_in_one_step
         # today's path: train what is missing (nothing), evaluate, write, with the command the report showed
         build(profile, store, tmp_path, choose(list(CLAIMS)), report_command(profile, store_path, str(out),
                                                                               list(CLAIMS)), show_progress=False)
-    assert files(tmp_path) == rendered
+    # the same files; the results file beside them is bovit report's (the command line's), not build's
+    assert files(tmp_path) == {k: v for k, v in rendered.items() if k != "results.json.gz"}
     # rendering again never trains or evaluates: with both made to fail, the files come out the same
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("bovit report evaluated or trained")
@@ -749,3 +750,42 @@ def test_the_report_opens_with_findings_per_question_and_the_limits(tmp_path: Pa
     assert len(questions) == 1  # questions without claims are left out
     # the limits follow the profile: ci has no stability check and is not the paper's scale
     assert "does not re-evaluate its verdicts on perturbed runs" in opening and "profile ci" in opening
+
+
+def test_render_only_rebuilds_the_report_byte_for_byte_from_the_results_beside_it(
+        first_report: tuple[int, str, str, Path], store_path: str, tmp_path: Path) -> None:
+    import gzip
+
+    from reports.results import RESULTS_FILE
+
+    code, stdout, stderr, out = first_report
+    assert code == 0, stdout + stderr
+    written = files(out)
+    assert RESULTS_FILE in written
+    doc = json.loads(gzip.decompress(written[RESULTS_FILE]))
+    with Store(store_path) as store:
+        assert len(doc["runs"]) == len(store) and all("margins" not in r["result"] for r in doc["runs"])
+    assert [f["claim"] for f in doc["findings"]] == list(CLAIMS) and doc["store"] == store_path
+    # a clone holds the report's folder only: no store, the results file beside REPORT.md
+    clone = tmp_path / "clone"
+    clone.mkdir()
+    (clone / RESULTS_FILE).write_bytes(written[RESULTS_FILE])
+    code, stdout, stderr = run_cli(["report", "--scale", "ci", "--out", str(clone), "--claims", *CLAIMS,
+                                    "--render-only", "--store", str(tmp_path / "absent.sqlite"), "--no-progress"])
+    assert code == 0, stdout + stderr
+    assert files(clone) == written  # the markdown, verdicts.json, figures and the results themselves
+    assert not (tmp_path / "absent.sqlite").exists()  # no store was made
+
+
+def test_render_only_refuses_a_missing_or_foreign_results_file_in_one_line(tmp_path: Path) -> None:
+    from reports.results import RESULTS_FILE
+
+    for content in (None, b"not gzip", __import__("gzip").compress(b'{"format": 99}')):
+        if content is not None:
+            (tmp_path / RESULTS_FILE).write_bytes(content)
+        before = files(tmp_path)
+        code, stdout, stderr = run_cli(["report", "--scale", "ci", "--out", str(tmp_path), "--claims", *CLAIMS,
+                                        "--render-only", "--no-progress"])
+        assert code == 2 and stdout == "" and len(stderr.strip().splitlines()) == 1, stderr
+        assert "results must be" in stderr and RESULTS_FILE in stderr
+        assert files(tmp_path) == before  # nothing written
