@@ -268,7 +268,11 @@ class Store:
             target = Path(text)
             if target.is_dir():
                 raise ValueError(f"path must be a file, got the directory {text!r}")
-            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise ValueError(f"path {text!r} cannot be opened as a store: its folder cannot be made "
+                                 f"({exc.strerror or exc})") from None
         try:
             conn = sqlite3.connect(text, timeout=float(timeout), isolation_level=None, check_same_thread=False)
         except sqlite3.Error as exc:
@@ -289,7 +293,31 @@ class Store:
             self._conn = None
             raise
 
+    def _foreign(self, conn: sqlite3.Connection) -> str | None:
+        """Why the open database is not a bovit store (read only, before anything is written to it), or None.
+
+        A bovit store at schema 2 holds exactly the tables runs and findings with bovit's columns, at schema 1
+        runs alone; a database at user_version 0 must hold no table yet (a new or empty file)."""
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        names = [r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+        want = {SCHEMA_VERSION: {"runs": _COLUMNS, "findings": _FINDING_COLUMNS}, 1: {"runs": _COLUMNS},
+                0: {}}.get(version)
+        if want is None:
+            return None  # another schema version: refused, with the versions, by _setup
+        if sorted(want) != names:
+            held = ", ".join(names) if names else "none"
+            return f"it holds the tables {held} at user_version {version}, not a bovit store's"
+        for table, columns in want.items():
+            have = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
+            if have != [c.strip() for c in columns.split(",")]:
+                return f"its table {table} has the columns {', '.join(have)}, not a bovit store's"
+        return None
+
     def _setup(self, conn: sqlite3.Connection, memory: bool) -> None:
+        why = self._foreign(conn)
+        if why is not None:  # checked before any pragma or table is written: a foreign file stays as it was
+            raise ValueError(f"path {self.path!r} is not a bovit run store: {why}")
         if not memory:
             mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
             if str(mode).lower() != "wal":

@@ -584,3 +584,37 @@ def test_two_writers_on_overlapping_keys_never_duplicate(tmp_path: Path) -> None
         assert proc.returncode == 0, err
     with Store(path) as store:
         assert assert_complete(store) == {f"k{i:03d}" for i in range(n)}
+
+
+def _digest(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+@pytest.mark.parametrize(("schema", "row"), [
+    ("CREATE TABLE runs (id INTEGER PRIMARY KEY, name TEXT)", "INSERT INTO runs VALUES (1, 'x')"),  # another runs
+    ("CREATE TABLE notes (body TEXT)", "INSERT INTO notes VALUES ('x')"),  # an unrelated table
+    ("CREATE TABLE runs (key TEXT PRIMARY KEY NOT NULL, config TEXT NOT NULL)",  # bovit-like, other columns
+     "INSERT INTO runs VALUES ('k', '{}')"),
+])
+def test_a_foreign_sqlite_file_is_refused_in_one_line_and_left_byte_identical(tmp_path: Path, schema: str,
+                                                                              row: str) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    path = folder / "other.sqlite"
+    raw = sqlite3.connect(path)
+    raw.execute(schema)
+    raw.execute(row)
+    raw.commit()
+    raw.close()
+    before = _digest(folder)
+    with pytest.raises(ValueError, match="is not a bovit run store") as info:
+        Store(path)
+    assert "\n" not in str(info.value) and str(path) in str(info.value)
+    assert _digest(folder) == before  # no pragma, table or row written, no WAL file beside it
+
+
+def test_a_store_whose_folder_cannot_be_made_is_one_line(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    with pytest.raises(ValueError, match="its folder cannot be made"):
+        Store(blocker / "sub" / "runs.sqlite")
