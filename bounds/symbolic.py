@@ -216,14 +216,26 @@ def share(exprs: tuple[sp.Expr, ...]) -> None:
     _bundle.cache_clear()
 
 
+# A value this far from 1 can overflow or underflow the formulas' powers in floating point (Condition 4.1(1) raises
+# SNR and N to the fourth power and more): such a point is named in the error, not evaluated to inf or 0.
+_EXTREME = 1e100
+
+
 def _raw(exprs: tuple[sp.Expr, ...], values: Values) -> list[Side]:
     args = [np.nan if (value := values[a]) is None else value for a in _ALL_ARGS]
     scalar = all(np.ndim(a) == 0 for a in args)
-    with np.errstate(all="ignore"):
-        if scalar and _SHARED and all(e in _SHARED for e in exprs):
-            out = _bundle(tuple(_SHARED_EXPRS))(*args)
-            return [out[_SHARED[e]] for e in exprs]
-        return list(_bundle(exprs)(*args))
+    try:
+        with np.errstate(all="ignore"):
+            if scalar and _SHARED and all(e in _SHARED for e in exprs):
+                out = _bundle(tuple(_SHARED_EXPRS))(*args)
+                return [out[_SHARED[e]] for e in exprs]
+            return list(_bundle(exprs)(*args))
+    except (OverflowError, ZeroDivisionError) as exc:  # Python floats at a scalar point: the range is exceeded
+        extreme = [f"{SYMBOL_NAMES.get(a, str(a))}={float(v):g}" for a, v in zip(_ALL_ARGS, args, strict=True)
+                   if np.ndim(v) == 0 and np.isfinite(v) and v != 0
+                   and not 1 / _EXTREME < abs(float(v)) < _EXTREME]
+        raise ValueError(f"the point must lie where its formulas can be evaluated in floating point, got "
+                         f"{', '.join(extreme) or 'values whose powers overflow'} ({type(exc).__name__})") from None
 
 
 def sides_many(statements: tuple[Statement, ...], values: Values) -> list[tuple[Side, Side]]:

@@ -15,6 +15,7 @@ import pytest
 
 from bounds.params import Constants, Params
 from bounds.presets import preset
+from bounds.regime import regime
 from bounds.solve import solve
 from cli.main import main
 
@@ -93,6 +94,13 @@ BAD_INPUTS = [
     pytest.param(["audit", "--preset", "appB1", "--const", "c_4=0"], ("c_4",), "0", id="audit-const-zero"),
     pytest.param(["query", "--log-base", "3"], ("log_base",), "3", id="log-base-3"),
     pytest.param(["query", "--const", "log_base=3"], ("log_base",), "3", id="const-log_base-3"),
+    # -- points whose formulas overflow or underflow in floating point -------------------------------------
+    pytest.param(["query", "--d", "1024", "--M", "16", "--dh", "128", "--snr", "2", "--sigma-p", "1", "--N", "1e300"],
+                 ("N",), "1e+300", id="N-overflows-the-formulas"),
+    pytest.param(["query", "--d", "1e308", "--M", "16", "--dh", "128", "--snr", "2", "--sigma-p", "1", "--N", "22"],
+                 ("d",), "1e+308", id="d-overflows-the-formulas"),
+    pytest.param(["query", "--d", "1024", "--M", "16", "--dh", "128", "--mu", "1e-200", "--sigma-p", "1", "--N", "22"],
+                 ("mu",), "1e-200", id="mu-underflows-the-formulas"),
 ]
 
 
@@ -150,7 +158,7 @@ def _library_call(argv: Sequence[str]) -> None:
     elif command == "solve":
         solve(options["for"], spec, case=options.get("case", "case1"), consts=constants)
     else:
-        Params.from_inputs(**spec)
+        regime(Params.from_inputs(**spec), constants)
 
 
 def _library_cases() -> list[object]:
