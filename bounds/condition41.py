@@ -10,7 +10,18 @@ from __future__ import annotations
 import sympy as sp
 
 from bounds.params import Constants, Params
-from bounds.symbolic import SNR, ItemResult, L_delta, S, Statement, c, evaluate_many, logb, point_values
+from bounds.symbolic import (
+    SNR,
+    ItemResult,
+    L_delta,
+    S,
+    Statement,
+    c,
+    check_point,
+    evaluate_many,
+    logb,
+    point_values,
+)
 
 __all__ = ["CONDITION_4_1", "DERIVED", "condition_4_1", "condition_holds"]
 
@@ -102,6 +113,7 @@ def condition_4_1(
     params: Params, consts: Constants | None = None, *, derived: bool = True
 ) -> list[ItemResult]:
     """Evaluate every Condition 4.1 item at ``params``: holds/fails/unknown with margins."""
+    check_point(params, consts)
     values = point_values(params, consts or Constants())
     items = CONDITION_4_1 + (DERIVED if derived else ())
     return evaluate_many(items, values)

@@ -15,6 +15,7 @@ Condition 4.1 ignored: what the paper's setting *intends*, as opposed to what th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -24,10 +25,12 @@ from bounds.condition41 import CONDITION_4_1, DERIVED, condition_holds
 from bounds.params import Constants, Params
 from bounds.symbolic import (
     CONST_SYMBOLS,
+    EXTREME,
     PARAM_SYMBOLS,
     ItemResult,
     S,
     Statement,
+    check_point,
     evaluate_many,
     point_values,
     sides_many,
@@ -118,6 +121,7 @@ _ALL_STATEMENTS: tuple[Statement, ...] = CONDITION_4_1 + DERIVED + CASE1 + CASE2
 
 def regime(params: Params, consts: Constants | None = None) -> RegimeResult:
     """Classify ``params`` into exactly one of :data:`REGIMES`, with the reason."""
+    check_point(params, consts)
     consts = consts or Constants()
     values = point_values(params, consts)
     results = evaluate_many(_ALL_STATEMENTS, values)
@@ -171,6 +175,19 @@ def _holds_arrays(statements: tuple[Statement, ...], values: dict) -> list[np.nd
     return out
 
 
+def _integer_at_least(low: int) -> Callable[[np.ndarray], np.ndarray]:
+    return lambda a: (a >= low) & (a == np.floor(a))
+
+
+_COLUMN_RULES: dict[str, tuple[str, Callable[[np.ndarray], np.ndarray]]] = {
+    "d": ("an integer >= 2", _integer_at_least(2)), "dh": ("an integer >= 2", _integer_at_least(2)),
+    "M": ("an integer >= 2", _integer_at_least(2)), "N": ("an integer >= 1", _integer_at_least(1)),
+    **{k: ("> 0", lambda a: a > 0) for k in ("mu", "sigma_p", "eta", "sigma_h", "sigma_V", "w_O")},
+    "tau": (">= 0", lambda a: a >= 0),
+    **{k: ("in (0, 1)", lambda a: (a > 0) & (a < 1)) for k in ("eps", "delta")},
+}
+
+
 def classify_many(
     columns: dict[str, np.ndarray], consts: Constants | None = None, *, nominal: bool = False
 ) -> np.ndarray:
@@ -189,6 +206,14 @@ def classify_many(
     for k, a in arrays.items():
         if not np.all(np.isfinite(a)):
             raise ValueError(f"{k} must be finite, got a non-finite entry")
+        # the rules Params applies to one point (bounds.params), entry by entry, and the range the formulas
+        # evaluate in floating point (bounds.symbolic): the first entry that breaks one is named
+        rule, ok = _COLUMN_RULES[k]
+        # τ enters additively (‖µ‖ ± τ): a tiny τ is fine; a tiny ‖µ‖ or σ overflows a quotient
+        tiny = (a != 0) & (np.abs(a) <= 1 / EXTREME) if k != "tau" else np.zeros(a.shape, dtype=bool)
+        bad = ~ok(a) | (np.abs(a) >= EXTREME) | tiny
+        if np.any(bad):
+            raise ValueError(f"{k} must be {rule} (and within 1e±100), got {float(a[bad].flat[0])!r}")
     shape = np.broadcast_shapes(*(a.shape for a in arrays.values()))
     values: dict = {sym: arrays[name] for sym, name in _COLUMN_OF.items()}
     values[S.dv] = np.nan

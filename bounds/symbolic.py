@@ -165,6 +165,15 @@ class ItemResult:
         }
 
 
+def check_point(params: object, consts: object = None) -> None:
+    """A ValueError naming the argument unless ``params`` is a Params and ``consts`` a Constants (or None)."""
+    if not isinstance(params, Params):
+        raise ValueError(f"params must be a bounds.params.Params, got {type(params).__name__}: {params!r:.60}")
+    if consts is not None and not isinstance(consts, Constants):
+        raise ValueError(f"consts must be a bounds.params.Constants or None, got {type(consts).__name__}: "
+                         f"{consts!r:.60}")
+
+
 def point_values(params: Params, consts: Constants) -> dict[sp.Symbol, float | None]:
     """Substitution map of a point: every symbol to its float value, or None when unknown."""
     out: dict[sp.Symbol, float | None] = {}
@@ -218,7 +227,7 @@ def share(exprs: tuple[sp.Expr, ...]) -> None:
 
 # A value this far from 1 can overflow or underflow the formulas' powers in floating point (Condition 4.1(1) raises
 # SNR and N to the fourth power and more): such a point is named in the error, not evaluated to inf or 0.
-_EXTREME = 1e100
+EXTREME = 1e100
 
 
 def _raw(exprs: tuple[sp.Expr, ...], values: Values) -> list[Side]:
@@ -233,7 +242,7 @@ def _raw(exprs: tuple[sp.Expr, ...], values: Values) -> list[Side]:
     except (OverflowError, ZeroDivisionError) as exc:  # Python floats at a scalar point: the range is exceeded
         extreme = [f"{SYMBOL_NAMES.get(a, str(a))}={float(v):g}" for a, v in zip(_ALL_ARGS, args, strict=True)
                    if np.ndim(v) == 0 and np.isfinite(v) and v != 0
-                   and not 1 / _EXTREME < abs(float(v)) < _EXTREME]
+                   and not 1 / EXTREME < abs(float(v)) < EXTREME]
         raise ValueError(f"the point must lie where its formulas can be evaluated in floating point, got "
                          f"{', '.join(extreme) or 'values whose powers overflow'} ({type(exc).__name__})") from None
 

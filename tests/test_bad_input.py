@@ -180,3 +180,41 @@ def test_bad_input_raises_value_error_in_library(argv: list[str], names: tuple[s
     message = str(info.value)
     assert any(re.search(rf"(?<!\w){re.escape(name)}(?!\w)", message) for name in names), message
     assert "\n" not in message
+
+
+# -- calls of the library's public functions with bad arguments: (call, names, value shown) ---------------------
+
+def _columns(**change: object) -> dict[str, object]:
+    base: dict[str, object] = dict(d=1024, dh=128, N=22, M=16, mu=40.5, sigma_p=0.63, tau=2.0, eta=0.1, eps=0.01,
+                                   delta=0.01, sigma_h=1e-3, sigma_V=1e-3, w_O=1.0)
+    return {**base, **change}
+
+
+def _api_cases() -> list[object]:
+    import numpy as np
+
+    from bounds.condition41 import condition_4_1
+    from bounds.query import answer
+    from bounds.regime import classify_many
+
+    return [
+        pytest.param(lambda: regime(None), ("params",), "None", id="regime-None"),  # type: ignore[arg-type]
+        pytest.param(lambda: regime("x"), ("params",), "'x'", id="regime-str"),  # type: ignore[arg-type]
+        pytest.param(lambda: condition_4_1(42), ("params",), "42", id="condition_4_1-int"),  # type: ignore[arg-type]
+        pytest.param(lambda: answer(None), ("params",), "None", id="answer-None"),  # type: ignore[arg-type]
+        pytest.param(lambda: regime(Params(d=8), "c"), ("consts",), "'c'", id="regime-consts-str"),  # type: ignore[arg-type]
+        pytest.param(lambda: classify_many(_columns(d=np.array([1024.0, -5.0]))), ("d",), "-5.0",
+                     id="classify_many-d-negative"),
+        pytest.param(lambda: classify_many(_columns(d=0.5)), ("d",), "0.5", id="classify_many-d-fraction"),
+        pytest.param(lambda: classify_many(_columns(d=1e308)), ("d",), "1e+308", id="classify_many-d-huge"),
+        pytest.param(lambda: classify_many(_columns(eps=2.0)), ("eps",), "2.0", id="classify_many-eps-above-one"),
+    ]
+
+
+@pytest.mark.parametrize(("call", "names", "value"), _api_cases())
+def test_bad_library_calls_raise_one_line_value_errors(call: object, names: tuple[str, ...], value: str) -> None:
+    with pytest.raises(ValueError) as info:
+        call()  # type: ignore[operator]
+    message = str(info.value)
+    assert "\n" not in message and all(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", message) for n in names), message
+    assert _shows(message, value), message
