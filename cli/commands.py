@@ -90,11 +90,16 @@ def sweep(args: argparse.Namespace) -> int:
     spec = preset(args.preset, args.scale) if args.preset else GridSpec("custom")
     spec = apply_settings(spec, args.set or (), args.axis or ())
     configs = spec.configs()
-    if args.device == "cuda":
-        import torch
+    import torch
 
-        if not torch.cuda.is_available():
-            raise ValueError("device must be available, got 'cuda' (torch sees no CUDA device)")
+    try:
+        kind = torch.device(args.device).type
+    except RuntimeError:
+        raise ValueError(f"device must be cpu, cuda or cuda:N, got {args.device!r}") from None
+    if kind not in ("cpu", "cuda"):
+        raise ValueError(f"device must be cpu, cuda or cuda:N, got {args.device!r}")
+    if kind == "cuda" and not torch.cuda.is_available():
+        raise ValueError(f"device must be available, got {args.device!r} (torch sees no CUDA device)")
     with Store(args.store) as store:
         from simulate.grid import GROUP_MEMBERS
 

@@ -104,8 +104,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.run(args))
-    except ValueError as exc:
-        print(f"bovit: error: {exc}", file=sys.stderr)
+    except (ValueError, ConnectionError) as exc:  # bad input, or a scheduler that does not answer: one line
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        print(f"bovit: error: {first}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except BrokenPipeError:  # output piped into `head`: stop quietly
         sys.stderr.close()

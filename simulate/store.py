@@ -199,7 +199,10 @@ def _plain(value: object, path: str) -> object:
 
 
 def _dumps(value: object, path: str) -> str:
-    return json.dumps(_plain(value, path), allow_nan=False, ensure_ascii=False, separators=(",", ":"))
+    try:
+        return json.dumps(_plain(value, path), allow_nan=False, ensure_ascii=False, separators=(",", ":"))
+    except RecursionError:
+        raise ValueError(f"{path} must be nested at most a few hundred levels deep, got a deeper value") from None
 
 
 def _hook(obj: dict[str, Any]) -> object:

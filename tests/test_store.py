@@ -618,3 +618,18 @@ def test_a_store_whose_folder_cannot_be_made_is_one_line(tmp_path: Path) -> None
     blocker.write_text("not a folder")
     with pytest.raises(ValueError, match="its folder cannot be made"):
         Store(blocker / "sub" / "runs.sqlite")
+
+
+def test_a_result_nested_past_the_recursion_limit_is_one_line_and_writes_nothing() -> None:
+    deep: dict[str, object] = {}
+    node = deep
+    for _ in range(5000):
+        node["x"] = {}
+        node = node["x"]  # type: ignore[assignment]
+    with Store(":memory:") as store:
+        with pytest.raises(ValueError, match="nested") as info:
+            store.put("k" * 64, {"deep": deep}, RunResult(iterations=1, converged=True, final_robust_loss=0.1,
+                                                          final_clean_loss=0.1, n_test=1, clean_errors=0,
+                                                          robust_errors_attack=0, robust_errors_certified=0,
+                                                          at_tau_rel={}), [], 0.0, "code")
+        assert "\n" not in str(info.value) and len(store) == 0
