@@ -193,8 +193,10 @@ def solve(
     statements = CONDITION_4_1 + (DERIVED if include_derived else ()) + CASES[case]
     spec = {k: v for k, v in spec.items() if v is not None}
     if target in spec or (target == "tau" and "tau_rel" in spec):
-        Params.from_inputs(**spec)  # a given value of the target is replaced, but must still be valid
-    spec = {k: v for k, v in spec.items() if k != target}
+        Params.from_inputs(**spec)  # an invalid given value is named as such first
+        given = target if target in spec else "tau_rel"
+        raise ValueError(f"{given} must be left out: solve finds {target} (--for {target}), got "
+                         f"{given}={spec[given]!r}")
     scan = _Scan(spec, target, statements, consts, integer)
     xs = _grid(target, spec, integer)
     scan.params(float(xs[-1]))  # validates the rest of the point before scanning

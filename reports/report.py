@@ -79,6 +79,9 @@ def profile_for(scale: str, images: str = "digits", data_root: str = "") -> Prof
     """The profile a ``--scale`` name stands for, with the real-data claims on ``images`` (from ``data_root``)."""
     if scale not in SCALES:
         raise ValueError(f"scale must be one of {', '.join(SCALES)}, got {scale!r}")
+    if images == "digits" and data_root:  # the bundled digits are read from scikit-learn, never from a folder
+        raise ValueError(f"data_root must be left out for the bundled digits (it names the folder of --images "
+                         f"mnist, cifar10 or tiny-imagenet), got {data_root!r}")
     profile = replace(PROFILES[SCALES[scale]], images=images, data_root=data_root)
     if images != "digits":  # read the test split now, so a wrong folder is one clear line, not a traceback later
         from simulate.images import load_images

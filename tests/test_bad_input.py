@@ -83,6 +83,9 @@ BAD_INPUTS = [
     pytest.param(["solve", "--for", "tau", *_D], ("tau", "mu"), "None", id="solve-tau-without-mu"),
     pytest.param(["solve", "--for", "d", "--N", "0"], ("N",), "0", id="solve-bad-point"),
     pytest.param(["solve", "--for", "d", "--d", "0", "--N", "5"], ("d",), "0", id="solve-for-d-given-invalid-d"),
+    pytest.param(["solve", "--for", "d", "--d", "1024", "--N", "22"], ("d",), "1024", id="solve-for-d-given-d"),
+    pytest.param(["solve", "--for", "tau", "--mu", "2", "--tau", "1", *_D], ("tau",), "1",
+                 id="solve-for-tau-given-tau"),
     # -- hidden constants and the log base --------------------------------------------------------
     pytest.param(["query", "--const", "c_zz=1"], ("const",), "c_zz", id="const-unknown-name"),
     pytest.param(["query", "--const", "c_1a"], ("const",), "c_1a", id="const-no-equals"),
@@ -94,6 +97,11 @@ BAD_INPUTS = [
     pytest.param(["audit", "--preset", "appB1", "--const", "c_4=0"], ("c_4",), "0", id="audit-const-zero"),
     pytest.param(["query", "--log-base", "3"], ("log_base",), "3", id="log-base-3"),
     pytest.param(["query", "--const", "log_base=3"], ("log_base",), "3", id="const-log_base-3"),
+    # -- a data folder the bundled digits would ignore --------------------------------------------------------
+    pytest.param(["report", "--data-root", "/nonexistent"], ("data_root",), "'/nonexistent'",
+                 id="report-data-root-with-digits"),
+    pytest.param(["run", "--data-root", "/nonexistent", "--store", ":memory:"], ("data_root",), "'/nonexistent'",
+                 id="run-data-root-with-digits"),
     # -- the sweep's device ----------------------------------------------------------------------------------
     pytest.param(["sweep", "--axis", "N=4", "--set", "snr=1", "--store", ":memory:", "--device", "foo"], ("device",),
                  "'foo'", id="sweep-device-foo"),
@@ -171,7 +179,8 @@ def _library_cases() -> list[object]:
     # const-log_base-3: the bug is in the command line (Constants.parse itself rejects log_base=3);
     # M-overflows-to-inf: the message names M, which is all this test asks of it.
     not_here = {"const-log_base-3", "M-overflows-to-inf"}
-    cli_only = {"sweep-device-foo", "sweep-device-not-cpu-or-cuda"}  # the command line's own option
+    cli_only = {"sweep-device-foo", "sweep-device-not-cpu-or-cuda", "report-data-root-with-digits",
+                "run-data-root-with-digits"}  # the command line's own option
     cases = []
     for case in BAD_INPUTS:
         if case.id in cli_only:

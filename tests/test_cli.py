@@ -299,7 +299,7 @@ def test_solve_sigma_h_window() -> None:
 
 
 def test_solve_section6_is_infeasible_and_names_the_conflict() -> None:
-    argv = ["solve", *SEC6, "--sigma-h", "0.00113", "--sigma-V", "0.00113", "--for", "d"]
+    argv = ["solve", *SEC6[2:], "--sigma-h", "0.00113", "--sigma-V", "0.00113", "--for", "d"]  # d is solved for
     out = run_json(argv, expect=1)
     assert isinstance(out, dict) and out["feasible"] is False and out["value"] is None
     # With SNR and σ_p fixed, C4.1.4's cap min{‖µ‖⁻², (σ_p²d)⁻¹}/√d_h = 1/(SNR²·0.4·d·√128) falls with d and
