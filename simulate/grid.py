@@ -719,9 +719,13 @@ def apply_settings(spec: GridSpec, settings: Sequence[str] = (), axes: Sequence[
             current = base.get(which, AttackSpec())
             assert isinstance(current, AttackSpec)
             base[which] = AttackSpec(**{**current.__dict__, **over})
+    given = {t.partition("=")[0].strip().replace("-", "_") for t in (*settings, *axes)}
+    if {"snr", "mu"} <= given:  # the user's own --set/--axis name both: which one was meant is unknown
+        said = [t for t in (*settings, *axes) if t.partition("=")[0].strip() in ("snr", "mu")]
+        raise ValueError(f"give snr or mu, not both, got {', '.join(said)}")
     if "snr" in base and "mu" in base:
         raise ValueError("give snr or mu, not both")
-    if "mu" in base or "mu" in new_axes:
+    if "mu" in base or "mu" in new_axes:  # the user's ‖µ‖ replaces the preset's SNR
         base.pop("snr", None)
         new_axes.pop("snr", None)
     return GridSpec(spec.name, base, new_axes, spec.description)

@@ -102,6 +102,9 @@ BAD_INPUTS = [
                  id="report-data-root-with-digits"),
     pytest.param(["run", "--data-root", "/nonexistent", "--store", ":memory:"], ("data_root",), "'/nonexistent'",
                  id="run-data-root-with-digits"),
+    # -- a sweep told both the SNR and ‖µ‖ -------------------------------------------------------------------
+    pytest.param(["sweep", "--axis", "snr=1,2", "--set", "mu=3", "--store", ":memory:"], ("snr", "mu"), "snr=1,2",
+                 id="sweep-axis-snr-and-set-mu"),
     # -- the sweep's device ----------------------------------------------------------------------------------
     pytest.param(["sweep", "--axis", "N=4", "--set", "snr=1", "--store", ":memory:", "--device", "foo"], ("device",),
                  "'foo'", id="sweep-device-foo"),
@@ -179,8 +182,9 @@ def _library_cases() -> list[object]:
     # const-log_base-3: the bug is in the command line (Constants.parse itself rejects log_base=3);
     # M-overflows-to-inf: the message names M, which is all this test asks of it.
     not_here = {"const-log_base-3", "M-overflows-to-inf"}
-    cli_only = {"sweep-device-foo", "sweep-device-not-cpu-or-cuda", "report-data-root-with-digits",
-                "run-data-root-with-digits"}  # the command line's own option
+    # the command line's own options
+    cli_only = {"sweep-axis-snr-and-set-mu", "sweep-device-foo", "sweep-device-not-cpu-or-cuda",
+                "report-data-root-with-digits", "run-data-root-with-digits"}
     cases = []
     for case in BAD_INPUTS:
         if case.id in cli_only:
