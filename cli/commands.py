@@ -123,6 +123,9 @@ def bench_sim(args: argparse.Namespace) -> int:
     from simulate.bench import bench, bench_whole
 
     engines = tuple(e.strip() for e in args.engines.split(",") if e.strip())  # bench() validates them
+    if not engines:
+        raise ValueError(f"engines must name at least one engine (direct, subspace, bf16, bf16-10), got "
+                         f"{args.engines!r}")
     if args.threads is not None:
         import torch
 

@@ -105,6 +105,8 @@ BAD_INPUTS = [
     # -- a sweep told both the SNR and ‖µ‖ -------------------------------------------------------------------
     pytest.param(["sweep", "--axis", "snr=1,2", "--set", "mu=3", "--store", ":memory:"], ("snr", "mu"), "snr=1,2",
                  id="sweep-axis-snr-and-set-mu"),
+    pytest.param(["bench-sim", "--engines", ""], ("engines",), "''", id="bench-sim-no-engines"),
+    pytest.param(["bench-sim", "--engines", " , "], ("engines",), "' , '", id="bench-sim-blank-engines"),
     # -- the sweep's device ----------------------------------------------------------------------------------
     pytest.param(["sweep", "--axis", "N=4", "--set", "snr=1", "--store", ":memory:", "--device", "foo"], ("device",),
                  "'foo'", id="sweep-device-foo"),
@@ -183,7 +185,8 @@ def _library_cases() -> list[object]:
     # M-overflows-to-inf: the message names M, which is all this test asks of it.
     not_here = {"const-log_base-3", "M-overflows-to-inf"}
     # the command line's own options
-    cli_only = {"sweep-axis-snr-and-set-mu", "sweep-device-foo", "sweep-device-not-cpu-or-cuda",
+    cli_only = {"bench-sim-no-engines", "bench-sim-blank-engines", "sweep-axis-snr-and-set-mu", "sweep-device-foo",
+                "sweep-device-not-cpu-or-cuda",
                 "report-data-root-with-digits", "run-data-root-with-digits"}
     cases = []
     for case in BAD_INPUTS:
