@@ -83,13 +83,18 @@ def profile_for(scale: str, images: str = "digits", data_root: str = "") -> Prof
         raise ValueError(f"data_root must be left out for the bundled digits (it names the folder of --images "
                          f"mnist, cifar10 or tiny-imagenet), got {data_root!r}")
     profile = replace(PROFILES[SCALES[scale]], images=images, data_root=data_root)
-    if images != "digits":  # read the test split now, so a wrong folder is one clear line, not a traceback later
+    if images != "digits":  # read both splits now, so a wrong folder is one clear line before anything is made
+        import zlib
+
         from simulate.images import load_images
 
-        try:
-            load_images(images, data_root, "test", keep_classes=(0, 1))
-        except (FileNotFoundError, ValueError) as exc:
-            raise ValueError(f"data_root must hold the {images} files, got {data_root!r} ({exc})") from None
+        for split in ("train", "test"):
+            try:
+                load_images(images, data_root, split, keep_classes=(0, 1))
+            except (OSError, EOFError, zlib.error, ValueError) as exc:  # missing, unreadable or corrupt files
+                first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                raise ValueError(f"data_root must hold the {images} {split} files, got {data_root!r} ({first})"
+                                 ) from None
     return profile
 
 

@@ -488,3 +488,31 @@ BAD_INPUTS = [
 def test_bad_input_names_parameter_and_value(call: Callable[[], object], error: type[Exception], match: str) -> None:
     with pytest.raises(error, match=match):
         call()
+
+
+@pytest.mark.parametrize("case", ["train-missing", "garbage-gz"])
+def test_a_bad_mnist_folder_is_one_line_before_any_store_or_report_is_made(tmp_path: Path, case: str) -> None:
+    """bovit run/report/check read both splits up front: a folder with the test files only, or a .gz with a gzip
+    header and garbage inside, is refused in one line and leaves no store and no report behind."""
+    import contextlib
+    import io
+
+    from cli.main import main
+
+    data = tmp_path / "mnist"
+    pixels, labels = _mnist_data(40, 1)
+    write_mnist(data, "t10k", pixels, labels, gz=True)
+    if case == "garbage-gz":
+        write_mnist(data, "train", pixels, labels, gz=True)
+        body = gzip.compress(b"x")
+        (data / "train-images-idx3-ubyte.gz").write_bytes(body[:10] + b"garbage, not deflate" * 20)
+    work = tmp_path / "work"
+    work.mkdir()
+    store, out = work / "runs.sqlite", work / "report"
+    for verb in (["run"], ["report", "--out", str(out)], ["check", "E6.real.boundary"]):
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+            code = main([*verb, "--scale", "ci", "--images", "mnist", "--data-root", str(data), "--store", str(store)])
+        lines = err.getvalue().strip().splitlines()
+        assert code == 2 and len(lines) == 1 and "data_root" in lines[0] and "train" in lines[0], err.getvalue()
+    assert list(work.iterdir()) == []  # no store, no report
