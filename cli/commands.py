@@ -174,6 +174,22 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_DIFFERS if result.problems() else EXIT_OK
 
 
+def writable_folder(name: str, path: str) -> None:
+    """A ValueError naming ``name`` unless ``path`` is a folder bovit may write, or one it can make (its nearest
+    existing ancestor is a writable folder)."""
+    import os
+    from pathlib import Path
+
+    p = Path(path)
+    if p.exists() and not p.is_dir():
+        raise ValueError(f"{name} must be a folder, got the file {path!r}")
+    probe = p
+    while not probe.exists():
+        probe = probe.parent
+    if not probe.is_dir() or not os.access(probe, os.W_OK | os.X_OK):
+        raise ValueError(f"{name} must be a folder bovit can write, got {path!r} ({str(probe)!r} is not writable)")
+
+
 def report(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -192,6 +208,7 @@ def report(args: argparse.Namespace) -> int:
     profile = profile_for(args.scale, args.images, args.data_root)
     claims = claims_for(args.claims, profile, mutants=args.mutants)
     out = args.out or default_out(profile)
+    writable_folder("out", out)  # before any work: a folder that cannot be written fails now, not after it
     again = run_command(profile, args.store, args.claims, args.mutants)
     if args.render_only:
         results = load(Path(out) / RESULTS_FILE)

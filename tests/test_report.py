@@ -789,3 +789,19 @@ def test_render_only_refuses_a_missing_or_foreign_results_file_in_one_line(tmp_p
         assert code == 2 and stdout == "" and len(stderr.strip().splitlines()) == 1, stderr
         assert "results must be" in stderr and RESULTS_FILE in stderr
         assert files(tmp_path) == before  # nothing written
+
+
+def test_report_refuses_an_output_folder_it_cannot_write_before_any_work(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    target = tmp_path / "ro"
+    target.mkdir()
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode: False if Path(p) == target else real_access(p, mode))
+    code, _, stderr = run_cli(["report", "--scale", "ci", "--out", str(target / "sub"), "--render-only"])
+    assert code == 2 and len(stderr.strip().splitlines()) == 1 and "out must be a folder bovit can write" in stderr
+    assert list(target.iterdir()) == []
+    (tmp_path / "f.txt").write_text("x")
+    code, _, stderr = run_cli(["report", "--scale", "ci", "--out", str(tmp_path / "f.txt"), "--render-only"])
+    assert code == 2 and "out must be a folder, got the file" in stderr
