@@ -283,7 +283,7 @@ def test_an_unknown_claim_is_rejected_with_the_valid_ids(argv: list[str], tmp_pa
 
 def test_quick_is_the_ci_profile_and_mutants_follow_their_claims() -> None:
     assert profile_for("quick") == PROFILES["ci"] and profile_for("ci").images == "digits"
-    with pytest.raises(ValueError, match="data_root must hold the cifar10 files, got '/nonexistent'"):
+    with pytest.raises(ValueError, match="data_root must hold the cifar10 train files, got '/nonexistent'"):
         profile_for("ci", "cifar10", "/nonexistent")  # the files are read before anything trains
 
     chosen = choose(["IC-1"], mutants=True)
