@@ -174,6 +174,15 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_DIFFERS if result.problems() else EXIT_OK
 
 
+def docs(args: argparse.Namespace) -> int:
+    from reports.docs import write_docs
+
+    writable_folder("out", args.out)
+    for path in write_docs(args.out):
+        print(f"docs: {path}")
+    return EXIT_OK
+
+
 def writable_folder(name: str, path: str) -> None:
     """A ValueError naming ``name`` unless ``path`` is a folder bovit may write, or one it can make (its nearest
     existing ancestor is a writable folder)."""

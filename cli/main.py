@@ -92,6 +92,11 @@ def build_parser() -> argparse.ArgumentParser:
     add_shared(rp, "claims", "images", "mutants", "progress", "json")
     rp.set_defaults(run=commands.report)
 
+    dc = sub.add_parser("docs", help="write the claim catalogue and the verdict protocol (docs/CLAIMS.md, "
+                                     "docs/PROTOCOL.md), generated from the code")
+    dc.add_argument("--out", default="docs", metavar="DIR", help="output folder (default docs/)")
+    dc.set_defaults(run=commands.docs)
+
     c = sub.add_parser("check", help="evaluate claims by ID (training what is missing) and print their findings")
     c.add_argument("ids", nargs="+", metavar="ID", help="claim or mutant IDs, e.g. T4.3 IC-1")
     add_shared(c, "scale", "store", "progress", "images")

@@ -788,7 +788,8 @@ def markdown(outcomes: Sequence[Outcome], profile: Profile, records: list[RunRec
     claims = [o for o in outcomes if not o.is_mutant]
     mutants = [o for o in outcomes if o.is_mutant]
     lines = ["# bovit report: Benign Overfitting in Adversarial Training for Vision Transformers", "",
-             f"Profile `{profile.name}`, store `{store_path}`. Verdicts follow the protocol in DESIGN.md "
+             f"Profile `{profile.name}`, store `{store_path}`. Verdicts follow bovit's protocol (docs/PROTOCOL.md; "
+             "its claims are docs/CLAIMS.md) "
              "(confirmed / refuted / inconclusive / out-of-scope); the recorded verdicts are checks/expected.py.",
              "", *synthesis(claims, profile), "## Provenance", "", *_provenance(records, profile, command), "",
              "## Summary", "",
