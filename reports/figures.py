@@ -82,10 +82,14 @@ def _errorbars(s: Series) -> list[list[float]] | None:
     return [below, above]
 
 
-def _draw_series(ax: Any, series: Sequence[Series]) -> None:
+def _draw_series(ax: Any, series: Sequence[Series], on_map: bool = False) -> None:
+    """The series over the axes; ``on_map`` (over a heatmap's colours): markers and lines get a white edge, so that
+    they stay visible on any cell colour."""
     for i, s in enumerate(series):
         # the colour cycle has 10 colours: later series change marker so that no two look the same
         style = {**_STYLES[s.style], "color": f"C{i % 10}"}
+        if on_map:
+            style.update(markeredgecolor="white", markeredgewidth=0.9)
         if i >= 10 and style["marker"] is not None:
             style["marker"] = _MARKERS[(i // 10 - 1) % len(_MARKERS)]
         elif i >= 10:
@@ -155,7 +159,7 @@ def _heatmap(fig: Any, ax: Any, plot: Plot) -> None:
         axis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:g}"))
         axis.set_minor_locator(NullLocator())
         axis.set_minor_formatter(NullFormatter())
-    _draw_series(ax, plot.series)
+    _draw_series(ax, plot.series, on_map=True)
     _reference_lines(ax, plot)
     ax.set_xlim(xe[0], xe[-1])
     ax.set_ylim(ye[0], ye[-1])
