@@ -174,6 +174,22 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_DIFFERS if result.problems() else EXIT_OK
 
 
+def export(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from reports.export import export as write_table
+    from simulate.store import Store
+
+    if not Path(args.store).is_file():
+        raise ValueError(f"store must be an existing bovit store, got {args.store!r}")
+    out = Path(args.out)
+    writable_folder("out", str(out.parent) if str(out.parent) else ".")
+    with Store(args.store) as store:
+        n = write_table(store, args.what, args.fmt, out)
+    print(f"export: {n} {args.what} rows to {out} ({args.fmt})")
+    return EXIT_OK
+
+
 def docs(args: argparse.Namespace) -> int:
     from reports.docs import write_docs
 

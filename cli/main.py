@@ -92,6 +92,16 @@ def build_parser() -> argparse.ArgumentParser:
     add_shared(rp, "claims", "images", "mutants", "progress", "json")
     rp.set_defaults(run=commands.report)
 
+    ex = sub.add_parser("export", help="write a store's runs, findings or trajectories as a flat table (CSV, JSON, "
+                                       "or Parquet with pyarrow)")
+    add_shared(ex, "store")
+    ex.add_argument("--what", choices=("runs", "findings", "trajectories"), default="runs",
+                    help="runs (one row per run), findings (one per claim) or trajectories (long form)")
+    ex.add_argument("--format", dest="fmt", choices=("csv", "json", "parquet"), default="csv", help="csv (default), "
+                    "json, or parquet (needs pip install 'bovit[parquet]')")
+    ex.add_argument("--out", required=True, metavar="FILE", help="the file to write")
+    ex.set_defaults(run=commands.export)
+
     dc = sub.add_parser("docs", help="write the claim catalogue and the verdict protocol (docs/CLAIMS.md, "
                                      "docs/PROTOCOL.md), generated from the code")
     dc.add_argument("--out", default="docs", metavar="DIR", help="output folder (default docs/)")
