@@ -26,6 +26,7 @@ import functools
 import importlib.metadata
 import io
 import json
+import math
 import platform
 import re
 import shlex
@@ -373,15 +374,34 @@ def stored(claims: Sequence[Claim], profile: Profile, store: Store) -> list[Outc
 # ---- rendering -----------------------------------------------------------------------------------
 
 
+def plot_rows(plot: Plot) -> list[tuple[str, ...]]:
+    """A figure's data as rows (the header first): every plotted point of every series (x, y and its interval) and,
+    for a heatmap, every cell (x, y, value), so the numbers behind a figure can be read or replotted."""
+    def num(v: float) -> str:
+        return repr(float(v)) if math.isfinite(v) else ""
+
+    rows: list[tuple[str, ...]] = [("series", "x", "y", "lo", "hi", "value")]
+    for s in plot.series:
+        for i, (x, y) in enumerate(zip(s.x, s.y, strict=True)):
+            lo = num(s.lo[i]) if i < len(s.lo) else ""
+            hi = num(s.hi[i]) if i < len(s.hi) else ""
+            rows.append((s.label, num(x), num(y), lo, hi, ""))
+    for i, row in enumerate(plot.grid):
+        for j, z in enumerate(row):
+            rows.append((plot.zlabel or "grid", num(plot.xticks[j]), num(plot.yticks[i]), "", "", num(z)))
+    return rows
+
+
 def _draw(plot: Plot, path: Path) -> str:
-    """Render ``plot`` to ``path``: '' when drawn, else why not (a figure that cannot be drawn is noted and the
-    report goes on)."""
+    """Render ``plot`` to ``path`` and its data beside it (the same stem, .csv): '' when drawn, else why not (a
+    figure that cannot be drawn is noted and the report goes on)."""
     from reports.figures import render
 
     try:
         render(plot, path)
     except Exception as exc:
         return f"{plot.name}: {type(exc).__name__}: {exc}"
+    path.with_suffix(".csv").write_text(csv_text(plot_rows(plot)), encoding="utf-8")
     return ""
 
 
@@ -421,8 +441,8 @@ def _figures(outcomes: list[Outcome], out_dir: Path, extra: Sequence[Plot] = ())
         if not error:
             written.append(path)
     if fig_dir.is_dir():
-        keep = {p.name for p in written}
-        for stale in sorted(fig_dir.glob("*.png")):
+        keep = {p.name for p in written} | {p.with_suffix(".csv").name for p in written}
+        for stale in sorted([*fig_dir.glob("*.png"), *fig_dir.glob("*.csv")]):
             if stale.name not in keep:
                 stale.unlink()
     return done, written, drawn

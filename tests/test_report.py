@@ -359,8 +359,16 @@ def test_build_twice_gives_byte_identical_reports_and_figures(tmp_path: Path, me
     items = {item["claim"]: item for item in json.loads((a / "verdicts.json").read_text(encoding="utf-8"))}
     assert items["SYN-1"]["verdict"] == "confirmed" and items["SYN-1"]["matches_recorded"] is True
     assert any("bovit check SYN-1 --scale ci" in cmd for cmd in items["SYN-1"]["reproduce"])
-    names = sorted(p.name for p in (a / "figures").iterdir())
+    names = sorted(p.name for p in (a / "figures").iterdir() if p.suffix == ".png")
     assert names == ["syn-heatmap.png", "syn-histogram.png", "syn-lines.png"]  # the stale one is gone
+    # each figure's data beside it, the same on both builds
+    assert sorted(p.name for p in (a / "figures").iterdir() if p.suffix == ".csv") == [
+        n.replace(".png", ".csv") for n in names]
+    lines_csv = (a / "figures" / "syn-lines.csv").read_text(encoding="utf-8").splitlines()
+    assert lines_csv[0] == "series,x,y,lo,hi,value" and "attack,0.5,0.4,0.3,0.5," in lines_csv
+    assert "attack,2.0,,0.0,0.1," in lines_csv  # a NaN point is an empty cell, not "nan"
+    heat_csv = (a / "figures" / "syn-heatmap.csv").read_text(encoding="utf-8").splitlines()
+    assert "robust error,8.0,2.0,,,0.5" in heat_csv and len(heat_csv) == 1 + 3 + 9  # header, boundary, 3×3 cells
     for name in names:
         data = (a / "figures" / name).read_bytes()
         assert data == (b / "figures" / name).read_bytes()
@@ -492,7 +500,7 @@ def test_run_then_render_equals_building_in_one_step(tmp_path: Path, memory_stor
     rendered = render_report(profile, memory_store, tmp_path / "a", SYNTHETIC, "cmd")
     built = build(profile, memory_store, tmp_path / "b", SYNTHETIC, "cmd", show_progress=False)
     assert files(tmp_path / "a") == files(tmp_path / "b")
-    assert len(files(tmp_path / "a")) == 5  # REPORT.md, verdicts.json and three figures
+    assert len(files(tmp_path / "a")) == 8  # REPORT.md, verdicts.json and three figures with their data
     assert rendered.outcomes == built.outcomes and rendered.problems() == built.problems()
     assert rendered.trained == 0 and rendered.mutants_caught() == (0, 1)
 
