@@ -534,10 +534,10 @@ def check_ratio(claim: str, ratio: formulas.Formula) -> Callable[[Records, Profi
         cens = [c for _, _, c, _ in fit_pairs]
         pad = max((p for *_, p in fit_pairs), default=0.0)
         f = tol("RATIO_EQUIV")
-        parts: list[tuple[Verdict, str]] = [
-            ("inconclusive", f"M = {M}: every pair censored, ratio > "
-                             f"{min(math.exp(y) for m, y, _, _ in pairs if m == M):.3g} (against {ratio(M=M):g}; "
-                             f"left out of the fit)") for M in absorbed]
+        by_M: dict[int, tuple[Verdict, str]] = {
+            M: ("inconclusive", f"M = {M}: every pair censored, ratio > "
+                                f"{min(math.exp(y) for m, y, _, _ in pairs if m == M):.3g} (against {ratio(M=M):g}; "
+                                f"left out of the fit)") for M in absorbed}
         fitted: dict[int, float] = {}
         try:
             if not fit_Ms:
@@ -547,16 +547,16 @@ def check_ratio(claim: str, ratio: formulas.Formula) -> Callable[[Records, Profi
                 want = ratio(M=M)
                 v, _ = equivalence_verdict(a, (lo - pad, hi + pad), math.log(want), math.log(f))
                 fitted[M] = math.exp(a)
-                parts.append((v, f"M = {M}: ratio {math.exp(a):.3g} [{math.exp(lo - pad):.3g}, "
+                by_M[M] = (v, f"M = {M}: ratio {math.exp(a):.3g} [{math.exp(lo - pad):.3g}, "
                                  f"{math.exp(hi + pad):.3g}] against {want:g}, equivalent within [{want / f:g}, "
-                                 f"{want * f:g}] ({v})"))
+                                 f"{want * f:g}] ({v})")
         except NotIdentified:
             bounds = ", ".join(f"M = {M}: ratio > {math.exp(y):.3g}" for M, y, c, _ in pairs if c)
             reason = (f"inconclusive: the censored fit is not identified (every M's pairs censored, or too few "
                       f"observed ratios), so the censored ratios could lie anywhere above their bounds, "
                       f"reported instead: {bounds or 'none censored'} ({treatment})")
             return _scoped_or_plain(claim, records, "inconclusive", reason, "", tuple(rows), ())
-        parts = sorted(parts, key=lambda vt: vt[1])  # by M, the fitted and the absorbed together
+        parts = [by_M[M] for M in Ms]  # in the order of M, the fitted and the absorbed together
         verdict = _combine(parts)
         reason = f"{verdict}: " + "; ".join(t for _, t in parts)
         if len(Ms) >= 2:
