@@ -14,8 +14,6 @@ Numbers stay numbers (JSON numbers; CSV cells that read back as floats); a missi
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
 from collections.abc import Iterable, Iterator, Mapping
@@ -62,7 +60,7 @@ def _run_rows(store: Store) -> Iterator[Row]:
         _flat("", result, row)
         for radius, values in (at.items() if isinstance(at, Mapping) else ()):
             if isinstance(values, Mapping):
-                _flat(f"at_{radius}_", {k: v for k, v in values.items() if k != "margins"}, row)
+                _flat(f"at_{radius}_", values, row)
         if isinstance(provenance, Mapping):
             _flat("provenance_", provenance, row)
         yield row
@@ -80,9 +78,9 @@ def _finding_rows(store: Store) -> Iterator[Row]:
 def _trajectory_rows(store: Store) -> Iterator[Row]:
     for rec in store.records():
         for i, point in enumerate(rec.trajectory):
-            it = point.get("iteration", point.get("t", i))
+            it = point.get("t", i)  # the iteration a row was logged at
             for name, value in point.items():
-                if name in ("iteration", "t"):
+                if name == "t":
                     continue
                 yield {"key": rec.key, "iteration": _scalar(it), "quantity": name, "value": _scalar(value)}
 
@@ -106,12 +104,13 @@ def _columns(table: Iterable[Row]) -> list[str]:
 
 
 def _csv(table: list[Row]) -> str:
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=_columns(table), lineterminator="\n", restval="")
-    writer.writeheader()
-    for row in table:
-        writer.writerow({k: ("" if v is None else repr(v) if isinstance(v, float) else v) for k, v in row.items()})
-    return buf.getvalue()
+    from reports.report import csv_text
+
+    cols = _columns(table)
+    def text(v: object) -> str:
+        return "" if v is None else repr(v) if isinstance(v, float) else str(v)
+
+    return csv_text([cols, *([text(row.get(c)) for c in cols] for row in table)])
 
 
 def export(store: Store, what: str, fmt: str, out: str | Path) -> int:

@@ -617,9 +617,6 @@ LIMITATIONS: tuple[str, ...] = (
     "**The certificate is loose once attention concentrates.** The certified robust error, an upper estimate, is "
     "vacuous (near 1) where trained attention is one-hot, so a statement that robust error is at most something "
     "rests there on the attack's lower estimate; the certified bracket section shows where.",
-    "**Choices the paper leaves open** are fixed once (PGD keeps its lowest-margin iterate, from zero, without "
-    "restarts; isotropic noise; w_O = 1/√d_v·1; PyTorch's default initialisation × 1/16; float32; η = 0.1); no "
-    "sensitivity study over them is in this report yet.",
     "**Stand-ins and readings.** B.4's pretrained ViT-B/16 in21k cannot be fetched offline (a randomly initialised "
     "stand-in is trained); images become tokens as square patches (the strips reading is not run); B.3's ℓ₁ radius "
     "is run in both readings. Claims marked ‡ rest on such a reading.",
@@ -640,7 +637,9 @@ def limitations(profile: Profile) -> tuple[str, ...]:
                 "and one that flips is recorded inconclusive." if profile.stability_ulps else
                 "this profile does not re-evaluate its verdicts on perturbed runs (the default profile does), so a "
                 "verdict here may turn on rounding."))
-    return (*LIMITATIONS[:3], scale, *LIMITATIONS[3:], chaos)
+    choices = (f"**Choices the paper leaves open** are fixed once: {default_choices()}; no sensitivity study over "
+               "them is in this report yet.")
+    return (*LIMITATIONS[:3], scale, choices, *LIMITATIONS[3:], chaos)
 
 
 def synthesis(outcomes: Sequence[Outcome], profile: Profile) -> list[str]:

@@ -10,6 +10,7 @@ give the same bytes.
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import json
 import zlib
@@ -39,14 +40,6 @@ class Results:
     runs: int
 
 
-def _strip_margins(result: dict[str, Any]) -> dict[str, Any]:
-    out = {k: v for k, v in result.items() if k != "margins"}
-    if isinstance(out.get("at_tau_rel"), dict):
-        out["at_tau_rel"] = {r: ({k: v for k, v in x.items() if k != "margins"} if isinstance(x, dict) else x)
-                             for r, x in out["at_tau_rel"].items()}
-    return out
-
-
 def export(store: Store, profile: Profile, claims: Sequence[Claim], path: str | Path, store_label: str,
            command: str) -> Path:
     """Write the runs ``claims`` read at ``profile`` that ``store`` holds (current simulation code) and their
@@ -59,8 +52,8 @@ def export(store: Store, profile: Profile, claims: Sequence[Claim], path: str | 
         rec = store.get(c.key(code))
         if rec is None:
             continue
-        runs.append({"key": rec.key, "config": rec.config, "result": _strip_margins(rec.result.as_dict()),
-                     "code": rec.code, "wall_s": rec.wall_s})
+        result = dataclasses.replace(rec.result, margins=None).as_dict()  # None fields are left out
+        runs.append({"key": rec.key, "config": rec.config, "result": result, "code": rec.code, "wall_s": rec.wall_s})
     findings = []
     for claim in claims:
         f = store.get_finding(claim.id, profile.name, profile.images, profile.data_root)
