@@ -248,39 +248,32 @@ def test_linear_model_reaches_the_exact_worst_case(norm: str, kind: str, random_
     assert ((got - best) / drop).max() < 1e-3
 
 
-def test_multi_takes_the_worst_of_the_three_norms_on_the_linear_model() -> None:
+def _linear_drop(U: torch.Tensor, tau: torch.Tensor, ball: str, M: int) -> torch.Tensor:
+    """The exact worst margin drop of f = (1/M)·Σ_j x_jᵀU over one ball of radius τ: per-token ℓ_p balls drop it by
+    τ‖U‖_q (q dual to p); one ℓ₁ ball for the whole input ("1-image") by τ‖U‖∞/M, all of the budget on one
+    coordinate of one token, M times less than per token."""
+    if ball == "1-image":
+        return tau * U.abs().amax(dim=-1) / M
+    return tau * torch.linalg.vector_norm(U, ord=DUAL[ball], dim=-1)
+
+
+@pytest.mark.parametrize(("norm", "balls"), [("multi", MULTI_RADII), ("multi-image", MULTI_IMAGE_RADII)])
+def test_a_union_takes_the_worst_of_its_balls_on_the_linear_model(norm: str,
+                                                                 balls: tuple[tuple[str, float], ...]) -> None:
     G, B, M, d = 2, 5, 3, 8
     w0 = weights(G, 1, d)
     w = Weights(torch.zeros_like(w0.W_Q), torch.zeros_like(w0.W_K), w0.W_V, w0.w_O)
     X, y = data(G, B, M, d)
     tau = torch.tensor([0.2, 0.7], dtype=F64)
     U = w.u().sum(dim=1)
-    drops = torch.stack([tau * f * torch.linalg.vector_norm(U, ord=DUAL[p], dim=-1) for p, f in MULTI_RADII])
+    drops = torch.stack([_linear_drop(U, tau * f, p, M) for p, f in balls])
     expected = margin(w, X, y) - drops.amax(dim=0)[:, None]
-    got = margin(w, attack(w, X, y, tau, AttackSpec(steps=20), "multi"), y)
+    got = margin(w, attack(w, X, y, tau, AttackSpec(steps=20), norm), y)
     assert torch.allclose(got, expected, atol=1e-9)
-
-
-def test_multi_image_spends_one_l1_budget_over_the_whole_input_on_the_linear_model() -> None:
-    """f = (1/M)·Σ_j x_jᵀU: over one ℓ₁ ball of radius r for the whole input the worst drop is r·‖U‖∞/M (all of
-    the budget on one coordinate of one token), M times less than per token (r·‖U‖∞); the union takes the worst
-    of that, τ‖U‖₂ and (τ/30)‖U‖₁. Radii large enough that the whole-input ℓ₁ ball decides at some members."""
-    G, B, M, d = 2, 5, 3, 8
-    w0 = weights(G, 1, d)
-    w = Weights(torch.zeros_like(w0.W_Q), torch.zeros_like(w0.W_K), w0.W_V, w0.w_O)
-    X, y = data(G, B, M, d)
-    tau = torch.tensor([0.2, 0.7], dtype=F64)
-    U = w.u().sum(dim=1)
-    per_ball = {"2": tau * torch.linalg.vector_norm(U, ord=2, dim=-1),
-                "inf": tau * torch.linalg.vector_norm(U, ord=1, dim=-1),
-                "1-image": tau * U.abs().amax(dim=-1) / M}
-    drops = torch.stack([f * per_ball[p] for p, f in MULTI_IMAGE_RADII])
-    expected = margin(w, X, y) - drops.amax(dim=0)[:, None]
-    got = margin(w, attack(w, X, y, tau, AttackSpec(steps=20), "multi-image"), y)
-    assert torch.allclose(got, expected, atol=1e-9)
-    # the whole-input ℓ₁ ball is inside the per-token ones: the per-token union is never weaker
-    per_token = margin(w, attack(w, X, y, tau, AttackSpec(steps=20), "multi"), y)
-    assert (per_token <= got + 1e-12).all()
+    if norm == "multi-image":
+        # the whole-input ℓ₁ ball is inside the per-token ones: the per-token union is never weaker
+        per_token = margin(w, attack(w, X, y, tau, AttackSpec(steps=20), "multi"), y)
+        assert (per_token <= got + 1e-12).all()
 
 
 def test_whole_input_l1_projection_is_the_l1_projection_of_the_flattened_input() -> None:
