@@ -47,10 +47,15 @@ def snrs(low: float, high: float) -> st.SearchStrategy[float]:
 
 
 def radii(low: float, high: float) -> st.SearchStrategy[float]:
-    """An evaluation radius τ/‖µ‖ in [low, high], two significant digits (kept inside the interval)."""
+    """An evaluation radius τ/‖µ‖ in [low, high], two significant digits (kept inside the interval); a draw
+    below RADIUS_FLOOR is ``low`` itself (a radius of 1e-38·‖µ‖ is clean training written another way, and a
+    RunConfig refuses a τ whose square is not a normal number)."""
     if not 0 <= low < high:
         raise ValueError(f"need 0 <= low < high, got low={low!r}, high={high!r}")
-    return st.floats(low, high).map(lambda r: min(max(_two_digits(r), low), high))
+    return st.floats(low, high).map(lambda r: min(max(_two_digits(r), low), high) if r >= RADIUS_FLOOR else low)
+
+
+RADIUS_FLOOR = 1e-4
 
 
 def _clip(x: float, low: float, high: float) -> float:

@@ -100,10 +100,12 @@ def sweep(args: argparse.Namespace) -> int:
         raise ValueError(f"device must be cpu, cuda or cuda:N, got {args.device!r}")
     if kind == "cuda" and not torch.cuda.is_available():
         raise ValueError(f"device must be available, got {args.device!r} (torch sees no CUDA device)")
-    with Store(args.store) as store:
-        from simulate.grid import GROUP_MEMBERS
+    from simulate.grid import GROUP_MEMBERS, group
+    from simulate.sweep import check_memory
 
-        members = GROUP_MEMBERS if args.max_members is None else args.max_members
+    members = GROUP_MEMBERS if args.max_members is None else args.max_members
+    check_memory(group(configs, max_members=members))  # before the store file is created
+    with Store(args.store) as store:
         summary = sweep(configs, store, scheduler=args.scheduler, device=args.device,
                         max_members=members, show_progress=not args.no_progress)
         rows = rates(configs, store)

@@ -52,6 +52,7 @@ __all__ = [
     "project_l1",
     "project_l2",
     "project_linf",
+    "reference_checkpoints",
     "sample_ball",
     "steepest_direction",
     "theorem43_attack",
@@ -447,10 +448,11 @@ Score = Callable[[Tensor], tuple[Tensor, Tensor]]
 
 
 def _pgd_loop(score: Score, delta0: Tensor, radius: Tensor, step: float | Tensor, norm: str,
-             steps: int) -> tuple[Tensor, Tensor]:
+             steps: int, last: bool = False) -> tuple[Tensor, Tensor]:
     """Section 6's PGD (E6.4): ``steps`` per-token steps of length ``step`` in the ℓ_p steepest direction of
     ∇(−s), each followed by the per-token projection onto the ball of ``radius``, from the projection of δ₀;
-    returns per example the iterate of lowest score seen (start included) and that score.
+    returns per example the iterate of lowest score seen (start included) and that score, or with ``last`` the
+    last iterate and its score (AttackSpec.iterate "last", as standard PGD training returns).
 
     The loop of :func:`attack`'s PGD and of :func:`simulate.vit.per_token_pgd`, for any model: δ has shape
     (..., M, d), the score (...,); ``radius`` (a tensor in δ's dtype) broadcasts against δ's token axes and
@@ -461,9 +463,9 @@ def _pgd_loop(score: Score, delta0: Tensor, radius: Tensor, step: float | Tensor
     best_delta, best_s = delta, None
     for it in range(steps + 1):
         s, g = score(delta)
-        if best_s is None:
-            best_s = s
-        else:
+        if best_s is None or (last and it == steps):
+            best_s, best_delta = s, delta
+        elif not last:
             better = s < best_s
             best_s = torch.where(better, s, best_s)
             best_delta = torch.where(better[..., None, None], delta, best_delta)
@@ -483,11 +485,12 @@ def _pgd(
     norm: str,
     steps: int,
     step_rel: float,
+    last: bool = False,
 ) -> tuple[Tensor, Tensor]:
     """Section 6's PGD (E6.4) on eq. (1): :func:`_pgd_loop` on the margin, steps of step_rel·τ per member."""
     G = X.shape[0]
     best_delta, best_m = _pgd_loop(lambda delta: maps.margin_grad(X, y, delta), delta0, tau.view(G, 1, 1),
-                                  (step_rel * tau).view(G, 1, 1, 1), norm, steps)
+                                  (step_rel * tau).view(G, 1, 1, 1), norm, steps, last)
     if maps.step_basis is not maps.basis:
         best_m = maps.margin(X + best_delta, y)  # the score that leaves the attack is in X's dtype
     return best_delta, best_m
@@ -509,23 +512,51 @@ def _checkpoints(steps: int) -> list[int]:
     return sorted({c for c in (math.ceil(q * steps) for q in p[1:]) if 0 < c <= steps})
 
 
+def reference_checkpoints(steps: int) -> list[int]:
+    """APGD's checkpoints as Croce & Hein's published code places them: the first after k₀ = ⌊0.22·n⌋ steps,
+    each next one k steps later with k shrinking by ⌊0.03·n⌋ down to ⌊0.06·n⌋ (every one of the three at
+    least 1), the products taken in floating point as that code takes them. At n = 100 these are the paper's
+    22, 41, 57, 70, 80, 87, 93, 99; at n = 20 they are 4, 7, 9, 10, 11, …, 20 where the paper's ⌈p_j·n⌉ gives
+    5, 9, 12, 14, 16, 18, 19, 20."""
+    return _reference_checkpoints(positive_int("steps", steps))
+
+
+def _reference_checkpoints(n: int) -> list[int]:
+    k, shrink, least = max(int(0.22 * n), 1), max(int(0.03 * n), 1), max(int(0.06 * n), 1)
+    out, at = [], k
+    while at <= n:
+        out.append(at)
+        k = max(k - shrink, least)
+        at += k
+    return out
+
+
 def _apgd(
-    maps: _Maps, X: Tensor, y: Tensor, tau: Tensor, delta0: Tensor, norm: str, steps: int
+    maps: _Maps, X: Tensor, y: Tensor, tau: Tensor, delta0: Tensor, norm: str, steps: int, schedule: str = "reference"
 ) -> tuple[Tensor, Tensor]:
     """APGD (Croce & Hein 2020, Alg. 1) on per-token balls, the loss being −y·f (any increasing transform
     of it, such as the logistic loss, gives the same comparisons and hence the same iterates).
 
     z = P(x^k + η·s(∇)), x^{k+1} = P(x^k + α(z − x^k) + (1 − α)(x^k − x^{k−1})) with α = 1 at the first step
     and 0.75 after; s is the per-token ℓ_p steepest direction (as in PGD) and P the per-token projection;
-    η starts at 2τ per example. At each checkpoint w_j, η is halved and the iterate restarted from the
-    best point when (1) fewer than ρ = 75% of the steps since w_{j−1} increased the loss, or (2) η was
-    not halved at w_{j−1} and the best loss did not improve since w_{j−1}. For ℓ₁ this is the same schedule
-    with PGD's ℓ₁ step and the exact ℓ₁-ball projection, not the APGD-L1 of Croce & Hein (2021).
+    η starts at 2τ per example. At each checkpoint, η is halved and the iterate restarted from the best point
+    (its gradient with it) when (1) too few of the steps since the last checkpoint increased the loss, or (2) η
+    was not halved at the last checkpoint and the best loss did not improve since it. For ℓ₁ this is the same
+    schedule with PGD's ℓ₁ step and the exact ℓ₁-ball projection, not the APGD-L1 of Croce & Hein (2021).
+
+    ``schedule`` "reference" (attack kind "apgd") is the behaviour of the published code: checkpoints
+    :func:`reference_checkpoints`; a step "increased the loss" when its loss is above the previous step's (the
+    previous step taken, also across a restart), the first step of all counting as one (the code compares it
+    with a zero-initialised entry, which a cross-entropy loss always exceeds); condition (1) is "at most 75% of
+    the k steps". ``schedule`` "paper" (attack kind "apgd-paper") is the paper's text: checkpoints
+    :func:`apgd_checkpoints` (⌈p_j·n⌉), a step compared with the iterate it started from (the best point after a
+    restart), condition (1) "fewer than 75%".
     """
     G, B = X.shape[:2]
     rad = tau.view(G, 1, 1)
     proj = _PROJECT[norm]
-    checkpoints = set(_checkpoints(steps))
+    reference = schedule == "reference"
+    checkpoints = set(_reference_checkpoints(steps) if reference else _checkpoints(steps))
     eta = (2 * tau).view(G, 1).expand(G, B).clone()
     delta = proj(delta0, rad)
     m, g = maps.margin_grad(X, y, delta)
@@ -535,20 +566,25 @@ def _apgd(
     halved_last = torch.zeros_like(m, dtype=torch.bool)
     best_at_last = best_m
     last_check = 0
+    m_step = m  # the margin after the last step taken (the reference's comparison), the start's before any
     for it in range(steps):
         alpha = 1.0 if it == 0 else APGD_MOMENTUM
         z = proj(delta + eta[..., None, None] * steepest_direction(g, norm), rad)
         new = proj(delta + alpha * (z - delta) + (1 - alpha) * (delta - prev), rad)
         prev, delta = delta, new
         m_new, g = maps.margin_grad(X, y, delta)
-        successes = successes + (m_new < m).to(m.dtype)
-        m = m_new
+        if reference and it == 0:
+            successes = successes + 1
+        else:
+            successes = successes + (m_new < (m_step if reference else m)).to(m.dtype)
+        m = m_step = m_new
         better = m < best_m
         best_m = torch.where(better, m, best_m)
         best_delta = torch.where(better[..., None, None], delta, best_delta)
         best_g = torch.where(better[..., None, None], g, best_g)
         if it + 1 in checkpoints:
-            cond1 = successes < APGD_RHO * (it + 1 - last_check)
+            window = it + 1 - last_check
+            cond1 = successes <= APGD_RHO * window if reference else successes < APGD_RHO * window
             cond2 = ~halved_last & (best_m >= best_at_last)
             halve = cond1 | cond2
             eta = torch.where(halve, eta / 2, eta)
@@ -567,7 +603,7 @@ def _apgd(
 
 
 def _pgd_subspace(
-    maps: _Maps, X: Tensor, y: Tensor, tau: Tensor, delta0: Tensor, steps: int, step_rel: float
+    maps: _Maps, X: Tensor, y: Tensor, tau: Tensor, delta0: Tensor, steps: int, step_rel: float, last: bool = False
 ) -> tuple[Tensor, Tensor]:
     """ℓ₂ PGD of :func:`_pgd`, computed exactly in the r-dimensional span of the model's token maps.
 
@@ -609,9 +645,9 @@ def _pgd_subspace(
         f, gP = _combine_flat_grad(cur, B, M, H, dh)
         m = y * f
         g = -yt * gP  # ∇ of −y·f in the projections
-        if best_m is None:
-            best_m = m
-        else:
+        if best_m is None or (last and it == steps):
+            best_m, best_z, best_a = m, z, a
+        elif not last:
             better = m < best_m
             best_m = torch.where(better, m, best_m)
             tok = better[..., None].expand(G, B, M).reshape(G, BM)
@@ -688,12 +724,14 @@ def _with_restarts(
 
 
 def _inner_for(maps: _Maps, spec: AttackSpec, norm: str, engine: str) -> _Inner:
-    if spec.kind == "apgd":
-        return lambda X, y, tau, d0: _apgd(maps, X, y, tau, d0, norm, spec.steps)
+    last = spec.iterate == "last"
+    if spec.kind in ("apgd", "apgd-paper"):
+        schedule = "reference" if spec.kind == "apgd" else "paper"
+        return lambda X, y, tau, d0: _apgd(maps, X, y, tau, d0, norm, spec.steps, schedule)
     if engine == "subspace" or (engine == "bf16" and norm == "2"):
         # bf16 for ℓ2 PGD: the subspace iteration with its matmuls in bfloat16 (maps.step_basis)
-        return lambda X, y, tau, d0: _pgd_subspace(maps, X, y, tau, d0, spec.steps, spec.step_rel)
-    return lambda X, y, tau, d0: _pgd(maps, X, y, tau, d0, norm, spec.steps, spec.step_rel)
+        return lambda X, y, tau, d0: _pgd_subspace(maps, X, y, tau, d0, spec.steps, spec.step_rel, last)
+    return lambda X, y, tau, d0: _pgd(maps, X, y, tau, d0, norm, spec.steps, spec.step_rel, last)
 
 
 def attack(
@@ -710,7 +748,8 @@ def attack(
     """An adversarial X̃ ∈ B(X, τ) per member and example that lowers the margin y·f(X̃): (G, B, M, d).
 
     spec.kind: "pgd" (Section 6, E6.4: spec.steps steps of spec.step_rel·τ, per-token normalised gradient,
-    per-token projection, best iterate kept), "apgd" (Croce & Hein 2020, per-token balls), "random" (one
+    per-token projection, best iterate kept), "apgd" (Croce & Hein 2020, per-token balls, the schedule of their
+    published code; "apgd-paper" the schedule as their paper writes it, see :func:`_apgd`), "random" (one
     uniformly random point of each token's ball, the falsifiable corollary of S3.alg1) or "none" (X itself).
     norm: "2", "inf", "1" (per-token ℓ_p balls of radius τ) or "multi" (Appendix B.3, EB.3: PGD/APGD in ℓ₂,
     ℓ∞ and ℓ₁ with radii τ, τ/30, 20τ, in that order, keeping per example the lowest margin; "multi-image" the
@@ -733,11 +772,12 @@ def attack(
         raise ValueError(f"only_robust must be a bool, got {only_robust!r}")
     w = _check_weights(w, X)
     tau_t = _tau(tau, G, X)
-    if engine != "direct" and spec.kind in ("pgd", "apgd") and norm != "2":
+    if engine != "direct" and spec.kind in ("pgd", "apgd", "apgd-paper") and norm != "2":
         raise ValueError(f"engine={engine!r} applies to the ℓ2 attack only, got norm={norm!r}")
-    if engine == "subspace" and spec.kind == "apgd":
-        raise ValueError("engine='subspace' implements PGD only, got attack kind 'apgd' (use engine='direct')")
-    needs_random = spec.kind == "random" or (spec.kind in ("pgd", "apgd") and (spec.random_start or spec.restarts > 1))
+    if engine == "subspace" and spec.kind in ("apgd", "apgd-paper"):
+        raise ValueError(f"engine='subspace' implements PGD only, got attack kind {spec.kind!r} (use engine='direct')")
+    iterative = spec.kind in ("pgd", "apgd", "apgd-paper")
+    needs_random = spec.kind == "random" or (iterative and (spec.random_start or spec.restarts > 1))
     gen_list = _check_gens(gens, G, needs_random)
     return _attack(w, X, y, tau_t, spec, norm, gen_list, engine, only_robust)
 

@@ -37,13 +37,17 @@ __all__ = [
 ]
 
 Norm = Literal["2", "inf", "1", "multi", "multi-image"]
-AttackKind = Literal["pgd", "apgd", "random", "none"]
+AttackKind = Literal["pgd", "apgd", "apgd-paper", "random", "none"]
 # "multi" is Appendix B.3's union of per-token ℓ₂, ℓ∞ and ℓ₁ balls (Section 3 defines every ball per token);
 # "multi-image" reads B.3's ℓ₁ radius as one budget for the whole input instead (ℓ₂ and ℓ∞ per token as before):
 # the paper does not say which, and per token the ℓ₁ radius 20·τ at τ = ‖µ‖/20 is the whole image's norm
 NORMS: tuple[str, ...] = ("2", "inf", "1", "multi", "multi-image")
 UNION_NORMS: tuple[str, ...] = ("multi", "multi-image")
-ATTACKS: tuple[str, ...] = ("pgd", "apgd", "random", "none")
+# "apgd" follows the step-size schedule of Croce & Hein's published code (checkpoints as integer floors of
+# 0.22·n, 0.03·n and 0.06·n, its two conditions as that code applies them); "apgd-paper" is the schedule as their
+# paper writes it (w_j = ⌈p_j·n⌉ with exact p_j, condition 1 strict). simulate.attacks says where they differ.
+ATTACKS: tuple[str, ...] = ("pgd", "apgd", "apgd-paper", "random", "none")
+ITERATES = ("best", "last")
 NOISES = ("isotropic", "projected")
 SIGNALS = ("basis", "random")
 INITS = ("pytorch16", "theory", "pytorch")
@@ -91,9 +95,15 @@ class AttackSpec:
     step_rel: float = 0.2
     random_start: bool = False
     restarts: int = 1
+    # which iterate a PGD run returns: "best", the one of lowest margin seen (bovit's default), or "last", the final
+    # one, as standard PGD training does (Section 6 does not say); APGD always returns its best point
+    iterate: str = "best"
 
     def __post_init__(self) -> None:
         choice("attack", self.kind, ATTACKS)
+        choice("attack iterate", self.iterate, ITERATES)
+        if self.iterate != "best" and self.kind != "pgd":
+            raise ValueError(f"attack iterate='last' applies to PGD only, got kind={self.kind!r}")
         object.__setattr__(self, "steps", positive_int("attack steps", self.steps))
         object.__setattr__(self, "step_rel", positive("attack step_rel", self.step_rel))
         if not isinstance(self.random_start, bool):
@@ -105,7 +115,8 @@ class AttackSpec:
             return self.kind
         rs = ", random start" if self.random_start else ""
         rr = f", {self.restarts} restarts" if self.restarts > 1 else ""
-        return f"{self.kind}({self.steps} steps of {self.step_rel:g}τ{rs}{rr})"
+        it = ", last iterate" if self.iterate == "last" else ""
+        return f"{self.kind}({self.steps} steps of {self.step_rel:g}τ{rs}{rr}{it})"
 
 
 @dataclass(frozen=True)
@@ -185,6 +196,9 @@ class RunConfig:
             raise ValueError(f"ratio_every must be >= 0, got {self.ratio_every}")
         if self.d < 2:
             raise ValueError(f"d must be an integer >= 2 (µ₊ ⊥ µ₋ needs two dimensions), got {self.d}")
+        if self.M < 2:
+            raise ValueError(f"M must be an integer >= 2 (Definition 3.1: one signal token and M − 1 noise tokens), "
+                             f"got {self.M}")
         if self.dataset != "synthetic":
             pass  # snr, mu and sigma_p were set by _set_image_scales
         elif self.snr is None and self.mu is None:
@@ -208,6 +222,10 @@ class RunConfig:
         choice("norm", self.norm, NORMS)
         set_(self, "eta", positive("eta", self.eta))
         set_(self, "eps", positive("eps", self.eps))
+        if self.eps >= 1:
+            raise ValueError(f"eps must be in (0, 1) (the stopping rule's loss level; Condition 4.1 takes ε < 1), "
+                             f"got {self.eps}")
+        self._check_range()
         set_(self, "seed", as_int("seed", self.seed))
         if self.seed < 0:
             raise ValueError(f"seed must be >= 0, got {self.seed}")
@@ -236,6 +254,33 @@ class RunConfig:
             raise ValueError(f"engine={self.engine!r} applies to the ℓ2 attack only, got norm={self.norm!r}")
         if self.engine == "subspace" and self.attack.kind != "pgd":
             raise ValueError(f"engine='subspace' implements PGD only, got attack={self.attack.kind!r}")
+
+    def _check_range(self) -> None:
+        """‖µ‖, τ and σ_p must be representable with their squares in the run's dtype: the model and the attacks
+        compute squared norms, so a value outside [√tiny, √max] (float32: about 1e-19 to 1.8e19) would make a run
+        that trains on zeros or infinities and stores numbers that are not finite."""
+        info = torch.finfo(DTYPES.get(self.dtype, torch.float32))
+        lo, hi = math.sqrt(info.tiny), math.sqrt(info.max)
+        assert self.mu is not None
+        checked = (("mu", self.mu, f" (snr={self.snr:g}, sigma_p={self.sigma_p:g}, d={self.d})"),
+                   ("tau = tau_rel·mu", self.tau, f" (tau_rel={self.tau_rel:g}, mu={self.mu:g})"),
+                   ("sigma_p", self.sigma_p, ""))
+        for name, value, inputs in checked:
+            if value == 0 and name.startswith("tau"):
+                continue  # clean training
+            if not lo <= value <= hi:
+                raise ValueError(f"{name} must lie in [{lo:.3g}, {hi:.3g}] for dtype={self.dtype!r} (its square must "
+                                 f"be a normal number), got {value:.6g}{inputs}")
+
+    def memory_bytes(self) -> int:
+        """An estimate of the memory one run of this config takes while it trains and is evaluated, in bytes (the
+        training set and a few copies of it for the attack, the weights with their gradients, one test chunk of
+        250 points with its attack): what the sweep checks against the machine's memory before allocating."""
+        item = 8 if self.dtype == "float64" else 4
+        tokens = self.M * self.d
+        data = (self.N + 250) * tokens * 6  # the points, the attacked points, the gradient and work arrays
+        weights = (self.d * (2 * self.dh + self.dv) * self.H + self.H * self.dv) * 3  # values, gradients, copies
+        return int((data + weights) * item)
 
     def _check_dataset(self) -> None:
         choice("dataset", self.dataset, DATASET_CHOICES)
@@ -291,7 +336,8 @@ class RunConfig:
         for name in ("attack", "test_attack"):
             spec = getattr(self, name)
             kinds = ("pgd", "none") if name == "attack" else ("pgd",)
-            if isinstance(spec, AttackSpec) and (spec.kind not in kinds or spec.random_start or spec.restarts != 1):
+            if isinstance(spec, AttackSpec) and (spec.kind not in kinds or spec.random_start or spec.restarts != 1
+                                                 or spec.iterate != "best"):
                 raise ValueError(f"{name} must be Section 6's PGD ({' or '.join(kinds)}, zero start, one restart) "
                                  f"for model={self.model!r}, got {spec.describe()}")
         # (noise and signal are refused for every image run by _check_dataset, sigma_h/sigma_V with any init
@@ -391,6 +437,10 @@ class RunConfig:
         for name, value in _KEYLESS_DEFAULTS.items():
             if config[name] == value:
                 del config[name]
+        for name in ("attack", "test_attack"):  # an attack's iterate rule at its default, likewise
+            spec = config[name]
+            if isinstance(spec, dict) and spec.get("iterate") == "best":
+                del spec["iterate"]
         payload = json.dumps({"config": config, "code": code_version}, sort_keys=True, default=str)
         return hashlib.sha256(payload.encode()).hexdigest()[:24]
 

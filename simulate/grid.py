@@ -630,7 +630,7 @@ _INT_FIELDS = {"N", "d", "M", "dh", "dv", "H", "T_max", "seed", "n_test", "log_e
 _FLOAT_FIELDS = {"snr", "mu", "sigma_p", "tau_rel", "eta", "eps", "sigma_h", "sigma_V", "w_O_norm"}
 # attack options are set with prefixed names: attack=apgd, attack_steps=50, test_attack_restarts=5, …
 _ATTACK_KEYS = {"": "kind", "_steps": "steps", "_step_rel": "step_rel", "_random_start": "random_start",
-                "_restarts": "restarts"}
+                "_restarts": "restarts", "_iterate": "iterate"}
 
 
 def parse_value(name: str, text: str) -> object:
@@ -677,7 +677,7 @@ def apply_settings(spec: GridSpec, settings: Sequence[str] = (), axes: Sequence[
     """``spec`` with fixed fields overridden (``FIELD=VALUE``) and axes added (``FIELD=V1,V2,…``).
 
     Attack options use prefixed names: ``attack=apgd``, ``attack_steps=50``, ``attack_restarts=3``,
-    ``attack_random_start=true``, and the same with ``test_attack``.
+    ``attack_random_start=true``, ``attack_iterate=last``, and the same with ``test_attack``.
     """
     if spec.parts:
         return GridSpec(spec.name, description=spec.description,

@@ -31,8 +31,8 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-__all__ = ["RadiusResult", "RunResult", "decode_margins", "encode_margins", "need", "radius", "radius_name",
-           "read_mapping"]
+__all__ = ["DIVERGED_FIELDS", "RadiusResult", "RunResult", "decode_margins", "encode_margins", "need", "radius",
+           "radius_name", "read_mapping"]
 
 T = TypeVar("T")
 
@@ -85,6 +85,11 @@ def _is_float(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
+# The fields that may hold ±inf or NaN: the final losses of gradient descent that diverged (the claims' health
+# check, checks.tolerances, flags such a run "diverging" from them). Every other number is refused unless finite.
+DIVERGED_FIELDS = frozenset({"final_robust_loss", "final_clean_loss"})
+
+
 def _check(owner: str, name: str, value: object, kind: str, optional: bool) -> None:
     if value is None and optional:
         return
@@ -92,6 +97,10 @@ def _check(owner: str, name: str, value: object, kind: str, optional: bool) -> N
     if not ok:
         raise ValueError(f"{owner}.{name} must be {'an' if kind == 'int' else 'a'} {kind}"
                          f"{' or None' if optional else ''}, got {type(value).__name__}: {value!r:.80}")
+    if kind == "float" and name not in DIVERGED_FIELDS and not math.isfinite(value):  # type: ignore[arg-type]
+        # a stored number is a finite number: a quantity that is undefined for a run is None (the trainers say
+        # which); only the final losses may be ±inf or NaN, which is how a diverged run is recognised
+        raise ValueError(f"{owner}.{name} must be a finite number{' or None' if optional else ''}, got {value!r}")
 
 
 def _radius_keys(owner: str, name: str, value: Mapping[Any, Any]) -> None:
@@ -182,6 +191,10 @@ _SCALARS: dict[str, tuple[str, bool]] = {
     "lemma56_with_M": ("float", True),
     "lemma56_per_class": ("float", True),
     "attention_log_ratio_final": ("float", True),
+    "zero_gradient_points": ("int", True),
+    "strong_points": ("int", True),
+    "strong_errors_attack": ("int", True),
+    "default_errors_on_strong_points": ("int", True),
 }
 _COUNTS_AT = ("midpoint_errors_at", "midpoint_pairs_both_correct_at")
 # Lemma 5.6's variants (bounds.lemmas.lemma56_bound) → the field holding each one's bound
@@ -233,6 +246,13 @@ class RunResult:
     # "attack@r", "certified@r" at each extra radius r of eval_tau_rels, so that robust ≥ clean and monotonicity
     # in τ can be checked on the raw attack per point
     margins: dict[str, str] | None = None
+    # the test attack's strength (eq. (1) runs), on the first strong_points test points: the errors of a stronger
+    # attack (simulate.train.stronger_attack; the union with the test attack's) beside the test attack's own errors
+    # on those points, and the points among them where the margin's gradient is exactly zero
+    zero_gradient_points: int | None = None
+    strong_points: int | None = None
+    strong_errors_attack: int | None = None
+    default_errors_on_strong_points: int | None = None
     provenance: dict[str, str] | None = None  # added when the sweep stores the run
 
     def __post_init__(self) -> None:

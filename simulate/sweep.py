@@ -22,7 +22,7 @@ from simulate.progress import Progress
 from simulate.store import Store, code_version
 from simulate.train import RunOutput, train_group
 
-__all__ = ["SweepSummary", "rates", "sweep", "train_work"]
+__all__ = ["SweepSummary", "check_memory", "memory_limit", "rates", "sweep", "train_work"]
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,28 @@ def _provenance(device: str) -> dict[str, str]:
             "host": platform.node(), "git": rev}
 
 
+def memory_limit() -> int:
+    """The machine's physical memory in bytes (what a group may at most take), or 0 where it cannot be read."""
+    import os
+
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE")) * int(os.sysconf("SC_PHYS_PAGES"))
+    except (AttributeError, ValueError, OSError):
+        return 0
+
+
+def check_memory(groups: Sequence[Sequence[RunConfig]]) -> None:
+    """Refuse, before anything is allocated or stored, a grid whose largest group would not fit in memory."""
+    limit = memory_limit()
+    if not limit or not groups:
+        return
+    need, worst = max(((sum(c.memory_bytes() for c in g), g[0]) for g in groups), key=lambda pair: pair[0])
+    if need > limit:
+        raise ValueError(f"the grid's run {worst.label()} (d={worst.d}, M={worst.M}, dh={worst.dh}, N={worst.N}) "
+                         f"needs about {need / 2**30:.3g} GiB in its group, more than this machine's "
+                         f"{limit / 2**30:.3g} GiB: lower d, M, N or --max-members")
+
+
 def train_work(item: WorkItem) -> list[RunOutput]:
     """Train one group (module level, so a dask worker can unpickle it)."""
     return train_group(list(item.configs), device=item.device)
@@ -84,6 +106,7 @@ def sweep(
     todo = [c for k, c in keyed.items() if not store.has(k)]
     stored_before = len(keyed) - len(todo)
     groups = group(todo, max_members=max_members)
+    check_memory(groups)
     # Progress is counted in member-iterations (each run's T_max budget), so groups of unequal size weigh right.
     # A run that reaches ε early credits the rest of its budget at once, and how much of it a grid's runs use
     # differs from grid to grid (Figure 1's runs stop at about a third of theirs, the τ sweep's at Case 2 and
@@ -99,8 +122,11 @@ def sweep(
     provenance = _provenance(device)
 
     def on_result(item: WorkItem, outputs: list[RunOutput]) -> None:
+        # the group a run trained in is recorded: in float32 a member's last bits depend on its group's size
+        # (README, "What is deterministic"), so two stores' numbers can be compared knowing how each was batched
+        batching = {"group_members": str(len(item.configs)), "max_members": str(max_members)}
         for out in outputs:
-            result = dataclasses.replace(out.result, provenance=provenance)
+            result = dataclasses.replace(out.result, provenance={**provenance, **batching})
             store.put(out.config.key(code), out.config.as_dict(), result, out.trajectory, out.wall_s, code)
 
     with Progress(total=sum(weights), enabled=show_progress, label=f"{len(todo)} runs") as bar:

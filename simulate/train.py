@@ -27,12 +27,13 @@ import torch.nn.functional as F
 from bounds import formulas
 from bounds.lemmas import lemma56_bound
 from simulate import attacks, certify, data, vit
-from simulate.config import DTYPES, RunConfig, RunOutput, run_device
+from simulate.config import DTYPES, AttackSpec, RunConfig, RunOutput, run_device
 from simulate.data import Signals, generator
 from simulate.model import Weights, attention, forward, init_weights
 from simulate.results import RadiusResult, RunResult, encode_margins, radius, radius_name
 
-__all__ = ["TRAINERS", "RunOutput", "Trained", "algorithm1", "evaluate", "train_group", "trajectory_row"]
+__all__ = ["STRONG_POINTS", "TRAINERS", "RunOutput", "Trained", "algorithm1", "evaluate", "stronger_attack",
+           "train_group", "trajectory_row"]
 
 # Lemma 5.3's attention ratio is estimated by an attack per (query, key) pair; it is costly, so the
 # trajectory estimates it on this many training examples with this many PGD steps of this size (relative
@@ -166,6 +167,42 @@ def _with_token0(P: torch.Tensor, p0: torch.Tensor) -> torch.Tensor:
     return out
 
 
+# The evaluation's stronger attack (a check of the test attack's strength): on the first STRONG_POINTS test points
+# of every run, the test attack's kind with STRONG_STEPS_FACTOR times its steps (at least STRONG_MIN_STEPS) at half
+# its step size (at least STRONG_MIN_STEP_REL·τ, so that a weak test attack does not make a weak check), from zero
+# and then from STRONG_RESTARTS − 1 random points of the balls (restarts attack the points still robust only),
+# the best iterate kept. Where it finds errors the test attack missed, the test attack's count is too low.
+# For Section 6's PGD-20 of 0.2τ: 60 steps of 0.1τ, two starts.
+STRONG_POINTS = 100
+STRONG_STEPS_FACTOR = 3
+STRONG_MIN_STEPS = 60
+STRONG_MIN_STEP_REL = 0.1
+STRONG_RESTARTS = 2
+
+
+def stronger_attack(spec: AttackSpec) -> AttackSpec:
+    """The stronger attack the evaluation runs beside the test attack ``spec`` (see STRONG_POINTS)."""
+    if not isinstance(spec, AttackSpec):
+        raise ValueError(f"spec must be a simulate.config.AttackSpec, got {spec!r}")
+    return _stronger(spec)
+
+
+def _stronger(spec: AttackSpec) -> AttackSpec:
+    """:func:`stronger_attack` of a validated spec: its fields follow from valid ones (more steps of a positive
+    size), so they are set without validating them again inside the evaluation."""
+    strong = object.__new__(AttackSpec)
+    for name, value in (("kind", spec.kind), ("steps", max(spec.steps * STRONG_STEPS_FACTOR, STRONG_MIN_STEPS)),
+                        ("step_rel", max(spec.step_rel / 2, STRONG_MIN_STEP_REL)), ("random_start", False),
+                        ("restarts", max(spec.restarts, STRONG_RESTARTS)), ("iterate", "best")):
+        object.__setattr__(strong, name, value)
+    return strong
+
+
+def _defined(x: float) -> float | None:
+    """``x``, or None where it is not a finite number (a ratio whose denominator was 0)."""
+    return x if math.isfinite(x) else None
+
+
 def _is_image(cfg: RunConfig) -> bool:
     return cfg.dataset != "synthetic"
 
@@ -186,7 +223,10 @@ def evaluate(
     constructive attack of Theorem 4.3, signal token moved toward (µ₊+µ₋)/2 by τ; also at the radii
     MIDPOINT_RADII, with the number of coupled pairs (µ₊, ξ), (µ₋, ξ) that both survive it), the
     margin drop of the attack relative to τ‖u‖ (Lemma 5.5; the paper predicts at
-    most ≈ M), and the attack and certified counts at every extra radius of ``eval_tau_rels``.
+    most ≈ M; None where τ‖u‖ is 0), the attack and certified counts at every extra radius of ``eval_tau_rels``,
+    and the test attack's strength on the first STRONG_POINTS points: the errors of :func:`stronger_attack` there
+    (``strong_errors_attack``, with the test attack's own, ``default_errors_on_strong_points``) and the points
+    among them whose margin gradient is exactly zero (``zero_gradient_points``).
 
     For a real-image run (``dataset != "synthetic"``, ``signals`` None) there are no signal vectors µ±:
     the test points are drawn from the image test pool and the midpoint attack and coupled pairs
@@ -213,7 +253,8 @@ def _evaluate(configs: list[RunConfig], w: Weights, signals: list[Signals] | Non
         minus = torch.stack([s.minus for s in signals]).to(device=device, dtype=dtype)
     u_norm = w.u().sum(1).norm(dim=-1)
     counts = {k: torch.zeros(G, dtype=torch.long)
-              for k in ("clean", "attack", "certified", "certified_box", "midpoint", "violations")}
+              for k in ("clean", "attack", "certified", "certified_box", "midpoint", "violations", "zero_gradient",
+                        "strong", "default_on_strong_points")}
     mu = _col([c.signal_norm for c in configs], dtype, device)
     extra = {r: {k: torch.zeros(G, dtype=torch.long) for k in ("attack", "certified", "violations")}
              for r in cfg.eval_tau_rels}
@@ -230,6 +271,9 @@ def _evaluate(configs: list[RunConfig], w: Weights, signals: list[Signals] | Non
     maps = attacks._Maps.of(w)
     engine = cfg.test_attack_engine
     z_mid = None if image else (plus + minus) / 2
+    strong_spec = _stronger(cfg.test_attack)
+    strong_gens = [generator(c.seed, "strong-attack") for c in configs]
+    strong_points = 0
     for X, y in data._test_sets(configs, signals, dtype, chunk):
         X, y = X.to(device), y.to(device)
         B, M = X.shape[1], X.shape[2]
@@ -245,6 +289,18 @@ def _evaluate(configs: list[RunConfig], w: Weights, signals: list[Signals] | Non
                 counts["certified_box"] += (torch.minimum(box, adv) <= 0).sum(1).cpu()
             else:
                 cert = _certified(w, X, y, tau, cfg.norm)
+        if strong_points == 0:  # the stronger attack, on the first STRONG_POINTS test points
+            k = min(STRONG_POINTS, B)
+            Xs = attacks._attack(w, X[:, :k], y[:, :k], tau, strong_spec, cfg.norm, strong_gens, engine,
+                                 only_robust=True)
+            with torch.no_grad():
+                strong = torch.minimum(maps.margin(Xs, y[:, :k]), adv[:, :k])
+            counts["default_on_strong_points"] += (adv[:, :k] <= 0).sum(1).cpu()
+            counts["strong"] += (strong <= 0).sum(1).cpu()
+            # of those points, the ones where the margin's gradient is exactly zero: no gradient attack moves them
+            _, grad0 = maps.margin_grad(X[:, :k], y[:, :k], torch.zeros_like(X[:, :k]))
+            counts["zero_gradient"] += (grad0.flatten(2).abs().amax(2) == 0).sum(1).cpu()
+            strong_points = k
         keep("clean", clean)
         keep("attack", raw)
         keep("certified", cert)
@@ -297,9 +353,10 @@ def _evaluate(configs: list[RunConfig], w: Weights, signals: list[Signals] | Non
             "robust_errors_certified_box": int(counts["certified_box"][g]) if c.norm == "2" else None,
             "midpoint_errors": None if image else int(counts["midpoint"][g]),
             "certificate_violations": int(counts["violations"][g]),
-            "drop_over_tau_u_mean": float(drop_sum[g]) / c.n_test if c.tau > 0 else 0.0,
-            "drop_over_tau_u_max": float(drop_max[g]) if c.tau > 0 else 0.0,
-            "cert_drop_over_tau_u_max": float(cert_drop_max[g]) if c.tau > 0 else 0.0,
+            # a drop over τ‖u‖ is undefined (None) where τ‖u‖ is 0 in the run's dtype (u = 0, or it underflows)
+            "drop_over_tau_u_mean": _defined(float(drop_sum[g]) / c.n_test) if c.tau > 0 else 0.0,
+            "drop_over_tau_u_max": _defined(float(drop_max[g])) if c.tau > 0 else 0.0,
+            "cert_drop_over_tau_u_max": _defined(float(cert_drop_max[g])) if c.tau > 0 else 0.0,
             "midpoint_errors_at": None if image else {radius(r): int(v[g]) for r, v in mid_at.items()},
             "midpoint_pairs_both_correct_at": None if image else {radius(r): int(v[g]) for r, v in pair_at.items()},
             "at_tau_rel": {radius(r): RadiusResult(robust_errors_attack=int(v["attack"][g]),
@@ -307,6 +364,10 @@ def _evaluate(configs: list[RunConfig], w: Weights, signals: list[Signals] | Non
                                                    certificate_violations=int(v["violations"][g]))
                            for r, v in extra.items()},
             "margins": {name: encode_margins(m[g]) for name, m in whole.items()},
+            "zero_gradient_points": int(counts["zero_gradient"][g]),
+            "strong_points": strong_points,
+            "strong_errors_attack": int(counts["strong"][g]),
+            "default_errors_on_strong_points": int(counts["default_on_strong_points"][g]),
         }
         out.append(row)
     return out
@@ -464,7 +525,7 @@ def _train_eq1(configs: list[RunConfig], dev: torch.device, tick: Callable[[int]
         result = RunResult(iterations=tr.iterations[g], converged=tr.converged[g],
                            final_robust_loss=tr.final_loss[g][0], final_clean_loss=tr.final_loss[g][1],
                            u_norm=u_norm, W_V_fro=float(W_V.norm()), **evals[g], **fields,
-                           attention_log_ratio_final=ratios[-1] if ratios else math.nan)
+                           attention_log_ratio_final=_defined(ratios[-1]) if ratios else None)
         outputs.append(RunOutput(c, result, tr.trajectories[g], tr.member_wall[g] + eval_share))
     return outputs
 

@@ -215,7 +215,8 @@ def exact_points(draw: st.DrawFn) -> ExactPoint:
 # ---- stored run results ------------------------------------------------------------------------------------------
 
 _COUNT = st.integers(0, 10**6)
-_FLOAT = st.floats()  # NaN and ±inf too: the store keeps them
+_FLOAT = st.floats(allow_nan=False, allow_infinity=False)  # a stored result's numbers are finite
+_LOSS = st.floats()  # ... but for the final losses, which are ±inf or NaN where gradient descent diverged
 _RADIUS_NAME = st.floats(0.0, 4.0).map(lambda r: f"{r:g}")  # how a stored result names a radius τ/‖µ‖
 
 
@@ -227,7 +228,7 @@ def stored_results(draw: st.DrawFn, kind: str | None = None) -> dict[str, object
     kind = kind or draw(st.sampled_from(["synthetic", "image", "vit"]))
     eq1, mu = kind != "vit", kind == "synthetic"
     d: dict[str, object] = {"iterations": draw(_COUNT), "converged": draw(st.booleans()),
-                            "final_robust_loss": draw(_FLOAT), "final_clean_loss": draw(_FLOAT)}
+                            "final_robust_loss": draw(_LOSS), "final_clean_loss": draw(_LOSS)}
     if not eq1:
         d["trained_parameters"] = draw(_COUNT)
     if mu:
@@ -255,6 +256,9 @@ def stored_results(draw: st.DrawFn, kind: str | None = None) -> dict[str, object
             d[name] = draw(_FLOAT)
     if eq1:
         d["attention_log_ratio_final"] = draw(_FLOAT)
+        strength = ("zero_gradient_points", "strong_points", "strong_errors_attack", "default_errors_on_strong_points")
+        for name in strength:
+            d[name] = draw(_COUNT)
     if draw(st.booleans()):
         names = st.text(max_size=6).filter(lambda k: k != "$float")  # the store's reserved key
         d["provenance"] = draw(st.dictionaries(names, st.text(max_size=8), max_size=5))

@@ -16,12 +16,15 @@ from hypothesis import strategies as st
 from simulate.attacks import (
     MULTI_IMAGE_RADII,
     MULTI_RADII,
+    _apgd,
+    _Maps,
     apgd_checkpoints,
     attack,
     attention_ratio,
     margin,
     project,
     project_l1,
+    reference_checkpoints,
     sample_ball,
     theorem43_attack,
 )
@@ -417,12 +420,12 @@ def apgd_reference(
 
 
 @pytest.mark.parametrize("norm", ["2", "inf"])
-def test_apgd_matches_a_plain_loop_rendering_of_croce_hein(norm: str) -> None:
+def test_apgd_paper_matches_a_plain_loop_rendering_of_croce_hein(norm: str) -> None:
     G, B, M, d, steps = 2, 3, 3, 6, 14
     w = weights(G, 1, d, qk_scale=4.0)
     X, y = data(G, B, M, d)
     tau = torch.tensor([0.8, 2.0], dtype=F64)
-    Xa = attack(w, X, y, tau, AttackSpec(kind="apgd", steps=steps), norm)
+    Xa = attack(w, X, y, tau, AttackSpec(kind="apgd-paper", steps=steps), norm)
     got = margin(w, Xa, y)
     halvings = 0
     for g in range(G):
@@ -583,3 +586,125 @@ def test_closed_form_gradient_of_the_model_equals_autograd_in_float64(H: int, M:
     f, g = _combine_flat_grad(P.detach(), B, M, H, dh)
     assert torch.equal(f, f_ref.detach())
     assert torch.allclose(g, g_ref, rtol=1e-12, atol=1e-14)
+
+
+def apgd_published_code(
+    w: Weights, x: torch.Tensor, y: float, eps: float, steps: int, norm: str, x0: torch.Tensor
+) -> tuple[torch.Tensor, list[int]]:
+    """One example of APGD as Croce & Hein's published code runs it, for a whole-input ball (M = 1), from the
+    start x0; returns (the highest-loss point, the iterations at which a check happened).
+
+    Written from that code's behaviour, in its own bookkeeping: the loss is the binary cross-entropy
+    softplus(−y·f), losses of the steps kept in an array of n zeros (so the first check's window compares the
+    first step with the array's last, still zero, entry); a check every k steps with k = ⌊0.22n⌋, then
+    k = max(k − ⌊0.03n⌋, ⌊0.06n⌋) (each at least 1); condition 1 is "at most 0.75·k increases in the window",
+    condition 2 "not halved at the last check and the best loss not above the best at the last check".
+    The gradient is the model's own (``_Maps.margin_grad``, times the loss's positive derivative), so that the
+    comparison is of the schedules: with autograd's, a coordinate of ∇ near 0 can take the other sign in the
+    last bit, and ℓ∞'s sign step then moves it the other way."""
+    maps = _Maps.of(w)
+    yt = torch.tensor([[y]], dtype=x.dtype)
+
+    def loss_grad(xt: torch.Tensor) -> tuple[float, torch.Tensor]:
+        m, g = maps.margin_grad(x[None, None], yt, (xt - x)[None, None])
+        return float(torch.nn.functional.softplus(-m)), torch.sigmoid(-m)[0, 0] * g[0, 0]
+
+    def step(g: torch.Tensor) -> torch.Tensor:
+        return g / g.norm() if norm == "2" else g.sign()
+
+    def P(xt: torch.Tensor) -> torch.Tensor:
+        delta = xt - x
+        if norm == "2":
+            n = float(delta.norm())
+            return x + delta * min(1.0, eps / n) if n > 0 else xt
+        return x + delta.clamp(-eps, eps)
+
+    k, shrink, least = max(int(0.22 * steps), 1), max(int(0.03 * steps), 1), max(int(0.06 * steps), 1)
+    loss_steps = [0.0] * steps
+    step_size, cur = 2 * eps, P(x0)
+    old = cur.clone()
+    f, g = loss_grad(cur)
+    best, f_best, g_best = cur, f, g
+    reduced_last, f_best_last, counter, checks = False, f_best, 0, []
+    for i in range(steps):
+        grad2, old = cur - old, cur.clone()
+        a = 0.75 if i > 0 else 1.0
+        z = P(cur + step_size * step(g))
+        cur = P(cur + (z - cur) * a + grad2 * (1 - a))
+        f, g = loss_grad(cur)
+        loss_steps[i] = f
+        if f > f_best:
+            best, f_best, g_best = cur, f, g
+        counter += 1
+        if counter == k:
+            ups = sum(loss_steps[i - c] > loss_steps[i - c - 1] for c in range(k))  # index −1: the last entry
+            halve = ups <= k * 0.75 or (not reduced_last and f_best_last >= f_best)
+            reduced_last, f_best_last = halve, f_best
+            if halve:
+                step_size, cur, g = step_size / 2, best, g_best
+            checks.append(i + 1)
+            counter, k = 0, max(k - shrink, least)
+    return best, checks
+
+
+@pytest.mark.parametrize("steps", [10, 20, 37, 100])
+def test_reference_checkpoints_are_the_published_codes(steps: int) -> None:
+    w = weights(1, 1, 4)
+    x = torch.zeros(1, 4, dtype=F64)
+    _, checks = apgd_published_code(w, x, 1.0, 0.5, steps, "2", x)
+    assert reference_checkpoints(steps) == checks
+    # the paper's formula differs at small n (and agrees at n = 100: 22, 41, 57, 70, 80, 87, 93, 99)
+    assert (apgd_checkpoints(steps) == checks) == (steps == 100)
+
+
+@pytest.mark.parametrize(("norm", "start"), [("2", "zero"), ("2", "random"), ("inf", "zero"), ("inf", "random")])
+def test_apgd_matches_the_published_codes_behaviour_on_a_whole_input_ball(norm: str, start: str) -> None:
+    """Where the per-token balls are one ball of the whole input, bovit's APGD ("apgd", the reference schedule)
+    must take the published code's iterates: ℓ∞ for any M (the product of per-token ℓ∞ balls is the input's
+    ℓ∞ ball and sign(∇) is the same step), ℓ2 for M = 1 (where eq. (1) is linear in its one token, so this
+    case checks the plumbing only). The random start is the code's (ℓ2: a Gaussian direction on the sphere of
+    radius ε; ℓ∞: uniform in [−1, 1]^d scaled so that its largest entry is ε), passed to both."""
+    G, B, d, steps = 2, 16, 6, 20
+    M = 3 if norm == "inf" else 1
+    w = weights(G, 1, d, qk_scale=6.0)
+    X, y = data(G, B, M, d)
+    tau = torch.tensor([0.8, 2.0], dtype=F64)
+    gen = torch.Generator().manual_seed(3)
+    if start == "random":
+        t = torch.randn(G, B, M, d, generator=gen, dtype=F64) if norm == "2" else \
+            2 * torch.rand(G, B, M, d, generator=gen, dtype=F64) - 1
+        scale = t.flatten(2).norm(dim=-1) if norm == "2" else t.flatten(2).abs().amax(dim=-1)
+        delta0 = tau.view(G, 1, 1, 1) * t / scale[..., None, None]
+    else:
+        delta0 = torch.zeros(G, B, M, d, dtype=F64)
+    maps = _Maps.of(w)
+    _, m = _apgd(maps, X, y, tau, delta0, norm, steps, "reference")
+    _, m_paper = _apgd(maps, X, y, tau, delta0, norm, steps, "paper")
+    differ = 0
+    for g in range(G):
+        wg = w.select(torch.tensor([g]))
+        for b in range(B):
+            ref, _ = apgd_published_code(wg, X[g, b], float(y[g, b]), float(tau[g]), steps, norm,
+                                         X[g, b] + delta0[g, b])
+            want = float(y[g, b] * forward(wg, ref[None, None])[0, 0])
+            assert abs(float(m[g, b]) - want) < 1e-8
+            differ += abs(float(m_paper[g, b]) - want) > 1e-8
+    if norm == "inf":  # the comparison can fail: the paper's schedule, on the same examples, ends elsewhere
+        assert differ > 0
+
+
+@pytest.mark.parametrize("engine", ["direct", "subspace"])
+def test_the_last_iterate_rule_returns_the_final_pgd_iterate(engine: str) -> None:
+    """AttackSpec.iterate "last": the final iterate, never lower in margin than the best one, higher where PGD
+    overshoots (large steps on sharp attention), and the subspace engine's last iterate is the direct engine's."""
+    G, B, M, d = 2, 24, 3, 8
+    w = weights(G, 1, d, qk_scale=6.0)
+    X, y = data(G, B, M, d)
+    tau = torch.tensor([0.8, 2.0], dtype=F64)
+    best = margin(w, attack(w, X, y, tau, AttackSpec(steps=7, step_rel=0.9), "2", engine=engine), y)
+    last = margin(w, attack(w, X, y, tau, AttackSpec(steps=7, step_rel=0.9, iterate="last"), "2", engine=engine), y)
+    assert (last >= best - 1e-12).all() and (last > best + 1e-6).any()
+    direct = margin(w, attack(w, X, y, tau, AttackSpec(steps=7, step_rel=0.9, iterate="last"), "2"), y)
+    assert torch.allclose(last, direct, rtol=0, atol=1e-9)
+    with pytest.raises(ValueError, match="iterate='last' applies to PGD only"):
+        AttackSpec(kind="apgd", iterate="last")

@@ -8,8 +8,10 @@ a solve request, must also fail at the library level with a ``ValueError`` namin
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
 
@@ -18,6 +20,8 @@ from bounds.presets import preset
 from bounds.regime import regime
 from bounds.solve import solve
 from cli.main import main
+from simulate.config import RunConfig
+from simulate.results import RunResult
 
 # A valid point (the paper's Section 6 setting) that some rows complete.
 _D = ("--d", "1024")
@@ -112,6 +116,17 @@ BAD_INPUTS = [
                  "'foo'", id="sweep-device-foo"),
     pytest.param(["sweep", "--axis", "N=4", "--set", "snr=1", "--store", ":memory:", "--device", "meta"],
                  ("device",), "'meta'", id="sweep-device-not-cpu-or-cuda"),
+    # -- runs that training cannot do, refused when the grid is made ---------------------------------------
+    pytest.param(["sweep", "--axis", "N=4", "--set", "snr=1", "--set", "eps=2", "--store", ":memory:"], ("eps",),
+                 "2.0", id="sweep-eps-above-one"),
+    pytest.param(["sweep", "--axis", "N=4", "--set", "snr=1", "--set", "M=1", "--store", ":memory:"], ("M",),
+                 "1", id="sweep-one-token"),
+    pytest.param(["sweep", "--axis", "N=4", "--set", "mu=1e308", "--store", ":memory:"], ("mu",),
+                 "1e+308", id="sweep-mu-overflows-float32"),
+    pytest.param(["sweep", "--axis", "N=4", "--set", "snr=1e-300", "--store", ":memory:"], ("mu",),
+                 "1e-300", id="sweep-snr-underflows-float32"),
+    pytest.param(["sweep", "--axis", "N=4", "--set", "snr=1", "--set", "d=1000000000", "--store", ":memory:"],
+                 ("d",), "1000000000", id="sweep-run-larger-than-memory"),
     # -- points whose formulas overflow or underflow in floating point -------------------------------------
     pytest.param(["query", "--d", "1024", "--M", "16", "--dh", "128", "--snr", "2", "--sigma-p", "1", "--N", "1e300"],
                  ("N",), "1e+300", id="N-overflows-the-formulas"),
@@ -188,6 +203,8 @@ def _library_cases() -> list[object]:
     cli_only = {"bench-sim-no-engines", "bench-sim-blank-engines", "sweep-axis-snr-and-set-mu", "sweep-device-foo",
                 "sweep-device-not-cpu-or-cuda",
                 "report-data-root-with-digits", "run-data-root-with-digits"}
+    # sweeps: their library form is RunConfig's and check_memory's cases in _api_cases
+    cli_only |= {case.id for case in BAD_INPUTS if case.values[0][0] == "sweep"}  # type: ignore[index]
     cases = []
     for case in BAD_INPUTS:
         if case.id in cli_only:
@@ -232,7 +249,28 @@ def _api_cases() -> list[object]:
         pytest.param(lambda: classify_many(_columns(d=0.5)), ("d",), "0.5", id="classify_many-d-fraction"),
         pytest.param(lambda: classify_many(_columns(d=1e308)), ("d",), "1e+308", id="classify_many-d-huge"),
         pytest.param(lambda: classify_many(_columns(eps=2.0)), ("eps",), "2.0", id="classify_many-eps-above-one"),
+        pytest.param(lambda: RunConfig(N=4, snr=1.0, M=1), ("M",), "1", id="RunConfig-one-token"),
+        pytest.param(lambda: RunConfig(N=4, snr=1.0, eps=1.0), ("eps",), "1.0", id="RunConfig-eps-one"),
+        pytest.param(lambda: RunConfig(N=4, mu=1e308), ("mu",), "1e+308", id="RunConfig-mu-overflows"),
+        pytest.param(lambda: RunConfig(N=4, snr=1.0, tau_rel=1e30), ("tau", "tau_rel"), "1e+30",
+                     id="RunConfig-tau-overflows"),
+        pytest.param(lambda: RunResult.from_dict({**_result(), "drop_over_tau_u_max": math.inf}),
+                     ("drop_over_tau_u_max",), "inf", id="RunResult-infinite-drop"),
+        pytest.param(lambda: RunResult.from_dict({**_result(), "V_plus": math.nan}),
+                     ("V_plus",), "nan", id="RunResult-nan-V_plus"),
     ]
+
+
+def _result() -> dict[str, object]:
+    return {"iterations": 3, "converged": False, "final_robust_loss": 0.5, "final_clean_loss": 0.4, "n_test": 10,
+            "clean_errors": 1, "robust_errors_attack": 2, "at_tau_rel": {}}
+
+
+def test_a_grid_larger_than_memory_creates_no_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = tmp_path / "new.sqlite"
+    code, _, err = _run(["sweep", "--axis", "N=4", "--set", "snr=1", "--set", "d=1000000000", "--store", str(store)],
+                        capsys)
+    assert code == 2 and "GiB" in err and not store.exists() and list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize(("call", "names", "value"), _api_cases())

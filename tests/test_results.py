@@ -37,7 +37,8 @@ SYNTHETIC_KEYS = ["iterations", "converged", "final_robust_loss", "final_clean_l
                   "robust_errors_certified_box", "midpoint_errors", "certificate_violations", "drop_over_tau_u_mean",
                   "drop_over_tau_u_max",
                   "cert_drop_over_tau_u_max", "midpoint_errors_at", "midpoint_pairs_both_correct_at", "at_tau_rel",
-                  "lemma56_paper", "lemma56_with_M", "lemma56_per_class", "attention_log_ratio_final", "margins"]
+                  "lemma56_paper", "lemma56_with_M", "lemma56_per_class", "attention_log_ratio_final", "margins",
+                  "zero_gradient_points", "strong_points", "strong_errors_attack", "default_errors_on_strong_points"]
 MU_ONLY = {"V_plus", "V_minus", "midpoint_errors", "midpoint_errors_at", "midpoint_pairs_both_correct_at",
            "lemma56_paper", "lemma56_with_M", "lemma56_per_class"}
 IMAGE_KEYS = [k for k in SYNTHETIC_KEYS if k not in MU_ONLY]
@@ -129,7 +130,7 @@ def test_every_stored_dict_reads_and_writes_back_exactly(d: dict[str, object]) -
     result = RunResult.from_dict(d)
     back = result.as_dict()
     assert back == d and list(back) == list(d)
-    assert _dumps(back, "r") == _dumps(d, "r")  # the same JSON text, NaN and ±inf included
+    assert _dumps(back, "r") == _dumps(d, "r")  # the same JSON text
     for name in ("at_tau_rel", "midpoint_errors_at", "midpoint_pairs_both_correct_at"):
         if name in d:
             assert [radius_name(r) for r in getattr(result, name)] == list(d[name])  # type: ignore[call-overload]
@@ -164,8 +165,12 @@ def test_a_hand_made_dict_reads_as_its_fields() -> None:
         need(r.robust_errors_certified, "robust_errors_certified")
     with pytest.raises(dataclasses.FrozenInstanceError):
         r.iterations = 4  # type: ignore[misc]
+    # a diverged run's final losses are kept as they are (the health check flags the run from them) ...
     inf = RunResult.from_dict(_vit_dict(final_robust_loss=math.inf, final_clean_loss=math.nan))
     assert inf.final_robust_loss == math.inf and math.isnan(inf.final_clean_loss)
+    for bad in (math.inf, -math.inf, math.nan):  # ... every other number that is not finite is refused
+        with pytest.raises(ValueError, match="drop_over_tau_u_max must be a finite number or None"):
+            RunResult.from_dict({**_vit_dict(), "drop_over_tau_u_max": bad})
 
 
 @pytest.mark.parametrize(("changes", "message"), [

@@ -326,3 +326,48 @@ def test_a_members_attention_ratio_is_logged_at_its_start_and_its_own_stop_only(
     ratios = {int(r["t"]): r["attention_log_ratio"] for r in alone if "attention_log_ratio" in r}
     assert ratios == pytest.approx({int(r["t"]): r["attention_log_ratio"] for r in tr.trajectories[1]
                                     if "attention_log_ratio" in r}, rel=1e-5)
+
+
+def test_counts_do_not_depend_on_how_runs_were_batched() -> None:
+    """The same runs swept one per group and six to a group: every count (clean, attacked, certified, midpoint),
+    the iteration count and the stopping decision are equal; the float32 numbers agree to a relative 1e-4 (a
+    member's last bits depend on its group's size, which each run's provenance records)."""
+    from simulate.store import Store
+    from simulate.sweep import sweep
+
+    configs = [tiny(snr=s, seed=k, n_test=300) for k, s in enumerate((0.5, 1.0, 2.0, 4.0, 8.0, 1.5))]
+    results = {}
+    for members in (1, 6):
+        with Store(":memory:") as store:
+            sweep(configs, store, max_members=members, show_progress=False)
+            results[members] = {rec.key: rec.result for rec in store}
+            assert {rec.result.provenance["group_members"] for rec in store} == {str(members)}  # type: ignore[index]
+    assert results[1].keys() == results[6].keys() and len(results[1]) == len(configs)
+    counts = ("iterations", "converged", "clean_errors", "robust_errors_attack", "robust_errors_certified",
+              "robust_errors_certified_box", "midpoint_errors", "certificate_violations")
+    for key, one in results[1].items():
+        six = results[6][key]
+        for name in counts:
+            assert getattr(one, name) == getattr(six, name), name
+        assert one.midpoint_errors_at == six.midpoint_errors_at
+        for name in ("final_robust_loss", "final_clean_loss", "u_norm", "V_plus", "drop_over_tau_u_max"):
+            a, b = getattr(one, name), getattr(six, name)
+            assert abs(a - b) <= 1e-4 * max(abs(a), abs(b), 1e-6), (name, a, b)
+
+
+def test_the_stronger_attack_exposes_a_weak_test_attack() -> None:
+    """The evaluation's stronger attack (simulate.train.stronger_attack) on the first test points: never fewer
+    errors than the test attack there, and many more when the test attack is made weak (one step of 0.05τ), which
+    is the world in which the report's strength column must say the test attack's count is too low."""
+    from simulate.train import STRONG_POINTS
+
+    base = dict(snr=2.0, tau_rel=0.3, n_test=300, T_max=30)
+    weak = tiny(**base, test_attack=AttackSpec(steps=1, step_rel=0.05))  # type: ignore[arg-type]
+    normal = tiny(**base)  # type: ignore[arg-type]
+    (w_out,), (n_out,) = train_group([weak]), train_group([normal])
+    for r in (w_out.result, n_out.result):
+        assert r.strong_points == min(STRONG_POINTS, 300) and r.zero_gradient_points == 0
+        assert need(r.strong_errors_attack, "s") >= need(r.default_errors_on_strong_points, "d")
+    gap_weak = need(w_out.result.strong_errors_attack, "s") - need(w_out.result.default_errors_on_strong_points, "d")
+    gap_normal = need(n_out.result.strong_errors_attack, "s") - need(n_out.result.default_errors_on_strong_points, "d")
+    assert gap_weak >= 10 and gap_normal <= 2, (gap_weak, gap_normal)
