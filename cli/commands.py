@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 
 from cli import tables
 from cli.options import EXIT_DIFFERS, EXIT_INFEASIBLE, EXIT_OK, constants, point
@@ -79,17 +80,41 @@ def bench_bounds(args: argparse.Namespace) -> int:
 
 
 def sweep(args: argparse.Namespace) -> int:
+    from simulate import gridfile
     from simulate.executor import parse_scheduler
     from simulate.grid import GridSpec, apply_settings, preset
     from simulate.store import Store
     from simulate.sweep import rates, sweep
 
-    if args.preset is None and not args.axis:
-        raise ValueError("give --preset NAME or at least one --axis FIELD=V1,V2,...")
+    if args.preset is not None and args.config is not None:
+        raise ValueError(f"give --preset or --config, not both (got preset={args.preset!r}, config={args.config!r})")
+    if args.preset is None and args.config is None and not args.axis:
+        raise ValueError("give --preset NAME, --config FILE or at least one --axis FIELD=V1,V2,...")
+    if args.dump_config is not None and args.preset is None:
+        raise ValueError(f"dump-config writes a preset's grid: give --preset NAME "
+                         f"(got dump_config={args.dump_config!r})")
     parse_scheduler(args.scheduler)  # bad addresses fail before anything starts
-    spec = preset(args.preset, args.scale) if args.preset else GridSpec("custom")
+    if args.config is not None:
+        spec = gridfile.read(args.config)
+    else:
+        spec = preset(args.preset, args.scale) if args.preset else GridSpec("custom")
     spec = apply_settings(spec, args.set or (), args.axis or ())
     configs = spec.configs()
+    if args.dump_config is not None:
+        text = gridfile.dump(spec, args.scale)
+        if args.dump_config == "-":
+            print(text, end="")
+        else:
+            out = Path(args.dump_config)
+            if out.exists():
+                raise ValueError(f"dump-config must name a new file, got {args.dump_config!r} (it exists)")
+            try:
+                out.write_text(text, encoding="utf-8")
+            except OSError as exc:
+                raise ValueError(f"dump-config must name a writable file, got {args.dump_config!r} "
+                                 f"({exc.__class__.__name__})") from None
+            print(f"{spec.name} at scale {args.scale}: {len(configs)} runs written to {args.dump_config}")
+        return EXIT_OK
     import torch
 
     try:
@@ -111,6 +136,7 @@ def sweep(args: argparse.Namespace) -> int:
         rows = rates(configs, store)
     if args.json:
         print(json.dumps({"preset": spec.name, "scale": args.scale if args.preset else None,
+                          "config": args.config,
                           "store": args.store, "runs": len(configs), "stored_before": summary.stored_before,
                           "trained": summary.trained, "groups": summary.groups, "wall_s": summary.wall_s,
                           "results": rows}, indent=2))

@@ -62,6 +62,11 @@ def build_parser() -> argparse.ArgumentParser:
     w.add_argument("--preset", metavar="NAME",
                    help="fig1, fig2, fig2n, fig3, or <images>-fig1c|apgd|multinorm|vit|vit-b4 for images digits, "
                         "mnist, cifar10, tiny-imagenet (fig1c: digits and mnist)")
+    w.add_argument("--config", metavar="FILE",
+                   help="a grid saved as a TOML file (base fields and axes per [[block]]; see simulate/gridfile.py)")
+    w.add_argument("--dump-config", nargs="?", const="-", metavar="FILE",
+                   help="write the preset's grid (with --set/--axis applied) as a TOML grid file to FILE, or to "
+                        "stdout without FILE, and train nothing")
     add_shared(w, "scale")
     w.add_argument("--set", action="append", metavar="FIELD=VALUE",
                    help="override a fixed field (e.g. engine=subspace, noise=projected, attack=apgd, attack_steps=50)")
