@@ -23,9 +23,20 @@ def query(args: argparse.Namespace) -> int:
     ans = answer(Params.from_inputs(**spec), constants(args))
     if args.json:
         ans["notes"] = notes
+        if args.latex:
+            from bounds.latex import catalogue
+
+            ans["latex"] = {e.id: e.latex for e in catalogue()}
         print(json.dumps(ans, indent=2, ensure_ascii=False))
     else:
         tables.print_query(ans, notes)
+        if args.latex:
+            from bounds.latex import catalogue
+
+            print()
+            print("The conditions, bounds and times as LaTeX (from the expressions bovit evaluates):")
+            rows = [[e.id, f"${e.latex}$"] for e in catalogue()]
+            print(tables.table(rows, ["item", "LaTeX"]))
     return EXIT_OK
 
 

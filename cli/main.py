@@ -19,6 +19,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     q = sub.add_parser("query", help="a point's regime, Condition 4.1 item by item, and the predicted bounds")
     add_point(q)
+    q.add_argument("--latex", action="store_true",
+                   help="also print Condition 4.1, Theorem 4.2's bounds and times and the lemmas as LaTeX")
     q.set_defaults(run=commands.query)
 
     s = sub.add_parser("solve", help="smallest d/dh/N, largest tau/eta, or the sigma_h window that works")

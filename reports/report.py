@@ -39,7 +39,7 @@ from pathlib import Path
 from checks import real
 from checks.catalogue import CLAIMS, MUTANTS, select
 from checks.claim import KIND_MEANING, Claim, Finding, Plot
-from checks.evaluate import MissingRuns, all_configs, claim_runs, finding
+from checks.evaluate import MissingRuns, all_configs, claim_configs, claim_runs, finding
 from checks.expected import mismatch, uncatchable
 from checks.profiles import PROFILES, Profile
 from checks.stability import perturbed
@@ -49,6 +49,7 @@ from reports.extras import cell as _cell
 from reports.extras import finding_lines, flag_diverging, stability_section, tolerance_section
 from reports.extras import table as _table
 from reports.searched import searched_section
+from reports.strength import strength_section
 from simulate.config import RunConfig
 from simulate.progress import format_duration
 from simulate.store import FindingRecord, RunRecord, Store, code_version, source_hash
@@ -836,6 +837,8 @@ def markdown(outcomes: Sequence[Outcome], profile: Profile, records: list[RunRec
     lines += tolerance_section(claims)
     lines += searched_section(outcomes)
     lines += bracket_section(brackets(records), *(drawn or {}).get(PLOT_NAME, (None, "")))
+    lines += strength_section([o.claim for o in claims], {o.claim.id: claim_configs(o.claim, profile) for o in claims},
+                              records)
     audited = [o for o in claims if o.claim.kind == AUDIT]
     if audited:
         arows: list[tuple[str, ...]] = [("item", "statement", "result", "key number", "matches recorded")]
@@ -848,6 +851,7 @@ def markdown(outcomes: Sequence[Outcome], profile: Profile, records: list[RunRec
                   "such claim it makes, on item (5), is the paper claim S6.condition5). The stored verdict of a met "
                   "item is confirmed, of an unmet one refuted.", "", *_table(arows), "",
                   f"Condition 4.1 audit: {_kind_line(claims, AUDIT)} ({_claims(len(audited), 'item')}).", ""]
+    lines += formulas_section()
     real_ids = {c.id for c in real.CLAIMS}
     for i, o in enumerate(claims):
         if o.claim.id in real_ids and not any(p.claim.id in real_ids for p in claims[:i]):
@@ -870,6 +874,20 @@ def markdown(outcomes: Sequence[Outcome], profile: Profile, records: list[RunRec
         for o in mutants:
             lines += _section(o, profile, store_path)
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def formulas_section() -> list[str]:
+    """The paper's conditions, bounds, times and lemmas as bovit encodes them, as LaTeX generated from the sympy
+    expressions the checks evaluate (bounds.latex; GitHub renders $…$)."""
+    from bounds.latex import catalogue
+
+    rows: list[tuple[str, ...]] = [("item", "source", "as bovit evaluates it")]
+    rows += [(e.id, e.source, f"${e.latex}$") for e in catalogue()]
+    return ['<a id="formulas"></a>', "", "## The paper's statements as bovit encodes them", "",
+            "Generated from the expressions the checks evaluate (`bounds.latex`; `bovit query --latex` prints the "
+            "same), with every hidden constant named (c_…, k_…) and log_b the paper's unspecified logarithm. A test "
+            "parses the text written beside each expression and checks that it computes the same thing.", "",
+            *_table(rows), ""]
 
 
 def catch_rates(claims: Sequence[Outcome], mutants: Sequence[Outcome]) -> list[str]:

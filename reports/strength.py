@@ -1,0 +1,103 @@
+"""The report's "Test attack strength" section: per claim, what a stronger attack adds to the test attack's count.
+
+Every eq. (1) run's evaluation attacks its first test points (``RunResult.strong_points``, 100) a second time with
+a stronger attack (simulate.train.stronger_attack: three times the steps at half the step size, a second start
+from a random point) and stores both counts there. A claim that reads a run's attacked robust error reads a
+lower estimate; where the stronger attack finds errors the test attack missed, that estimate is too low by about
+that share. The section sums, over each claim's runs as drawn, the points attacked, the test attack's errors and
+the stronger attack's errors there, the share added with its 95% Clopper-Pearson interval, the points whose
+margin gradient is exactly zero, and which test attack the claim's runs used (PGD, or APGD with the published
+code's schedule or the paper's).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from checks.claim import Claim
+from checks.stats import clopper_pearson
+from reports.extras import table
+from simulate.config import RunConfig
+from simulate.store import RunRecord
+
+__all__ = ["Strength", "strength_of", "strength_section"]
+
+
+# which APGD schedule an attack kind follows (simulate.attacks._apgd)
+_SCHEDULES = {"apgd": " with the published code's schedule", "apgd-paper": " with the paper's schedule"}
+
+
+@dataclass(frozen=True)
+class Strength:
+    """One claim's totals over its eq. (1) runs as drawn that store the stronger attack's counts."""
+
+    claim: str
+    runs: int
+    points: int
+    test_errors: int
+    strong_errors: int
+    zero_gradient: int
+    attacks: tuple[str, ...]
+
+    @property
+    def added(self) -> int:
+        return self.strong_errors - self.test_errors
+
+
+def strength_of(claim_id: str, configs: Sequence[RunConfig], by_config: dict[RunConfig, RunRecord]) -> Strength:
+    """The totals of ``claim_id`` over the records of ``configs`` (its runs; twins and runs without the stronger
+    attack's counts, such as ViT runs, are left out)."""
+    runs = points = test = strong = zero = 0
+    attacks: dict[str, None] = {}
+    for c in configs:
+        rec = by_config.get(c)
+        if c.perturb or rec is None or rec.result.strong_points is None:
+            continue
+        r = rec.result
+        runs += 1
+        points += r.strong_points or 0
+        test += r.default_errors_on_strong_points or 0
+        strong += r.strong_errors_attack or 0
+        zero += r.zero_gradient_points or 0
+        attacks[c.test_attack.describe() + _SCHEDULES.get(c.test_attack.kind, "")] = None
+    return Strength(claim_id, runs, points, test, strong, zero, tuple(attacks))
+
+
+def _rows(strengths: Sequence[Strength]) -> list[tuple[str, ...]]:
+    rows: list[tuple[str, ...]] = [("claim", "runs", "points", "test attack errors", "stronger attack errors",
+                                    "added (95% interval)", "zero-gradient points", "test attack")]
+    for s in strengths:
+        lo, hi = clopper_pearson(s.added, s.points)
+        rows.append((s.claim, str(s.runs), str(s.points), str(s.test_errors), str(s.strong_errors),
+                     f"{s.added} = {s.added / s.points:.2%} [{lo:.2%}, {hi:.2%}]", str(s.zero_gradient),
+                     "; ".join(s.attacks)))
+    return rows
+
+
+def strength_section(claims: Sequence[Claim], configs_of: dict[str, list[RunConfig]],
+                     records: Sequence[RunRecord]) -> list[str]:
+    """The section's markdown lines for ``claims`` (``configs_of``: each claim's runs, from the grid)."""
+    by_config: dict[RunConfig, RunRecord] = {}
+    for rec in records:
+        try:
+            by_config[RunConfig.from_dict(rec.config)] = rec
+        except (TypeError, ValueError):
+            continue  # a record of another program's fields is not a run of these claims
+    strengths = [s for c in claims if (s := strength_of(c.id, configs_of.get(c.id, []), by_config)).points]
+    lines = ['<a id="attack-strength"></a>', "", "## Test attack strength", "",
+             "Each eq. (1) run's first test points are attacked again by a stronger attack (three times the test "
+             "attack's steps at half its step size, a second start from a random point of the balls; "
+             "simulate.train.stronger_attack). Summed over each claim's runs as drawn: the errors the test attack "
+             "found there, those of the stronger attack (with the test attack's), and the share of points it "
+             "adds. A claim that reads the attacked robust error reads a lower estimate, too low by about that "
+             "share; the verdicts use the test attack's count, so a share whose interval excludes 0 is a "
+             "caveat on any claim that the robust error is at least something.", ""]
+    if not strengths:
+        return [*lines, "No run of these claims stores the stronger attack's counts (ViT runs do not have them, "
+                        "and runs stored before the counts existed lack them).", ""]
+    flagged = [s.claim for s in strengths if clopper_pearson(s.added, s.points)[0] > 0]
+    lines += [*table(_rows(strengths)), ""]
+    lines += [f"The stronger attack adds errors surely (interval above 0) for {', '.join(flagged)}." if flagged
+              else "The stronger attack adds no error surely for any claim (every interval contains 0).", ""]
+    return lines
