@@ -257,6 +257,7 @@ def writable_folder(name: str, path: str) -> None:
 def report(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from reports.figures import EXTRA_FORMATS
     from reports.report import (
         MissingFindings,
         claims_for,
@@ -271,6 +272,10 @@ def report(args: argparse.Namespace) -> int:
 
     profile = profile_for(args.scale, args.images, args.data_root)
     claims = claims_for(args.claims, profile, mutants=args.mutants)
+    formats = tuple(dict.fromkeys(f.strip().lower() for f in (args.formats or "").split(",") if f.strip()))
+    bad = [f for f in formats if f not in EXTRA_FORMATS]
+    if bad:
+        raise ValueError(f"formats must be among {', '.join(EXTRA_FORMATS)} (beside each PNG), got {args.formats!r}")
     out = args.out or default_out(profile)
     writable_folder("out", out)  # before any work: a folder that cannot be written fails now, not after it
     again = run_command(profile, args.store, args.claims, args.mutants)
@@ -278,7 +283,8 @@ def report(args: argparse.Namespace) -> int:
         results = load(Path(out) / RESULTS_FILE)
         with results.store as store:
             try:
-                result = render(profile, store, out, claims, results.command, store_label=results.store_label)
+                result = render(profile, store, out, claims, results.command, store_label=results.store_label,
+                                formats=formats)
             except MissingFindings as exc:
                 raise ValueError(f"{exc}; the results in {out} were made by other code or for other claims: "
                                  f"run `{again}`, then bovit report, to make them anew") from None
@@ -289,7 +295,7 @@ def report(args: argparse.Namespace) -> int:
         command = report_command(profile, args.store, out, args.claims, args.mutants)
         with Store(args.store) as store:
             try:
-                result = render(profile, store, out, claims, command)
+                result = render(profile, store, out, claims, command, formats=formats)
             except MissingFindings as exc:
                 raise ValueError(f"{exc}; run `{again}` first") from None
             export(store, profile, claims, Path(out) / RESULTS_FILE, args.store, command)

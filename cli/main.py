@@ -93,6 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_shared(rp, "scale", "store")
     rp.add_argument("--out", metavar="DIR", help="output folder (default reports/, or reports/<profile>/ for "
                                                  "other scales)")
+    rp.add_argument("--formats", metavar="LIST",
+                    help="also write every figure as svg and/or pdf beside its PNG (e.g. svg,pdf), for papers")
     rp.add_argument("--render-only", action="store_true",
                     help="render from the results file beside the report (DIR/results.json.gz, which bovit report "
                          "writes), without a store: a clone renders the committed report without training")

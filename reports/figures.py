@@ -225,8 +225,17 @@ def _no_data(ax: Any) -> None:
 _KINDS = {"lines": _lines, "heatmap": _heatmap, "histogram": _histogram}
 
 
-def render(plot: Plot, path: Path) -> None:
-    """Draw ``plot`` to the PNG file ``path`` (its folder is created); deterministic for a given Plot."""
+# the figure formats a report can add beside each PNG (bovit report --formats), with the metadata that would make
+# the file differ from one render to the next left out
+EXTRA_FORMATS: dict[str, dict[str, None]] = {"svg": {"Date": None}, "pdf": {"CreationDate": None}}
+
+
+def render(plot: Plot, path: Path, formats: tuple[str, ...] = ()) -> None:
+    """Draw ``plot`` to the PNG file ``path`` (its folder is created), and in each of ``formats`` (EXTRA_FORMATS)
+    beside it with the same stem; deterministic for a given Plot."""
+    for fmt in formats:
+        if fmt not in EXTRA_FORMATS:
+            raise ValueError(f"formats must be among {', '.join(EXTRA_FORMATS)}, got {fmt!r}")
     import matplotlib.style
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -235,7 +244,8 @@ def render(plot: Plot, path: Path) -> None:
         raise ValueError(f"plot kind must be one of {', '.join(_KINDS)}, got {plot.kind!r}")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with matplotlib.style.context("default"):  # not the user's matplotlibrc
+    # not the user's matplotlibrc; SVG ids hashed from a fixed salt, so that an SVG is the same from render to render
+    with matplotlib.style.context("default"), matplotlib.rc_context({"svg.hashsalt": "bovit"}):
         fig = Figure(figsize=SIZE, dpi=DPI, layout="constrained")
         FigureCanvasAgg(fig)
         ax = fig.add_subplot()
@@ -249,3 +259,5 @@ def render(plot: Plot, path: Path) -> None:
         elif entries:
             ax.legend(fontsize=8, loc="best", framealpha=0.8)
         fig.savefig(path, format="png", dpi=DPI, metadata={"Software": None})
+        for fmt in formats:
+            fig.savefig(path.with_suffix(f".{fmt}"), format=fmt, metadata=EXTRA_FORMATS[fmt])

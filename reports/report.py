@@ -393,13 +393,13 @@ def plot_rows(plot: Plot) -> list[tuple[str, ...]]:
     return rows
 
 
-def _draw(plot: Plot, path: Path) -> str:
-    """Render ``plot`` to ``path`` and its data beside it (the same stem, .csv): '' when drawn, else why not (a
-    figure that cannot be drawn is noted and the report goes on)."""
+def _draw(plot: Plot, path: Path, formats: tuple[str, ...] = ()) -> str:
+    """Render ``plot`` to ``path`` (and in ``formats`` beside it) and its data beside it (the same stem, .csv): ''
+    when drawn, else why not (a figure that cannot be drawn is noted and the report goes on)."""
     from reports.figures import render
 
     try:
-        render(plot, path)
+        render(plot, path, formats)
     except Exception as exc:
         return f"{plot.name}: {type(exc).__name__}: {exc}"
     path.with_suffix(".csv").write_text(csv_text(plot_rows(plot)), encoding="utf-8")
@@ -410,11 +410,11 @@ def _draw(plot: Plot, path: Path) -> str:
 Drawn = dict[str, tuple[str | None, str]]
 
 
-def _figures(outcomes: list[Outcome], out_dir: Path, extra: Sequence[Plot] = ()) -> tuple[list[Outcome], list[Path],
-                                                                                         Drawn]:
+def _figures(outcomes: list[Outcome], out_dir: Path, extra: Sequence[Plot] = (),
+             formats: tuple[str, ...] = ()) -> tuple[list[Outcome], list[Path], Drawn]:
     """Render every claim's plot to out_dir/figures/<name>.png (the claim ID is prefixed when a name repeats),
-    and the ``extra`` plots of the report's own sections under their names; PNGs left there by an earlier
-    report and not written now are removed."""
+    and the ``extra`` plots of the report's own sections under their names, each also in ``formats`` (svg, pdf);
+    figures left there by an earlier report and not written now are removed."""
     fig_dir = out_dir / "figures"
     written: list[Path] = []
     used: set[str] = set()
@@ -428,7 +428,7 @@ def _figures(outcomes: list[Outcome], out_dir: Path, extra: Sequence[Plot] = ())
                 stem, k = f"{o.claim.id}-{plot.name}-{k}", k + 1
             used.add(stem)
             path = fig_dir / f"{stem}.png"
-            if error := _draw(plot, path):
+            if error := _draw(plot, path, formats):
                 errors.append(error)
                 continue
             written.append(path)
@@ -437,13 +437,13 @@ def _figures(outcomes: list[Outcome], out_dir: Path, extra: Sequence[Plot] = ())
     drawn: Drawn = {}
     for plot in extra:
         path = fig_dir / f"{plot.name}.png"
-        error = _draw(plot, path)
+        error = _draw(plot, path, formats)
         drawn[plot.name] = (None, error) if error else (f"figures/{plot.name}.png", "")
         if not error:
             written.append(path)
     if fig_dir.is_dir():
-        keep = {p.name for p in written} | {p.with_suffix(".csv").name for p in written}
-        for stale in sorted([*fig_dir.glob("*.png"), *fig_dir.glob("*.csv")]):
+        keep = {p.with_suffix(ext).name for p in written for ext in (".png", ".csv", *(f".{f}" for f in formats))}
+        for stale in sorted(p for ext in ("png", "csv", "svg", "pdf") for p in fig_dir.glob(f"*.{ext}")):
             if stale.name not in keep:
                 stale.unlink()
     return done, written, drawn
@@ -773,12 +773,36 @@ def verdicts_json(outcomes: Sequence[Outcome], profile: Profile, store_path: str
             item.update({"verdict": ERROR, "error": o.error})
         else:
             item.update(o.finding.as_dict())
+            if isinstance(rows := item.get("evidence"), list):
+                item["evidence"] = [[evidence_value(c) for c in row] if isinstance(row, list) else row for row in rows]
         item["kind"] = o.claim.kind or None  # a mutant has none
         item["quote"] = o.claim.quote or None
         item["matches_recorded"] = o.problem is None
         item["reproduce"] = reproduce(o, profile, store_path)
         items.append(item)
     return json.dumps(items, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+_NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
+_INTERVAL = re.compile(rf"({_NUMBER})\s*\[({_NUMBER}),\s*({_NUMBER})\]")
+_FRACTION = re.compile(r"(\d+)\s*/\s*(\d+)")
+
+
+def evidence_value(text: object) -> object:
+    """An evidence cell as data for verdicts.json: a number as a number (``"1.27e-06"`` → 1.27e-06, ``"496"`` →
+    496), an estimate with its interval as ``{"estimate", "interval"}`` (``"7.08 [5.78, 8.68]"``), a count as
+    ``{"count", "of"}`` (``"47/117"``), anything else as its text. Numbers carry the precision the evidence
+    printed them with (three significant digits, as in the report)."""
+    if not isinstance(text, str):
+        return text
+    t = text.strip()
+    if re.fullmatch(_NUMBER, t):
+        return int(t) if re.fullmatch(r"[-+]?\d+", t) else float(t)
+    if m := _INTERVAL.fullmatch(t):
+        return {"estimate": float(m[1]), "interval": [float(m[2]), float(m[3])]}
+    if m := _FRACTION.fullmatch(t):
+        return {"count": int(m[1]), "of": int(m[2])}
+    return text
 
 
 def _real_overview(outcomes: Sequence[Outcome], profile: Profile) -> list[str]:
@@ -907,7 +931,7 @@ def catch_rates(claims: Sequence[Outcome], mutants: Sequence[Outcome]) -> list[s
 
 
 def write(outcomes: Sequence[Outcome], profile: Profile, store: Store, out_dir: str | Path, command: str,
-          trained: int = 0, store_label: str | None = None) -> Report:
+          trained: int = 0, store_label: str | None = None, formats: tuple[str, ...] = ()) -> Report:
     """Write ``out_dir/REPORT.md`` with ``out_dir/figures/*.png`` and every verdict, its evidence and the
     commands that reproduce it in ``out_dir/verdicts.json``, from the outcomes and the store's runs of
     their claims (read for the provenance only). ``command`` is the command line shown in the header."""
@@ -916,7 +940,7 @@ def write(outcomes: Sequence[Outcome], profile: Profile, store: Store, out_dir: 
     code = code_version()
     records = [r for c in read_configs(claims, profile, store) if (r := store.get(c.key(code))) is not None]
     out.mkdir(parents=True, exist_ok=True)
-    done, figures, drawn = _figures(list(outcomes), out, bracket_plots(brackets(records)))
+    done, figures, drawn = _figures(list(outcomes), out, bracket_plots(brackets(records)), formats)
     _write_evidence(done, out)
     path = out / "REPORT.md"
     label = store.path if store_label is None else store_label  # the store the runs are in (results: their origin)
@@ -949,14 +973,15 @@ def _out_dir(out_dir: str | Path) -> Path:
 
 
 def render(profile: Profile, store: Store, out_dir: str | Path, claims: Sequence[Claim], command: str,
-           store_label: str | None = None) -> Report:
+           store_label: str | None = None, formats: tuple[str, ...] = ()) -> Report:
     """The report from the findings ``run`` stored, alone: never trains, never evaluates a check
     (``MissingFindings`` when a claim has no current finding; nothing is written then). ``store_label`` names the
     store in the report when it is not ``store.path`` (results loaded into memory, reports.results)."""
     if not claims:
         raise ValueError("claims must name at least one claim, got none")
     _out_dir(out_dir)
-    return write(stored(claims, profile, store), profile, store, out_dir, command, store_label=store_label)
+    return write(stored(claims, profile, store), profile, store, out_dir, command, store_label=store_label,
+                 formats=formats)
 
 
 def build(profile: Profile, store: Store, out_dir: str | Path, claims: Sequence[Claim], command: str,

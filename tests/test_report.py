@@ -813,3 +813,30 @@ def test_report_refuses_an_output_folder_it_cannot_write_before_any_work(tmp_pat
     (tmp_path / "f.txt").write_text("x")
     code, _, stderr = run_cli(["report", "--scale", "ci", "--out", str(tmp_path / "f.txt"), "--render-only"])
     assert code == 2 and "out must be a folder, got the file" in stderr
+
+
+def test_verdicts_json_holds_evidence_numbers_as_numbers() -> None:
+    from reports.report import evidence_value
+
+    assert evidence_value("1.27e-06") == 1.27e-06 and evidence_value("496") == 496 and evidence_value("-0.16") == -0.16
+    assert evidence_value("7.08 [5.78, 8.68]") == {"estimate": 7.08, "interval": [5.78, 8.68]}
+    assert evidence_value("47/117") == {"count": 47, "of": 117}
+    for text in ("yes", "N=2", "0.5%", "run 3", "34,34", ""):
+        assert evidence_value(text) == text
+    committed = json.loads((Path(__file__).resolve().parents[1] / "reports" / "verdicts.json").read_text("utf-8"))
+    cells = [c for item in committed for row in item.get("evidence") or [] if isinstance(row, list) for c in row]
+    assert any(isinstance(c, float) for c in cells)  # the committed report's numbers are numbers
+    assert all(evidence_value(c) == c for c in cells if isinstance(c, str))  # and no number is left as text
+
+
+def test_figures_for_papers_as_svg_and_pdf_the_same_on_every_render(tmp_path: Path) -> None:
+    plot = _plots()[0]
+    for run in ("a", "b"):
+        render(plot, tmp_path / run / "f.png", ("svg", "pdf"))
+    for ext in ("png", "svg", "pdf"):
+        a, b = (tmp_path / "a" / f"f.{ext}").read_bytes(), (tmp_path / "b" / f"f.{ext}").read_bytes()
+        assert a == b and len(a) > 1000, ext
+    assert (tmp_path / "a" / "f.svg").read_text(encoding="utf-8").lstrip().startswith("<?xml")
+    assert (tmp_path / "a" / "f.pdf").read_bytes().startswith(b"%PDF")
+    with pytest.raises(ValueError, match="formats must be among svg, pdf"):
+        render(plot, tmp_path / "c.png", ("eps",))
