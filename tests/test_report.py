@@ -831,8 +831,8 @@ def test_verdicts_json_holds_evidence_numbers_as_numbers() -> None:
 
 def test_figures_for_papers_as_svg_and_pdf_the_same_on_every_render(tmp_path: Path) -> None:
     plot = _plots()[0]
-    for run in ("a", "b"):
-        render(plot, tmp_path / run / "f.png", ("svg", "pdf"))
+    for folder in ("a", "b"):
+        render(plot, tmp_path / folder / "f.png", ("svg", "pdf"))
     for ext in ("png", "svg", "pdf"):
         a, b = (tmp_path / "a" / f"f.{ext}").read_bytes(), (tmp_path / "b" / f"f.{ext}").read_bytes()
         assert a == b and len(a) > 1000, ext
