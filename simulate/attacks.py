@@ -814,11 +814,8 @@ def _attack(
         else:
             delta = _sample_ball(norm, tau_t, (B, M, d), gen_list, X.dtype)
     else:
-        maps = _Maps.of(w, bf16=engine == "bf16")
         best_delta, best_m = None, None
-        for p, factor in union_balls(norm):
-            inner = _inner_for(maps, spec, p, engine)
-            delta_p, m_p = _with_restarts(inner, X, y, tau_t * factor, p, spec, gen_list, only_robust)
+        for _, delta_p, m_p in _balls(w, X, y, tau_t, spec, norm, gen_list, engine, only_robust):
             if best_delta is None or best_m is None:
                 best_delta, best_m = delta_p, m_p
             else:
@@ -829,6 +826,52 @@ def _attack(
         delta = best_delta
     out = torch.where((tau_t > 0).view(G, 1, 1, 1), X + delta, X)
     return out.detach()
+
+
+def _balls(
+    w: Weights,
+    X: Tensor,
+    y: Tensor,
+    tau_t: Tensor,
+    spec: AttackSpec,
+    norm: str,
+    gen_list: list[torch.Generator] | None,
+    engine: str,
+    only_robust: bool,
+) -> list[tuple[str, Tensor, Tensor]]:
+    """The attack in each ball of ``norm``'s union (one ball for a single norm), in :func:`union_balls`' order,
+    drawing from the generators in that order: (the ball's norm, its δ, its margin) per ball."""
+    maps = _Maps.of(w, bf16=engine == "bf16")
+    out = []
+    for p, factor in union_balls(norm):
+        inner = _inner_for(maps, spec, p, engine)
+        delta_p, m_p = _with_restarts(inner, X, y, tau_t * factor, p, spec, gen_list, only_robust)
+        out.append((p, delta_p, m_p))
+    return out
+
+
+def _attack_by_ball(
+    w: Weights,
+    X: Tensor,
+    y: Tensor,
+    tau_t: Tensor,
+    spec: AttackSpec,
+    norm: str,
+    gen_list: list[torch.Generator] | None,
+    engine: str,
+    only_robust: bool,
+) -> list[tuple[str, Tensor]]:
+    """:func:`_attack` of a PGD or APGD spec, ball by ball: (the ball's norm, X̃ in that ball) for each ball of a
+    union norm's (Appendix B.3's per-norm breakdown; the union's X̃ is, per example, the one of lowest margin).
+    Members with τ = 0 get X back in every ball."""
+    G = X.shape[0]
+    X = X.detach()
+    y = y.detach().to(X.dtype)
+    if spec.kind not in ("pgd", "apgd", "apgd-paper") or not bool((tau_t > 0).any()):
+        return [(p, _attack(w, X, y, tau_t, spec, p, gen_list, engine, only_robust)) for p, _ in union_balls(norm)]
+    keep = (tau_t > 0).view(G, 1, 1, 1)
+    return [(p, torch.where(keep, X + delta, X).detach())
+            for p, delta, _ in _balls(w, X, y, tau_t, spec, norm, gen_list, engine, only_robust)]
 
 
 # ---- Theorem 4.3 -------------------------------------------------------------------------------------------

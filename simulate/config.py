@@ -70,7 +70,7 @@ _IMAGE_FIELDS = {"dataset": "synthetic", "data_root": "", "classes": (0, 1)}
 # ... and the model fields' defaults, left out of every run's key (so eq. (1) runs keep theirs)
 _MODEL_FIELDS = {"model": "eq1", "checkpoint": ""}
 # fields a run's key leaves out at their default, so that runs made before the field existed keep their keys
-_KEYLESS_DEFAULTS: dict[str, object] = {**_MODEL_FIELDS, "perturb": 0}
+_KEYLESS_DEFAULTS: dict[str, object] = {**_MODEL_FIELDS, "perturb": 0, "init_scale": 1.0}
 MAX_PERTURB = 1000  # a perturbation of the initial weights is a few ulps, not a new initialisation
 # How the training attack's inner loop is computed. "direct" is the textbook computation on
 # d-dimensional tokens; "subspace" is the exact reformulation of ℓ2 PGD in span(W_Q, W_K, W_V w_O)
@@ -147,6 +147,7 @@ class RunConfig:
     sigma_V: float | None = None
     w_O_norm: float = 1.0
     w_O_dir: str = "ones"  # w_O = ‖w_O‖·1/√d_v; "random": a Gaussian direction from the seed
+    init_scale: float = 1.0  # W_Q, W_K, W_V times this after the init's draw (the initialisation's scale, IC-10)
     stop_on: str = "robust"  # stop when the robust (or clean) training loss < ε
     attack: AttackSpec = field(default_factory=AttackSpec)
     test_attack: AttackSpec = field(default_factory=lambda: AttackSpec(kind="pgd", steps=20, restarts=1))
@@ -243,6 +244,7 @@ class RunConfig:
         elif self.sigma_h is not None or self.sigma_V is not None:
             raise ValueError(f"sigma_h/sigma_V are used only with init='theory', got init={self.init!r}")
         set_(self, "w_O_norm", positive("w_O_norm", self.w_O_norm))
+        set_(self, "init_scale", positive("init_scale", self.init_scale))
         choice("w_O_dir", self.w_O_dir, W_O_DIRS)
         choice("stop_on", self.stop_on, STOP_ON)
         for name in ("attack", "test_attack"):
@@ -342,7 +344,8 @@ class RunConfig:
                                  f"for model={self.model!r}, got {spec.describe()}")
         # (noise and signal are refused for every image run by _check_dataset, sigma_h/sigma_V with any init
         # but "theory" by __post_init__)
-        fixed = {"stop_on": "robust", "engine": "auto", "ratio_every": 0, "w_O_norm": 1.0, "w_O_dir": "ones"}
+        fixed = {"stop_on": "robust", "engine": "auto", "ratio_every": 0, "w_O_norm": 1.0, "w_O_dir": "ones",
+                 "init_scale": 1.0}
         for name, default in fixed.items():
             if getattr(self, name) != default:
                 raise ValueError(f"{name} applies to model='eq1' only, got {name}={getattr(self, name)!r} "

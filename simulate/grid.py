@@ -627,7 +627,7 @@ def group(configs: Sequence[RunConfig], max_members: int = GROUP_MEMBERS) -> lis
 
 
 _INT_FIELDS = {"N", "d", "M", "dh", "dv", "H", "T_max", "seed", "n_test", "log_every"}
-_FLOAT_FIELDS = {"snr", "mu", "sigma_p", "tau_rel", "eta", "eps", "sigma_h", "sigma_V", "w_O_norm"}
+_FLOAT_FIELDS = {"snr", "mu", "sigma_p", "tau_rel", "eta", "eps", "sigma_h", "sigma_V", "w_O_norm", "init_scale"}
 # attack options are set with prefixed names: attack=apgd, attack_steps=50, test_attack_restarts=5, …
 _ATTACK_KEYS = {"": "kind", "_steps": "steps", "_step_rel": "step_rel", "_random_start": "random_start",
                 "_restarts": "restarts", "_iterate": "iterate"}

@@ -82,14 +82,17 @@ def init_weights(
     w_O_dir: str,
     dtype: torch.dtype,
     perturb: list[int] | None = None,
+    init_scale: float = 1.0,
 ) -> Weights:
     """Initial weights of G members, each from its own seed.
 
     ``init="theory"``: (W_Q)_ij, (W_K)_ij ~ N(0, σ_h²), (W_V)_ij ~ N(0, σ_V²) (Algorithm 1, Condition
     4.1(5)). ``init="pytorch16"``: the PyTorch ``nn.Linear(d, ·)`` default U(±1/√d) times 1/16
     (Section 6). w_O = ‖w_O‖·1/√d_v ("ones") or ‖w_O‖ times a Gaussian direction ("random"); the
-    paper does not report it (IC-10). ``perturb[g]`` moves every weight of member g that many ulps of
-    ``dtype`` toward +∞ after the draw (:func:`nudge`; the stability check's last-bit difference).
+    paper does not report it (IC-10). ``init_scale`` multiplies W_Q, W_K and W_V after the draw (1: as the
+    init says; the sensitivity of the findings to the initialisation's scale). ``perturb[g]`` moves every weight of
+    member g that many ulps of ``dtype`` toward +∞ after the draw (:func:`nudge`; the stability check's last-bit
+    difference).
     """
     G = len(seeds)
     out: list[list[torch.Tensor]] = [[], [], [], []]
@@ -109,6 +112,8 @@ def init_weights(
             wv = (torch.rand(H, d, dv, generator=gen, dtype=torch.float64) * 2 - 1) * bound
         else:
             raise ValueError(f"init must be one of 'pytorch16', 'theory', got {init!r}")
+        if init_scale != 1.0:
+            wq, wk, wv = wq * init_scale, wk * init_scale, wv * init_scale
         if w_O_dir == "ones":
             wo = torch.full((dv,), 1.0 / math.sqrt(dv), dtype=torch.float64)
         elif w_O_dir == "random":

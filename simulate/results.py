@@ -246,6 +246,9 @@ class RunResult:
     # "attack@r", "certified@r" at each extra radius r of eval_tau_rels, so that robust ≥ clean and monotonicity
     # in τ can be checked on the raw attack per point
     margins: dict[str, str] | None = None
+    # a union norm's runs (Appendix B.3): the test attack's errors in each ball alone, keyed by the ball's norm
+    # ("2", "inf", "1" or "1-image"); robust_errors_attack is the union's (an error in any ball)
+    robust_errors_attack_by_norm: dict[str, int] | None = None
     # the test attack's strength (eq. (1) runs), on the first strong_points test points: the errors of a stronger
     # attack (simulate.train.stronger_attack; the union with the test attack's) beside the test attack's own errors
     # on those points, and the points among them where the margin's gradient is exactly zero
@@ -277,6 +280,14 @@ class RunResult:
             for r, k in value.items():
                 _check("RunResult", f"{name}[{r!r}]", k, "int", False)
             set_(self, name, dict(value))
+        if self.robust_errors_attack_by_norm is not None:
+            value = self.robust_errors_attack_by_norm
+            if not isinstance(value, Mapping) or not all(isinstance(k, str) for k in value):
+                raise ValueError(f"RunResult.robust_errors_attack_by_norm must be a dict norm → int or None, got "
+                                 f"{value!r:.80}")
+            for k, v in value.items():
+                _check("RunResult", f"robust_errors_attack_by_norm[{k!r}]", v, "int", False)
+            set_(self, "robust_errors_attack_by_norm", dict(value))
         if self.margins is not None:
             if not isinstance(self.margins, Mapping) or not all(
                     isinstance(k, str) and isinstance(v, str) for k, v in self.margins.items()):
@@ -333,7 +344,7 @@ class RunResult:
                 value = {radius_name(r): v.as_dict() for r, v in value.items()}
             elif f.name in _COUNTS_AT:
                 value = {radius_name(r): k for r, k in value.items()}
-            elif f.name in ("provenance", "margins"):
+            elif f.name in ("provenance", "margins", "robust_errors_attack_by_norm"):
                 value = dict(value)
             out[f.name] = value
         return out

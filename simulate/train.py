@@ -27,7 +27,7 @@ import torch.nn.functional as F
 from bounds import formulas
 from bounds.lemmas import lemma56_bound
 from simulate import attacks, certify, data, vit
-from simulate.config import DTYPES, AttackSpec, RunConfig, RunOutput, run_device
+from simulate.config import DTYPES, UNION_NORMS, AttackSpec, RunConfig, RunOutput, run_device
 from simulate.data import Signals, generator
 from simulate.model import Weights, attention, forward, init_weights
 from simulate.results import RadiusResult, RunResult, encode_margins, radius, radius_name
@@ -274,15 +274,27 @@ def _evaluate(configs: list[RunConfig], w: Weights, signals: list[Signals] | Non
     strong_spec = _stronger(cfg.test_attack)
     strong_gens = [generator(c.seed, "strong-attack") for c in configs]
     strong_points = 0
+    # the per-ball errors of a union norm's test attack (Appendix B.3's breakdown), keyed by the ball's norm
+    by_ball = ({p: torch.zeros(G, dtype=torch.long) for p, _ in attacks.union_balls(cfg.norm)}
+               if cfg.norm in UNION_NORMS and cfg.test_attack.kind in ("pgd", "apgd", "apgd-paper") else None)
     for X, y in data._test_sets(configs, signals, dtype, chunk):
         X, y = X.to(device), y.to(device)
         B, M = X.shape[1], X.shape[2]
         with torch.no_grad():
             P = torch.bmm(X.reshape(G, B * M, X.shape[3]), maps.basis).view(G, B, M, -1)  # X·basis, once
             clean = y * _combine_tokens(maps, P)
-        X_adv = attacks._attack(w, X, y, tau, cfg.test_attack, cfg.norm, gens, engine, only_robust=True)
+        if by_ball is not None:  # a union of balls (Appendix B.3): each ball's attack kept, the union their minimum
+            per_ball = attacks._attack_by_ball(w, X, y, tau, cfg.test_attack, cfg.norm, gens, engine, only_robust=True)
+            with torch.no_grad():
+                raws = [(ball, maps.margin(X_ball, y)) for ball, X_ball in per_ball]
+                raw = torch.stack([m_ball for _, m_ball in raws]).amin(0)
+                for ball, m_ball in raws:
+                    by_ball[ball] += (torch.minimum(m_ball, clean) <= 0).sum(1).cpu()
+        else:
+            X_adv = attacks._attack(w, X, y, tau, cfg.test_attack, cfg.norm, gens, engine, only_robust=True)
+            with torch.no_grad():
+                raw = maps.margin(X_adv, y)
         with torch.no_grad():
-            raw = maps.margin(X_adv, y)
             adv = torch.minimum(raw, clean)
             if cfg.norm == "2":  # the tight bound, and the box bound it starts from (the bracket before it)
                 box, cert = certify._certified_pair(w, X, y, tau)
@@ -364,6 +376,7 @@ def _evaluate(configs: list[RunConfig], w: Weights, signals: list[Signals] | Non
                                                    certificate_violations=int(v["violations"][g]))
                            for r, v in extra.items()},
             "margins": {name: encode_margins(m[g]) for name, m in whole.items()},
+            "robust_errors_attack_by_norm": None if by_ball is None else {p: int(v[g]) for p, v in by_ball.items()},
             "zero_gradient_points": int(counts["zero_gradient"][g]),
             "strong_points": strong_points,
             "strong_errors_attack": int(counts["strong"][g]),
@@ -413,7 +426,8 @@ def _algorithm1(configs: list[RunConfig], dev: torch.device, tick: Callable[[int
     X, y, mask = X.to(dev), y.to(dev), mask.to(dev)
     w = init_weights(cfg.d, cfg.dh, cfg.dv, cfg.H, [c.seed for c in configs], cfg.init,
                      [c.sigma_h for c in configs], [c.sigma_V for c in configs],
-                     [c.w_O_norm for c in configs], cfg.w_O_dir, dtype, [c.perturb for c in configs])
+                     [c.w_O_norm for c in configs], cfg.w_O_dir, dtype, [c.perturb for c in configs],
+                     cfg.init_scale)
     w = Weights(*(t.to(dev) for t in (w.W_Q, w.W_K, w.W_V, w.w_O)))
     plus: torch.Tensor | None = None
     minus: torch.Tensor | None = None

@@ -256,6 +256,8 @@ def stored_results(draw: st.DrawFn, kind: str | None = None) -> dict[str, object
             d[name] = draw(_FLOAT)
     if eq1:
         d["attention_log_ratio_final"] = draw(_FLOAT)
+        if draw(st.booleans()):  # a union norm's runs
+            d["robust_errors_attack_by_norm"] = draw(st.fixed_dictionaries({"2": _COUNT, "inf": _COUNT, "1": _COUNT}))
         strength = ("zero_gradient_points", "strong_points", "strong_errors_attack", "default_errors_on_strong_points")
         for name in strength:
             d[name] = draw(_COUNT)

@@ -708,3 +708,22 @@ def test_the_last_iterate_rule_returns_the_final_pgd_iterate(engine: str) -> Non
     assert torch.allclose(last, direct, rtol=0, atol=1e-9)
     with pytest.raises(ValueError, match="iterate='last' applies to PGD only"):
         AttackSpec(kind="apgd", iterate="last")
+
+
+@pytest.mark.parametrize("norm", ["multi", "multi-image"])
+def test_the_union_is_the_lowest_margin_of_its_balls(norm: str) -> None:
+    """Appendix B.3's per-norm breakdown: each ball's attack alone, and the union attack's margin is their minimum
+    (the same draws in the same order), so a point the union breaks is broken in some ball."""
+    from simulate.attacks import _attack_by_ball, union_balls
+
+    G, B, M, d = 2, 10, 3, 8
+    w = weights(G, 1, d, qk_scale=3.0)
+    X, y = data(G, B, M, d)
+    tau = torch.tensor([0.3, 0.9], dtype=F64)
+    spec = AttackSpec(steps=8, random_start=True, restarts=2)
+    union = margin(w, attack(w, X, y, tau, spec, norm, gens(G, 5)), y)
+    balls = _attack_by_ball(w, X, y, tau, spec, norm, gens(G, 5), "direct", True)
+    assert [p for p, _ in balls] == [p for p, _ in union_balls(norm)]
+    per_ball = torch.stack([margin(w, Xp, y) for _, Xp in balls])
+    assert torch.allclose(per_ball.amin(0), union, rtol=0, atol=1e-12)
+    assert (per_ball > union + 1e-9).any()  # the balls differ: the breakdown says something the union does not

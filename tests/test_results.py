@@ -42,7 +42,9 @@ SYNTHETIC_KEYS = ["iterations", "converged", "final_robust_loss", "final_clean_l
 MU_ONLY = {"V_plus", "V_minus", "midpoint_errors", "midpoint_errors_at", "midpoint_pairs_both_correct_at",
            "lemma56_paper", "lemma56_with_M", "lemma56_per_class"}
 IMAGE_KEYS = [k for k in SYNTHETIC_KEYS if k not in MU_ONLY]
-MULTI_KEYS = [k for k in SYNTHETIC_KEYS if k != "robust_errors_certified_box"]  # the box count is ℓ2's only
+# the box count is ℓ2's only; the per-ball breakdown a union norm's only, after the margins
+MULTI_KEYS = [k for k in SYNTHETIC_KEYS if k != "robust_errors_certified_box"]
+MULTI_KEYS.insert(MULTI_KEYS.index("margins") + 1, "robust_errors_attack_by_norm")
 VIT_KEYS = ["iterations", "converged", "final_robust_loss", "final_clean_loss", "trained_parameters", "n_test",
             "clean_errors", "robust_errors_attack", "at_tau_rel"]
 

@@ -207,7 +207,7 @@ def test_a_sweep_killed_with_sigkill_resumes_without_loss_or_duplicates(tmp_path
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["sweep"], "give --preset NAME or at least one --axis"),
+        (["sweep"], "give --preset NAME, --config FILE or at least one --axis"),
         (["sweep", "--preset", "fig9"], "preset must be one of"),
         (["sweep", "--preset", "fig1", "--scale", "huge"], "scale must be one of"),
         (["sweep", "--preset", "fig1", "--set", "colour=red"], "must be a RunConfig field"),
@@ -371,3 +371,16 @@ def test_the_stronger_attack_exposes_a_weak_test_attack() -> None:
     gap_weak = need(w_out.result.strong_errors_attack, "s") - need(w_out.result.default_errors_on_strong_points, "d")
     gap_normal = need(n_out.result.strong_errors_attack, "s") - need(n_out.result.default_errors_on_strong_points, "d")
     assert gap_weak >= 10 and gap_normal <= 2, (gap_weak, gap_normal)
+
+
+def test_the_initialisation_scale_multiplies_the_attention_and_value_weights() -> None:
+    from simulate.model import init_weights
+
+    args = (16, 4, 4, 1, [3], "pytorch16", [None], [None], [1.0], "ones", torch.float64)
+    one, two = init_weights(*args), init_weights(*args, init_scale=2.0)
+    for name in ("W_Q", "W_K", "W_V"):
+        assert torch.equal(getattr(two, name), 2 * getattr(one, name))
+    assert torch.equal(two.w_O, one.w_O)  # w_O is set by its own norm and direction
+    assert tiny().key("v") == tiny(init_scale=1.0).key("v") != tiny(init_scale=0.5).key("v")
+    with pytest.raises(ValueError, match="init_scale"):
+        tiny(init_scale=0.0)
