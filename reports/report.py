@@ -48,6 +48,7 @@ from reports.bracket import PLOT_NAME, bracket_plots, bracket_section, brackets
 from reports.extras import cell as _cell
 from reports.extras import finding_lines, flag_diverging, stability_section, tolerance_section
 from reports.extras import table as _table
+from reports.multinorm import multinorm_section
 from reports.searched import searched_section
 from reports.strength import strength_section
 from simulate.config import RunConfig
@@ -875,6 +876,7 @@ def markdown(outcomes: Sequence[Outcome], profile: Profile, records: list[RunRec
                   "such claim it makes, on item (5), is the paper claim S6.condition5). The stored verdict of a met "
                   "item is confirmed, of an unmet one refuted.", "", *_table(arows), "",
                   f"Condition 4.1 audit: {_kind_line(claims, AUDIT)} ({_claims(len(audited), 'item')}).", ""]
+    lines += multinorm_section(records)
     lines += formulas_section()
     real_ids = {c.id for c in real.CLAIMS}
     for i, o in enumerate(claims):
