@@ -92,7 +92,7 @@ def bench_bounds(args: argparse.Namespace) -> int:
 
 def sweep(args: argparse.Namespace) -> int:
     from simulate import gridfile
-    from simulate.executor import parse_scheduler
+    from simulate.executor import check_reachable, parse_scheduler
     from simulate.grid import GridSpec, apply_settings, preset
     from simulate.store import Store
     from simulate.sweep import rates, sweep
@@ -141,6 +141,7 @@ def sweep(args: argparse.Namespace) -> int:
 
     members = GROUP_MEMBERS if args.max_members is None else args.max_members
     check_memory(group(configs, max_members=members))  # before the store file is created
+    check_reachable(args.scheduler)  # likewise: an unreachable cluster leaves no store behind
     with Store(args.store) as store:
         summary = sweep(configs, store, scheduler=args.scheduler, device=args.device,
                         max_members=members, show_progress=not args.no_progress)
@@ -149,11 +150,13 @@ def sweep(args: argparse.Namespace) -> int:
         print(json.dumps({"preset": spec.name, "scale": args.scale if args.preset else None,
                           "config": args.config,
                           "store": args.store, "runs": len(configs), "stored_before": summary.stored_before,
-                          "trained": summary.trained, "groups": summary.groups, "wall_s": summary.wall_s,
+                          "trained": summary.trained, "by_others": summary.by_others, "groups": summary.groups,
+                          "wall_s": summary.wall_s,
                           "results": rows}, indent=2))
         return EXIT_OK
+    others = f", {summary.by_others} trained meanwhile by another sweep" if summary.by_others else ""
     print(f"{spec.name}: {len(configs)} runs ({summary.stored_before} already stored, {summary.trained} trained "
-          f"in {summary.groups} groups) in {summary.wall_s:.1f} s; store {args.store}")
+          f"in {summary.groups} groups{others}) in {summary.wall_s:.1f} s; store {args.store}")
     print(tables.sweep_rows(rows))
     return EXIT_OK
 

@@ -28,7 +28,7 @@ from typing import Any, TypeVar
 
 from simulate.progress import Progress
 
-__all__ = ["WorkError", "describe", "parse_scheduler", "run_all"]
+__all__ = ["WorkError", "check_reachable", "describe", "parse_scheduler", "run_all"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -78,6 +78,24 @@ def parse_scheduler(scheduler: str | None) -> tuple[str, str | int | None]:
             raise ValueError(f"scheduler 'local:N' needs N >= 1 workers, got {scheduler!r}")
         return "local", n
     raise ValueError(f"scheduler must be None, 'local', 'local:N' or 'tcp://host:port', got {scheduler!r}")
+
+
+def check_reachable(scheduler: str | None, timeout: float = 10.0) -> None:
+    """For a ``tcp://host:port`` scheduler, a ValueError naming it when nothing accepts a connection there within
+    ``timeout`` seconds (checked before a sweep creates its store, so an unreachable cluster leaves no file)."""
+    kind, arg = parse_scheduler(scheduler)
+    if kind != "tcp":
+        return
+    import socket
+
+    address = str(arg).removeprefix("tcp://")
+    host, _, port = address.rpartition(":")
+    try:
+        with socket.create_connection((host.strip("[]"), int(port)), timeout=timeout):
+            pass
+    except OSError as exc:
+        raise ValueError(f"scheduler {scheduler!r} is unreachable (no connection within {timeout:g} s: "
+                         f"{exc.strerror or type(exc).__name__})") from None
 
 
 def _check_weights(weights: Sequence[float] | None, n: int) -> list[float]:

@@ -55,9 +55,10 @@ from typing import Any
 
 from simulate.results import RunResult, read_mapping
 
-__all__ = ["SCHEMA_VERSION", "FindingRecord", "RunRecord", "Store", "code_version", "source_hash"]
+__all__ = ["CLAIM_LEASE_S", "SCHEMA_VERSION", "FindingRecord", "RunRecord", "Store", "code_version", "source_hash"]
 
-SCHEMA_VERSION = 2  # 1: runs only; 2: runs and findings
+_PROCESS_START = time.time()
+SCHEMA_VERSION = 3  # 1: runs only; 2: runs and findings; 3: and the claims of runs being trained
 _FLOAT_TAG = "$float"
 _NONFINITE = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
 _COLUMNS = "key, config, result, trajectory, code_version, created, wall_s"
@@ -86,6 +87,18 @@ CREATE TABLE IF NOT EXISTS findings (
     PRIMARY KEY (claim, profile, images, data_root)
 )
 """
+
+_CLAIM_COLUMNS = "key, owner, since"
+_CLAIMS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS claims (
+    key   TEXT PRIMARY KEY NOT NULL,
+    owner TEXT NOT NULL,
+    since REAL NOT NULL
+)
+"""
+# A claim on a run (a sweep training it) lapses after this many seconds, or at once when its owner is a process of
+# this host that no longer runs: a sweep that died leaves nothing another sweep waits for forever.
+CLAIM_LEASE_S = 24 * 3600.0
 
 
 # The modules whose code decides a run's numbers, relative to the repository root: the simulation
@@ -304,8 +317,8 @@ class Store:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         names = [r[0] for r in conn.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
-        want = {SCHEMA_VERSION: {"runs": _COLUMNS, "findings": _FINDING_COLUMNS}, 1: {"runs": _COLUMNS},
-                0: {}}.get(version)
+        want = {SCHEMA_VERSION: {"claims": _CLAIM_COLUMNS, "findings": _FINDING_COLUMNS, "runs": _COLUMNS},
+                2: {"findings": _FINDING_COLUMNS, "runs": _COLUMNS}, 1: {"runs": _COLUMNS}, 0: {}}.get(version)
         if want is None:
             return None  # another schema version: refused, with the versions, by _setup
         if sorted(want) != names:
@@ -329,13 +342,14 @@ class Store:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version == SCHEMA_VERSION:
             return
-        if version not in (0, 1):  # 0: a new file; 1: runs only, upgraded in place
+        if version not in (0, 1, 2):  # 0: a new file; 1 and 2: upgraded in place
             raise ValueError(f"path {self.path!r} has store schema version {version}, this code reads "
-                             f"{SCHEMA_VERSION} (and upgrades 1)")
+                             f"{SCHEMA_VERSION} (and upgrades 1 and 2)")
         conn.execute("BEGIN IMMEDIATE")
         try:
             conn.execute(_SCHEMA)
             conn.execute(_FINDINGS_SCHEMA)
+            conn.execute(_CLAIMS_SCHEMA)
             conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
             conn.execute("COMMIT")
         except BaseException:
@@ -537,6 +551,85 @@ class Store:
                 raise
 
     # ---- writing -----------------------------------------------------------------------------
+    # ---- claims: which sweep is training which run ------------------------------------------------------
+    @staticmethod
+    def owner_id() -> str:
+        """This process as a claim's owner: host, process ID and start time (a reused PID is another owner)."""
+        import platform
+
+        return f"{platform.node()}:{os.getpid()}:{_PROCESS_START:.6f}"
+
+    @staticmethod
+    def _lapsed(owner: str, since: float, now: float) -> bool:
+        """Whether a claim no longer holds: past the lease, or its owner a process of this host that has ended."""
+        if now - since > CLAIM_LEASE_S:
+            return True
+        import platform
+
+        host, _, rest = owner.partition(":")
+        pid_text = rest.partition(":")[0]
+        if host != platform.node() or not pid_text.isdigit():
+            return False
+        try:
+            os.kill(int(pid_text), 0)
+        except ProcessLookupError:
+            return True
+        except OSError:  # it exists (another user's, say)
+            return False
+        return False
+
+    def claim(self, keys: Sequence[str], owner: str) -> list[str]:
+        """Claim the runs ``keys`` for ``owner`` (a sweep about to train them), in one transaction: the keys
+        returned are now this owner's, in order; a key already stored, or claimed by another owner whose claim
+        holds, is left out (lapsed claims are cleared first). A sweep trains only what it claimed."""
+        keys = [_check_key(k) for k in keys]
+        if not isinstance(owner, str) or not owner:
+            raise ValueError(f"owner must be a non-empty string, got {owner!r}")
+        now = time.time()
+        with self._lock:
+            db = self._db
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                owners = db.execute("SELECT owner, MIN(since) FROM claims GROUP BY owner").fetchall()
+                for other, since in owners:
+                    if other != owner and self._lapsed(other, since, now):
+                        db.execute("DELETE FROM claims WHERE owner = ?", (other,))
+                mine = []
+                for key in dict.fromkeys(keys):
+                    if db.execute("SELECT 1 FROM runs WHERE key = ?", (key,)).fetchone() is not None:
+                        continue
+                    held = db.execute("SELECT owner FROM claims WHERE key = ?", (key,)).fetchone()
+                    if held is None:
+                        db.execute("INSERT INTO claims (key, owner, since) VALUES (?, ?, ?)", (key, owner, now))
+                    elif held[0] != owner:
+                        continue
+                    mine.append(key)
+                db.execute("COMMIT")
+            except BaseException:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise
+        return mine
+
+    def release(self, keys: Sequence[str], owner: str) -> None:
+        """Drop ``owner``'s claims on ``keys`` (trained and stored, or given up)."""
+        keys = [_check_key(k) for k in keys]
+        with self._lock:
+            db = self._db
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                db.executemany("DELETE FROM claims WHERE key = ? AND owner = ?", [(k, owner) for k in keys])
+                db.execute("COMMIT")
+            except BaseException:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise
+
+    def claimed(self) -> dict[str, str]:
+        """Every claim in the store: run key → owner."""
+        with self._lock:
+            return dict(self._db.execute("SELECT key, owner FROM claims ORDER BY key").fetchall())
+
     def put(
         self,
         key: str,

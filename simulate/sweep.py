@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import random
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,9 +29,10 @@ __all__ = ["SweepSummary", "check_memory", "memory_limit", "rates", "sweep", "tr
 class SweepSummary:
     total: int
     stored_before: int
-    trained: int
+    trained: int  # by this sweep
     groups: int
     wall_s: float
+    by_others: int = 0  # stored meanwhile by another sweep into the same store, which held them
 
 
 @dataclass(frozen=True)
@@ -129,14 +130,76 @@ def sweep(
             result = dataclasses.replace(out.result, provenance={**provenance, **batching})
             store.put(out.config.key(code), out.config.as_dict(), result, out.trajectory, out.wall_s, code)
 
+    # Runs are claimed in the store before they train (Store.claim), so that two sweeps into one store never
+    # train the same run: a run another sweep holds is left to it, and waited for at the end (trained here after
+    # all if that sweep ends without storing it).
+    owner = Store.owner_id()
+    trained = 0
+    elsewhere: list[RunConfig] = []
+
+    def mine(configs_: Sequence[RunConfig]) -> list[RunConfig]:
+        held = set(store.claim([c.key(code) for c in configs_], owner))
+        elsewhere.extend(c for c in configs_ if c.key(code) not in held and not store.has(c.key(code)))
+        return [c for c in configs_ if c.key(code) in held]
+
+    def train_here(item: WorkItem, bar: Progress) -> None:
+        nonlocal trained
+        keys = [c.key(code) for c in item.configs]
+        try:
+            on_result(item, train_group(list(item.configs), device=item.device, tick=bar.advance))
+            trained += len(item.configs)
+        finally:
+            store.release(keys, owner)
+
     with Progress(total=sum(weights), enabled=show_progress, label=f"{len(todo)} runs") as bar:
         if items and scheduler is None:
             # in-process: the bar moves with every iteration, not only when a group finishes
-            for item in items:
-                on_result(item, train_group(list(item.configs), device=item.device, tick=bar.advance))
+            for item, weight in zip(items, weights, strict=True):
+                claimed = mine(item.configs)
+                if not claimed:
+                    bar.advance(weight, note="held by another sweep")
+                    continue
+                train_here(WorkItem(tuple(claimed), device), bar)
         elif items:
-            run_all(items, train_work, on_result, scheduler=scheduler, weights=weights, progress=bar)
-    return SweepSummary(len(keyed), stored_before, len(todo), len(groups), time.perf_counter() - start)
+            claimed_all = set(mine(todo))
+            kept = [WorkItem(tuple(c for c in it.configs if c in claimed_all), device) for it in items]
+            kept_weights = [w for it, w in zip(kept, weights, strict=True) if it.configs]
+            bar.advance(sum(w for it, w in zip(kept, weights, strict=True) if not it.configs))
+            try:
+                run_all([it for it in kept if it.configs], train_work, on_result, scheduler=scheduler,
+                        weights=kept_weights, progress=bar)
+                trained += len(claimed_all)
+            finally:
+                store.release([c.key(code) for c in claimed_all], owner)
+        trained += _wait_for_others(elsewhere, store, code, owner, device, max_members, lambda it: train_here(it, bar))
+    return SweepSummary(len(keyed), stored_before, trained, len(groups), time.perf_counter() - start,
+                        len(todo) - trained)
+
+
+# how often a sweep looks again at runs another sweep is training
+WAIT_POLL_S = 2.0
+
+
+def _wait_for_others(configs: Sequence[RunConfig], store: Store, code: str, owner: str, device: str,
+                     max_members: int, train: Callable[[WorkItem], None]) -> int:
+    """Wait until every run of ``configs`` (held by other sweeps) is stored; a run whose claim lapses unstored is
+    claimed and trained here. Returns how many runs were trained here."""
+    waiting = {c.key(code): c for c in configs}
+    trained = 0
+    while waiting:
+        for key in [k for k in waiting if store.has(k)]:
+            del waiting[key]
+        if not waiting:
+            break
+        orphans = [waiting[k] for k in store.claim(list(waiting), owner)]
+        for g in group(orphans, max_members=max_members):
+            train(WorkItem(tuple(g), device))
+            trained += len(g)
+        for c in orphans:
+            waiting.pop(c.key(code), None)
+        if waiting:
+            time.sleep(WAIT_POLL_S)
+    return trained
 
 
 def rates(configs: Sequence[RunConfig], store: Store) -> list[dict[str, Any]]:

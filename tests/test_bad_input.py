@@ -280,3 +280,11 @@ def test_bad_library_calls_raise_one_line_value_errors(call: object, names: tupl
     message = str(info.value)
     assert "\n" not in message and all(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", message) for n in names), message
     assert _shows(message, value), message
+
+
+def test_an_unreachable_scheduler_creates_no_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = tmp_path / "new.sqlite"
+    code, _, err = _run(["sweep", "--axis", "N=4", "--set", "snr=1", "--set", "d=16", "--set", "M=4", "--set", "dh=4",
+                         "--set", "dv=4", "--store", str(store), "--scheduler", "tcp://127.0.0.1:1"], capsys)
+    assert code == 2 and "scheduler 'tcp://127.0.0.1:1' is unreachable" in err and err.count("\n") == 1
+    assert list(tmp_path.iterdir()) == []

@@ -458,14 +458,14 @@ def test_a_version_1_store_is_upgraded_keeping_its_runs(tmp_path: Path) -> None:
                      zlib.compress(json.dumps(trajectory).encode()),
                      "old-code", 1.0, wall))
         raw.execute("PRAGMA user_version=1")
-    assert SCHEMA_VERSION == 2
+    assert SCHEMA_VERSION == 3
     with Store(path) as store:
         record = store.get("k003")
         assert record is not None and (record.config, record.result, record.trajectory) == (config, result, trajectory)
         assert store.findings() == [] and store.check() == []
         store.put_findings([finding_record()])
     with sqlite3.connect(path) as raw:
-        assert raw.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == 3
     with Store(path) as store:  # opening the upgraded file again changes nothing
         assert len(store) == 1 and len(store.findings()) == 1
 
