@@ -104,6 +104,12 @@ class Progress:
         self.tty = tty
         self._clock = clock
         self._start = clock()
+        self._last_advance = self._start
+        # per kind of work (advance(kind=...)): its total, the units done and the clock time spent on them, so
+        # that the ETA prices each kind's remaining units at that kind's own rate (work of unequal cost per unit)
+        self.kind_total: dict[str, float] = {}
+        self.kind_done: dict[str, float] = {}
+        self.kind_time: dict[str, float] = {}
         self.done = 0.0
         self.note = ""
         self._lock = threading.Lock()
@@ -125,15 +131,34 @@ class Progress:
         """Share of the work done, in [0, 1] (1 when ``total`` is 0)."""
         return 1.0 if self.total == 0 else min(self.done / self.total, 1.0)
 
+    def set_kinds(self, totals: dict[str, float]) -> None:
+        """Declare the work's kinds and each one's total units (summing to ``total``): from then on the ETA prices
+        each kind's remaining units at the rate measured on that kind (``advance(kind=...)``), and a kind not yet
+        measured at the overall rate."""
+        for k, v in totals.items():
+            if not isinstance(k, str):
+                raise ValueError(f"kinds must be named by strings, got {k!r}")
+            _number(f"kinds[{k!r}]", v)
+        with self._lock:
+            self.kind_total = dict(totals)
+
     def eta(self, now: float | None = None) -> float | None:
-        """Seconds left at the average rate so far; None until something is done."""
+        """Seconds left at the rates so far (per kind where kinds are declared); None until something is done."""
         elapsed = self.elapsed if now is None else now - self._start
         left = max(self.total - self.done, 0.0)
         if left == 0:
             return 0.0
         if self.done <= 0 or elapsed <= 0:
             return None
-        return left * elapsed / self.done
+        overall = elapsed / self.done
+        if not self.kind_total:
+            return left * overall
+        seconds = 0.0
+        for kind, total in self.kind_total.items():
+            done = self.kind_done.get(kind, 0.0)
+            rate = self.kind_time.get(kind, 0.0) / done if done > 0 else overall
+            seconds += max(total - done, 0.0) * rate
+        return seconds
 
     def line(self, now: float | None = None) -> str:
         """The status line as it would be written now."""
@@ -153,14 +178,22 @@ class Progress:
         return "  ".join(parts)
 
     # ---- updates ---------------------------------------------------------------------------------
-    def advance(self, n: float = 1, note: str = "") -> None:
-        """Count ``n`` more units done (``n`` >= 0) and show ``note`` from now on, if given."""
+    def advance(self, n: float = 1, note: str = "", kind: str | None = None) -> None:
+        """Count ``n`` more units done (``n`` >= 0) and show ``note`` from now on, if given; ``kind`` names the work
+        they are of (set_kinds), to which the time since the last advance is counted."""
         n = _number("n", n)
         if not isinstance(note, str):
             raise ValueError(f"note must be a string, got {note!r}")
+        if kind is not None and not isinstance(kind, str):
+            raise ValueError(f"kind must be a string or None, got {kind!r}")
         with self._lock:
             if self._closed:
                 raise ValueError("progress bar is closed")
+            now = self._clock()
+            if kind is not None:
+                self.kind_done[kind] = self.kind_done.get(kind, 0.0) + n
+                self.kind_time[kind] = self.kind_time.get(kind, 0.0) + (now - self._last_advance)
+            self._last_advance = now
             self.done += n
             if note:
                 self.note = note

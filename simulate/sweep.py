@@ -9,6 +9,7 @@ dask.distributed cluster (``scheduler="tcp://host:port"``), with results written
 from __future__ import annotations
 
 import dataclasses
+import math
 import random
 import time
 from collections.abc import Callable, Sequence
@@ -22,7 +23,7 @@ from simulate.progress import Progress
 from simulate.store import Store, code_version
 from simulate.train import RunOutput, train_group
 
-__all__ = ["SweepSummary", "check_memory", "memory_limit", "rates", "sweep", "train_work"]
+__all__ = ["SweepSummary", "check_memory", "memory_limit", "rates", "sweep", "train_work", "work_units"]
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,15 @@ def sweep(
     # Each group trains the same way in any order (its members' seeds decide their numbers).
     random.Random(0).shuffle(groups)
     items = [WorkItem(tuple(g), device) for g in groups]
-    weights = [float(sum(c.T_max for c in g)) for g in groups]
+    # Work is weighed by its estimated cost (work_units), not in member-iterations: a ViT iteration costs far more
+    # than an eq. (1) one, and the evaluation after training (not counted in iterations) is a third of an eq. (1)
+    # run. Each model is its own kind of work, whose remaining units the bar prices at the rate measured on it.
+    units = [work_units(g[0]) for g in groups]
+    weights = [sum(c.T_max for c in g) * u_train + len(g) * u_eval for g, (u_train, u_eval) in zip(groups, units,
+                                                                                                   strict=True)]
+    kinds: dict[str, float] = {}
+    for g, w in zip(groups, weights, strict=True):
+        kinds[g[0].model] = kinds.get(g[0].model, 0.0) + w
 
     provenance = _provenance(device)
 
@@ -145,13 +154,19 @@ def sweep(
     def train_here(item: WorkItem, bar: Progress) -> None:
         nonlocal trained
         keys = [c.key(code) for c in item.configs]
+        u_train, u_eval = work_units(item.configs[0])
+        kind = item.configs[0].model
         try:
-            on_result(item, train_group(list(item.configs), device=item.device, tick=bar.advance))
+            outputs = train_group(list(item.configs), device=item.device,
+                                  tick=lambda k: bar.advance(k * u_train, kind=kind))
+            bar.advance(len(item.configs) * u_eval, kind=kind)  # the evaluation, done when the group returns
+            on_result(item, outputs)
             trained += len(item.configs)
         finally:
             store.release(keys, owner)
 
     with Progress(total=sum(weights), enabled=show_progress, label=f"{len(todo)} runs") as bar:
+        bar.set_kinds(kinds)
         if items and scheduler is None:
             # in-process: the bar moves with every iteration, not only when a group finishes
             for item, weight in zip(items, weights, strict=True):
@@ -174,6 +189,33 @@ def sweep(
         trained += _wait_for_others(elsewhere, store, code, owner, device, max_members, lambda it: train_here(it, bar))
     return SweepSummary(len(keyed), stored_before, trained, len(groups), time.perf_counter() - start,
                         len(todo) - trained)
+
+
+# The cost model of work_units, in multiply-adds: a member-iteration of training is the attack's steps (and the
+# forward and backward pass of the step itself) over the N training inputs, an evaluation the test attack's steps
+# (with the certificate, the midpoint attacks and the stronger attack, EVAL_EXTRA_STEPS step-equivalents) over
+# n_test inputs, an input's pass costing M·d·width; every operation also has a fixed overhead, OVERHEAD_MACS per
+# pass and input group (measured on 2 cores: small groups are bound by it). A ViT's width counts its layers.
+EVAL_EXTRA_STEPS = 12
+OVERHEAD_MACS = 2e5
+VIT_LAYERS = 2
+VIT_OPS = 6  # a ViT pass runs about this many times the operations of an eq. (1) pass (layers, heads, MLP, norms)
+
+
+def work_units(c: RunConfig) -> tuple[float, float]:
+    """(the estimated cost of one member-iteration of training, that of the run's evaluation), in multiply-adds
+    (see OVERHEAD_MACS): what the sweep's progress bar weighs a run's work by."""
+    width: float
+    if c.model == "eq1":
+        width, overhead = float(c.H * (2 * c.dh + c.dv)), OVERHEAD_MACS
+    else:  # the ViTs: an embedding to dh, then layers of attention (4·dh² per token) and an MLP (2·dh²)
+        width, overhead = c.dh * (1 + VIT_LAYERS * 6 * c.dh / max(c.d, 1)), OVERHEAD_MACS * VIT_OPS
+    per_input = c.M * c.d * width
+    steps = c.attack.steps * c.attack.restarts + 2
+    train = steps * (c.N * per_input + overhead)
+    test_steps = c.test_attack.steps * c.test_attack.restarts + EVAL_EXTRA_STEPS
+    evaluation = test_steps * (c.n_test * per_input + overhead * math.ceil(c.n_test / 250))
+    return float(train), float(evaluation)
 
 
 # how often a sweep looks again at runs another sweep is training

@@ -120,6 +120,23 @@ def test_eta_is_the_remaining_amount_at_the_average_rate() -> None:
     assert "ETA 0s" in bar.line()
 
 
+def test_each_kind_of_work_is_priced_at_its_own_rate() -> None:
+    """Two kinds of unequal cost per unit: the ETA prices each kind's remaining units at that kind's measured rate
+    (the time between advances counted to the advancing kind), a kind not yet measured at the overall rate."""
+    clock = FakeClock()
+    bar = Progress(20.0, stream=io.StringIO(), clock=clock)
+    bar.set_kinds({"cheap": 10.0, "dear": 10.0})
+    for _ in range(5):
+        clock.tick(1)
+        bar.advance(1, kind="cheap")  # 1 s per unit
+    assert bar.eta() == pytest.approx(5 * 1 + 10 * 1)  # "dear" unmeasured: the overall 1 s per unit
+    clock.tick(10)
+    bar.advance(1, kind="dear")  # 10 s per unit
+    assert bar.eta() == pytest.approx(5 * 1 + 9 * 10)  # the average rate would say 14 × 15/6 = 35
+    with pytest.raises(ValueError, match="kind must be a string"):
+        bar.advance(1, kind=3)  # type: ignore[arg-type]
+
+
 def test_fractional_weights_and_overshoot() -> None:
     clock, out = FakeClock(), io.StringIO()
     bar = Progress(10, stream=out, clock=clock)
