@@ -201,8 +201,9 @@ def bench(iterations: int = 10, n_test: int = 1000, engines: tuple[str, ...] = E
           strength_iterations: int = 100,
           log: Callable[[str], object] | None = print) -> BenchResult:
     """Time the baseline and each engine on :func:`bench_points`; see the module docstring."""
-    if iterations < 1:
-        raise ValueError(f"iterations must be >= 1, got {iterations}")
+    for name, value in (("iterations", iterations), ("n_test", n_test), ("strength_iterations", strength_iterations)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
     for e in engines:
         if e not in ENGINES:
             raise ValueError(f"engines must be among {', '.join(ENGINES)}, got {e!r}")

@@ -110,6 +110,10 @@ BAD_INPUTS = [
     pytest.param(["sweep", "--axis", "snr=1,2", "--set", "mu=3", "--store", ":memory:"], ("snr", "mu"), "snr=1,2",
                  id="sweep-axis-snr-and-set-mu"),
     pytest.param(["bench-sim", "--engines", ""], ("engines",), "''", id="bench-sim-no-engines"),
+    pytest.param(["bench-sim", "--n-test", "0"], ("n_test",), "0", id="bench-sim-n-test-zero"),
+    pytest.param(["bench-sim", "--n-test", "-5"], ("n_test",), "-5", id="bench-sim-n-test-negative"),
+    pytest.param(["bench-sim", "--strength-iterations", "-1"], ("strength_iterations",), "-1",
+                 id="bench-sim-strength-iterations-negative"),
     pytest.param(["bench-sim", "--engines", " , "], ("engines",), "' , '", id="bench-sim-blank-engines"),
     # -- the sweep's device ----------------------------------------------------------------------------------
     pytest.param(["sweep", "--axis", "N=4", "--set", "snr=1", "--store", ":memory:", "--device", "foo"], ("device",),
@@ -200,7 +204,8 @@ def _library_cases() -> list[object]:
     # M-overflows-to-inf: the message names M, which is all this test asks of it.
     not_here = {"const-log_base-3", "M-overflows-to-inf"}
     # the command line's own options
-    cli_only = {"bench-sim-no-engines", "bench-sim-blank-engines", "sweep-axis-snr-and-set-mu", "sweep-device-foo",
+    cli_only = {"bench-sim-no-engines", "bench-sim-blank-engines", "bench-sim-n-test-zero", "bench-sim-n-test-negative",
+                "bench-sim-strength-iterations-negative", "sweep-axis-snr-and-set-mu", "sweep-device-foo",
                 "sweep-device-not-cpu-or-cuda",
                 "report-data-root-with-digits", "run-data-root-with-digits"}
     # sweeps: their library form is RunConfig's and check_memory's cases in _api_cases
