@@ -269,7 +269,7 @@ class Store:
     writer at a time, others waiting up to ``timeout`` seconds for the write lock.
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, timeout: float = 60.0) -> None:
+    def __init__(self, path: str | os.PathLike[str], *, timeout: float = 60.0, readonly: bool | None = None) -> None:
         if isinstance(path, bool) or not isinstance(path, str | os.PathLike):
             raise ValueError(f"path must be a file path or ':memory:', got {path!r}")
         text = os.fspath(path)
@@ -277,9 +277,34 @@ class Store:
             raise ValueError("path must be a file path or ':memory:', got ''")
         if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not timeout > 0:
             raise ValueError(f"timeout must be a number > 0 (seconds), got {timeout!r}")
+        if readonly is not None and not isinstance(readonly, bool):
+            raise ValueError(f"readonly must be a bool or None (decided from the file), got {readonly!r}")
         self.path = text
         self._lock = threading.RLock()
         memory = text == ":memory:"
+        if readonly is None:  # a store on read-only media (or without write permission) is opened for reading
+            target = Path(text)
+            readonly = not memory and target.is_file() and not (
+                os.access(target, os.W_OK) and os.access(target.parent, os.W_OK))
+        self.readonly = readonly
+        self._conn: sqlite3.Connection | None = None
+        if readonly:
+            if memory or not Path(text).is_file():
+                raise ValueError(f"path must be an existing store file to open it read-only, got {text!r}")
+            try:
+                # immutable: nothing else writes read-only media, and SQLite then needs no -wal or -shm file
+                conn = sqlite3.connect(f"{Path(text).resolve().as_uri()}?mode=ro&immutable=1", uri=True,
+                                       isolation_level=None, check_same_thread=False)
+                why = self._foreign(conn)
+                version = conn.execute("PRAGMA user_version").fetchone()[0]
+            except sqlite3.DatabaseError as exc:
+                raise ValueError(f"path {text!r} is not a bovit run store: {exc}") from None
+            if why is not None or version not in (2, SCHEMA_VERSION):
+                conn.close()
+                raise ValueError(f"path {text!r} cannot be read as a bovit store: "
+                                 f"{why or f'store schema version {version}'}")
+            self._conn = conn
+            return
         if not memory:
             target = Path(text)
             if target.is_dir():
@@ -293,7 +318,7 @@ class Store:
             conn = sqlite3.connect(text, timeout=float(timeout), isolation_level=None, check_same_thread=False)
         except sqlite3.Error as exc:
             raise ValueError(f"path {text!r} cannot be opened as a store: {exc}") from exc
-        self._conn: sqlite3.Connection | None = conn
+        self._conn = conn
         try:
             self._setup(conn, memory)
         except sqlite3.OperationalError as exc:  # locked past the timeout, no permission, ...
@@ -522,6 +547,7 @@ class Store:
         Everything is validated and encoded first, so a bad value raises a ValueError naming its field
         (``finding['plots'][0]['series'][1]['y'][2]``) and writes nothing.
         """
+        self._writable()
         rows = []
         for i, r in enumerate(records):
             if not isinstance(r, FindingRecord):
@@ -582,6 +608,7 @@ class Store:
         """Claim the runs ``keys`` for ``owner`` (a sweep about to train them), in one transaction: the keys
         returned are now this owner's, in order; a key already stored, or claimed by another owner whose claim
         holds, is left out (lapsed claims are cleared first). A sweep trains only what it claimed."""
+        self._writable()
         keys = [_check_key(k) for k in keys]
         if not isinstance(owner, str) or not owner:
             raise ValueError(f"owner must be a non-empty string, got {owner!r}")
@@ -613,6 +640,7 @@ class Store:
 
     def release(self, keys: Sequence[str], owner: str) -> None:
         """Drop ``owner``'s claims on ``keys`` (trained and stored, or given up)."""
+        self._writable()
         keys = [_check_key(k) for k in keys]
         with self._lock:
             db = self._db
@@ -630,6 +658,11 @@ class Store:
         with self._lock:
             return dict(self._db.execute("SELECT key, owner FROM claims ORDER BY key").fetchall())
 
+    def _writable(self) -> None:
+        if self.readonly:
+            raise ValueError(f"store {self.path!r} is read-only (opened from read-only media or without write "
+                             f"permission): it can be read, not written")
+
     def put(
         self,
         key: str,
@@ -644,6 +677,7 @@ class Store:
         Everything is validated and encoded before the transaction starts, so a bad value raises a
         ValueError naming its field (``trajectory[3]['loss']``) and writes nothing.
         """
+        self._writable()
         key = _check_key(key)
         config_json = _dumps(read_mapping("config", config), "config")
         if not isinstance(result, RunResult):

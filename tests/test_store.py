@@ -632,3 +632,31 @@ def test_a_result_nested_past_the_recursion_limit_is_one_line_and_writes_nothing
                                                           robust_errors_attack=0, robust_errors_certified=0,
                                                           at_tau_rel={}), [], 0.0, "code")
         assert "\n" not in str(info.value) and len(store) == 0
+
+
+def test_a_store_on_read_only_media_is_read_and_never_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import hashlib
+
+    path = tmp_path / "ro.sqlite"
+    with Store(path) as store:
+        fill(store, 3)
+        store.put_findings([finding_record()])
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    before = sorted(p.name for p in tmp_path.iterdir())
+    # without write permission (os.access says so; root's permissions cannot show it), the store opens for reading
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode, **kw: False if mode == os.W_OK else real_access(p, mode))
+    with Store(path) as store:
+        assert store.readonly and len(store) == 3 and len(store.findings()) == 1
+        assert store.get(sorted(store.keys())[0]) is not None
+        for write in (lambda: store.put_findings([finding_record()]), lambda: store.claim(["k"], "me"),
+                      lambda: store.put("new", {"x": 1}, run_result(), [], 0.0, "v")):
+            with pytest.raises(ValueError, match="is read-only"):
+                write()
+    monkeypatch.undo()
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == digest
+    assert sorted(p.name for p in tmp_path.iterdir()) == before  # no -wal or -shm file made
+    with Store(path, readonly=True) as store:
+        assert store.readonly and len(store) == 3
+    with pytest.raises(ValueError, match="existing store file"):
+        Store(tmp_path / "missing.sqlite", readonly=True)
