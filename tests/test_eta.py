@@ -16,9 +16,12 @@ from simulate.sweep import sweep, work_units
 
 
 def _grid() -> list[RunConfig]:
-    eq1 = [RunConfig(N=n, snr=s, d=32, M=4, dh=6, dv=6, T_max=100, n_test=1000, seed=k)
+    # eq. (1) runs whose evaluation (2,000 test points) outweighs their training, and ViT runs (ci's width, 4 heads)
+    # whose iterations cost many times an eq. (1) one: weighed in member-iterations, the ETA falls to about 0.56
+    # of the truth at 30% and 0.43 at 50% of this grid (measured)
+    eq1 = [RunConfig(N=n, snr=s, d=32, M=4, dh=6, dv=6, T_max=60, n_test=2000, seed=k)
            for n in (4, 8, 16) for k, s in enumerate((0.5, 2.0, 8.0))]
-    vit = [RunConfig(N=n, snr=2.0, dataset="digits", d=16, M=4, dh=16, dv=16, H=2, model="simplevit", T_max=40,
+    vit = [RunConfig(N=n, snr=2.0, dataset="digits", d=16, M=4, dh=32, dv=32, H=4, model="simplevit", T_max=30,
                      n_test=200, seed=k) for n in (4, 8, 16) for k in range(2)]
     return eq1 + vit
 
@@ -29,7 +32,7 @@ def test_a_vit_iteration_weighs_more_than_an_eq1_one_and_the_evaluation_counts()
     assert t_vit > t_eq1 > 0 and e_eq1 > 5 * t_eq1  # an evaluation is several iterations' worth
 
 
-def test_the_eta_on_a_mixed_grid_is_within_a_factor_of_1_5_after_a_fifth(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_eta_on_a_mixed_grid_is_within_a_factor_of_1_5_from_a_fifth_on(monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[tuple[float, float, float | None]] = []
 
     class Recording(Progress):
@@ -47,6 +50,7 @@ def test_the_eta_on_a_mixed_grid_is_within_a_factor_of_1_5_after_a_fifth(monkeyp
     with Store(":memory:") as store:
         sweep(_grid(), store, max_members=3, show_progress=False)
     end = time.monotonic()
-    at, _, eta = next(r for r in seen if r[1] >= 0.2)
-    left = end - at
-    assert eta is not None and 1 / 1.5 <= eta / left <= 1.5, (eta, left)
+    for share in (0.2, 0.35, 0.5):  # after a fifth of the work, and as it goes on
+        at, _, eta = next(r for r in seen if r[1] >= share)
+        left = end - at
+        assert eta is not None and 1 / 1.5 <= eta / left <= 1.5, (share, eta, left)
