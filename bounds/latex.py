@@ -48,7 +48,7 @@ def statement_latex(st: Statement) -> str:
     """``lhs op rhs`` of a statement as LaTeX."""
     if not isinstance(st, Statement):
         raise ValueError(f"st must be a bounds.symbolic.Statement, got {st!r}")
-    return f"{latex(st.lhs)} {_OPS[st.op]} {latex(st.rhs)}"
+    return _statement(st).latex
 
 
 @dataclass(frozen=True)

@@ -25,17 +25,18 @@ def test_every_preset_round_trips_through_its_file(name: str) -> None:
     assert back.name == spec.name
 
 
+# the sizes every block of the hand-written file repeats (a block's base is its own)
+_SIZES = "d = 16\nM = 4\ndh = 4\ndv = 4"
+
+
 def test_a_file_written_by_hand_gives_its_grid_and_attack_options() -> None:
-    text = """
+    text = f"""
 name = "mine"
 [[block]]
 [block.base]
-d = 16
-M = 4
-dh = 4
-dv = 4
+{_SIZES}
 T_max = 10
-attack = { kind = "pgd", steps = 5, iterate = "last" }
+attack = {{ kind = "pgd", steps = 5, iterate = "last" }}
 classes = [0, 1]
 [block.axes]
 N = [2, 4]
@@ -43,10 +44,7 @@ snr = [0.5, 2.0]
 
 [[block]]
 [block.base]
-d = 16
-M = 4
-dh = 4
-dv = 4
+{_SIZES}
 N = 8
 snr = 1.0
 [block.axes]
