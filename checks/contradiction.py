@@ -23,7 +23,7 @@ from collections.abc import Callable
 
 from bounds import formulas
 from bounds.regime import regime
-from checks.claim import Claim, Finding, Records
+from checks.claim import Claim, Finding, Records, attacked_errors
 from checks.profiles import Profile
 from checks.scope import params_of
 from checks.stats import CHANCE, LEVEL, Verdict, bonferroni_level, lower_bound_verdict
@@ -65,10 +65,10 @@ def check_contradiction(claim: str, above: Callable[[int], float], *,
         for c, rec in eligible:
             r = rec.result
             certified = need(r.robust_errors_certified, "robust_errors_certified")
-            v = lower_bound_verdict(r.robust_errors_attack, certified, r.n_test, floor, level)
+            v = lower_bound_verdict(attacked_errors(r), certified, r.n_test, floor, level)
             cells[(c.snr or 0.0, c.tau_rel)].append(v.verdict)
             rows.append((f"({c.snr:.3g}, {c.tau_rel:g})", str(c.seed), f"{math.exp(-at_run(formulas.G_ROBUST, c)):.2g}",
-                         str(r.robust_errors_attack), str(certified), str(r.n_test), v.verdict))
+                         str(attacked_errors(r)), str(certified), str(r.n_test), v.verdict))
         out = "; ".join(f"{k} runs {why}" for why, k in sorted(skipped.items()))
         if not cells:
             return Finding(claim, "inconclusive", f"no run is eligible ({out or 'no runs'})", "no eligible run",

@@ -28,7 +28,7 @@ from scipy import stats as sps
 from bounds import formulas
 from bounds.symbolic import S
 from checks.censored import NotIdentified, censored_regression
-from checks.claim import Claim, Finding, Plot, Records, Series
+from checks.claim import Claim, Finding, Plot, Records, Series, attacked_errors
 from checks.profiles import Profile
 from checks.scope import snr_of, training_classes
 from checks.stats import (
@@ -94,7 +94,7 @@ def _counts(res: RunResult, metric: Metric, r: float | None = None) -> tuple[int
     if metric == "clean":
         return res.clean_errors, res.clean_errors
     at: RunResult | RadiusResult = res if r is None else res.at_tau_rel[r]
-    k_lo = at.robust_errors_attack
+    k_lo = attacked_errors(res) if r is None else at.robust_errors_attack
     return k_lo, k_lo if at.robust_errors_certified is None else at.robust_errors_certified
 
 

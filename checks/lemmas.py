@@ -20,7 +20,7 @@ from bounds import formulas
 from bounds.params import Constants
 from bounds.regime import regime
 from bounds.symbolic import S
-from checks.claim import Claim, Finding, Plot, Records, Series, scoped
+from checks.claim import Claim, Finding, Plot, Records, Series, attacked_errors, scoped
 from checks.profiles import Profile
 from checks.scope import params_of, scope_of, snr_of
 from checks.stats import (
@@ -261,7 +261,7 @@ def _l54(claim: str, records: Records, profile: Profile, near_uniform: bool) -> 
         rows.append((f"{c.tau_rel:g}", str(c.dh), f"{c.eta:g}", str(c.seed), f"{clean:.3g}", f"{adv:.3g}",
                      "—" if first is None else f"{first:g}", f"{min(row['entropy_rel'] for row in tr):.3f}",
                      f"{rec.result.clean_errors}/{rec.result.n_test}",
-                     f"{rec.result.robust_errors_attack}/{rec.result.n_test}"))
+                     f"{attacked_errors(rec.result)}/{rec.result.n_test}"))
     taus = sorted({c.tau_rel for c, _ in records})
     etas = sorted({c.eta for c, _ in records}, reverse=True)
     by_eta = "; ".join(
@@ -376,7 +376,7 @@ def check_l56(claim: str, variant: str, c_tail: float = L56_C) -> Callable[[Reco
         c_his: list[tuple[float, RunConfig]] = []
         for c, rec in records:
             res = rec.result
-            n, k_lo = res.n_test, res.robust_errors_attack
+            n, k_lo = res.n_test, attacked_errors(res)
             k_up = need(res.robust_errors_certified, "robust_errors_certified")
             stored = float(need(res.lemma56(variant), f"lemma56_{variant}"))  # the bound at c = L56_C
             x2 = -math.log(stored) / L56_C if 0 < stored < 1 else (math.inf if stored == 0 else 0.0)
@@ -426,7 +426,7 @@ def _l56_plot(claim: str, records: Records, level: float) -> Plot:
         xs, ys, los, his = [], [], [], []
         for _, rec in records:
             res = rec.result
-            n, k_lo = res.n_test, res.robust_errors_attack
+            n, k_lo = res.n_test, attacked_errors(res)
             k_up = need(res.robust_errors_certified, "robust_errors_certified")
             xs.append(max(float(need(res.lemma56(variant), f"lemma56_{variant}")), PLOT_FLOOR))
             ys.append(max(k_lo / n, PLOT_FLOOR))

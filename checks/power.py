@@ -29,7 +29,8 @@ SEED_FACTORS = (2, 4)
 SEED_STRIDE = 1_000_000  # a repeated seed's new number: seed + j·SEED_STRIDE (no grid uses seeds that large)
 
 _COUNTS = ("n_test", "clean_errors", "robust_errors_attack", "robust_errors_certified", "midpoint_errors",
-           "certificate_violations")
+           "certificate_violations", "strong_points", "strong_errors_attack", "default_errors_on_strong_points",
+           "zero_gradient_points")
 
 
 def _times(x: int | None, k: int) -> int | None:

@@ -40,7 +40,7 @@ from hypothesis.errors import Unsatisfiable
 
 from bounds import formulas
 from checks import derived, lemmas, theorem42, theorem43
-from checks.claim import Claim, Finding, Records, scoped
+from checks.claim import Claim, Finding, Records, attacked_errors, scoped
 from checks.derived import INSIDE, OUTSIDE, SHARP, threshold_of
 from checks.profiles import Profile
 from checks.scope import scope_of
@@ -245,8 +245,9 @@ def _constants(c: RunConfig, rec: RunRecord, g: formulas.Formula,
         return None
     value = at_run(g, c)
     cert = need(res.robust_errors_certified, "robust_errors_certified")
-    return (implied_constant(res.robust_errors_attack, res.n_test, value, level),
-            implied_constant(max(cert, res.robust_errors_attack), res.n_test, value, level))
+    k_lo = attacked_errors(res)
+    return (implied_constant(k_lo, res.n_test, value, level),
+            implied_constant(max(cert, k_lo), res.n_test, value, level))
 
 
 def constant_judge(g: formulas.Formula, floor: float) -> Judge:

@@ -44,7 +44,7 @@ from bounds import formulas
 from bounds.regime import regime
 from bounds.symbolic import S
 from checks.censored import NotIdentified, censored_power_offset, censored_regression, profile_interval
-from checks.claim import Claim, Finding, Plot, Records, Series, scoped
+from checks.claim import Claim, Finding, Plot, Records, Series, attacked_errors, scoped
 from checks.profiles import Profile
 from checks.scope import mu_of, params_of, scope_of, snr_of
 from checks.stability import as_drawn
@@ -215,7 +215,7 @@ def check_constant(claim: str, records: Records, g: formulas.Formula, robust: bo
     runs = [(c, rec) for c, rec in inside if rec.result.converged]
     unconverged = len(inside) - len(runs)
     kinds: tuple[tuple[str, Callable[[RunResult], int]], ...] = (
-        (("attack", lambda r: r.robust_errors_attack),
+        (("attack", attacked_errors),
          ("certified", lambda r: need(r.robust_errors_certified, "robust_errors_certified"))) if robust
         else (("clean", lambda r: r.clean_errors),))
     level = bonferroni_level(LEVEL, len(kinds))

@@ -3,9 +3,10 @@
 Every eq. (1) run's evaluation attacks its first test points (``RunResult.strong_points``, 100) a second time with
 a stronger attack (simulate.train.stronger_attack: three times the steps at half the step size, a second start
 from a random point) and stores both counts there. A claim that reads a run's attacked robust error reads a
-lower estimate; where the stronger attack finds errors the test attack missed, that estimate is too low by about
-that share. The section sums, over each claim's runs as drawn, the points attacked, the test attack's errors and
-the stronger attack's errors there, the share added with its 95% Clopper-Pearson interval, the points whose
+lower estimate; where the stronger attack finds errors the test attack missed, the claim counts them too
+(checks.claim.attacked_errors), and on the points it did not visit the estimate stays too low by about that share.
+The section sums, over each claim's runs as drawn, the points attacked, the test attack's errors and the
+stronger attack's errors there, the share added with its 95% Clopper-Pearson interval, the points whose
 margin gradient is exactly zero, and which test attack the claim's runs used (PGD, or APGD with the published
 code's schedule or the paper's).
 """
@@ -90,9 +91,11 @@ def strength_section(claims: Sequence[Claim], configs_of: dict[str, list[RunConf
              "attack's steps at half its step size, a second start from a random point of the balls; "
              "simulate.train.stronger_attack). Summed over each claim's runs as drawn: the errors the test attack "
              "found there, those of the stronger attack (with the test attack's), and the share of points it "
-             "adds. A claim that reads the attacked robust error reads a lower estimate, too low by about that "
-             "share; the verdicts use the test attack's count, so a share whose interval excludes 0 is a "
-             "caveat on any claim that the robust error is at least something.", ""]
+             "adds. Every claim that reads the attacked robust error at the run's τ reads the union of the two "
+             "(checks.claim.attacked_errors: the test attack's errors plus those the stronger attack added on its "
+             "points), a lower estimate like each alone. On the points the stronger attack did not visit the "
+             "count is the test attack's, so a share whose interval excludes 0 says the count there is still "
+             "too low by about that share; the extra radii (τ sweeps) read the test attack alone.", ""]
     if not strengths:
         return [*lines, "No run of these claims stores the stronger attack's counts (ViT runs do not have them, "
                         "and runs stored before the counts existed lack them).", ""]
