@@ -8,9 +8,13 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cli import tables
 from cli.options import EXIT_DIFFERS, EXIT_INFEASIBLE, EXIT_OK, constants, point
+
+if TYPE_CHECKING:
+    from checks.profiles import Profile
 
 # -- bounds --------------------------------------------------------------------------------------
 
@@ -200,6 +204,8 @@ def run(args: argparse.Namespace) -> int:
     from simulate.store import Store
 
     profile = profile_for(args.scale, args.images, args.data_root)
+    if args.sensitivity:
+        return _sensitivity(args, profile)
     claims = claims_for(args.claims, profile, mutants=args.mutants)
     with Store(args.store) as store:
         result = run(claims, profile, store, show_progress=not args.no_progress)
@@ -214,6 +220,35 @@ def run(args: argparse.Namespace) -> int:
               f"({result.runs} runs read, {result.trained} trained)")
         tables.print_verdicts(result)
     return EXIT_DIFFERS if result.problems() else EXIT_OK
+
+
+def _sensitivity(args: argparse.Namespace, profile: Profile) -> int:
+    """``bovit run --sensitivity``: train the study's runs the store lacks, then print claim × choice."""
+    from checks.choices import HEADLINE, study_configs
+    from reports.choices import run_study
+    from simulate.store import Store
+
+    if args.mutants:
+        raise ValueError("mutants must not be combined with --sensitivity, got --mutants")
+    claims = tuple(args.claims) if args.claims else HEADLINE
+    unknown = [c for c in claims if c not in HEADLINE]
+    if unknown:
+        raise ValueError(f"claims must be among the study's {', '.join(HEADLINE)} with --sensitivity, "
+                         f"got {unknown[0]!r}")
+    configs = study_configs(profile, claims)
+    with Store(args.store) as store:
+        cells, trained = run_study(profile, store, claims, show_progress=not args.no_progress)
+    if args.json:
+        print(json.dumps({"profile": profile.name, "store": args.store, "runs": len(configs),
+                          "trained": trained,
+                          "cells": [{"claim": c.claim, "choice": c.choice, "verdict": c.verdict,
+                                     "key": c.finding.key if c.finding else c.note} for c in cells]},
+                         indent=2, ensure_ascii=False))
+    else:
+        print(f"run --sensitivity: {len(configs)} runs at profile {profile.name} ({trained} trained); findings "
+              f"stored in {args.store}")
+        tables.print_choices(cells)
+    return EXIT_OK
 
 
 def export(args: argparse.Namespace) -> int:

@@ -86,6 +86,9 @@ def build_parser() -> argparse.ArgumentParser:
     r = sub.add_parser("run", help="train what the chosen claims read and the store lacks, evaluate every claim "
                                    "and store its finding")
     add_shared(r, "scale", "store", "claims", "images", "mutants", "progress", "json")
+    r.add_argument("--sensitivity", action="store_true",
+                   help="instead: train and evaluate the headline claims under each choice the paper leaves open, "
+                        "one at a time (checks.choices; --claims picks among them)")
     r.set_defaults(run=commands.run)
 
     rp = sub.add_parser("report", help="write REPORT.md, figures and verdicts.json from the findings bovit run "

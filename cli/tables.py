@@ -211,3 +211,18 @@ def print_outcomes(outcomes: list[Any]) -> None:
             print()
             head, *body = f.evidence
             print(table([list(r) for r in body], list(head)))
+
+
+def print_choices(cells: list[Any]) -> None:
+    """``bovit run --sensitivity``'s table: one row per claim, one column per choice (checks.choices)."""
+    claims = list(dict.fromkeys(c.claim for c in cells))
+    choices = list(dict.fromkeys(c.choice for c in cells))
+    by = {(c.claim, c.choice): c.verdict for c in cells}
+    rows = [["claim", *choices], *([k, *(by.get((k, ch), "") for ch in choices)] for k in claims)]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for j, r in enumerate(rows):
+        print("  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip())
+        if j == 0:
+            print("  ".join("-" * w for w in widths))
+    print("(verdict) in parentheses: out of scope, what the data alone say; n/a: the claim's grid sets the "
+          "choice's field itself")

@@ -18,15 +18,13 @@ from dataclasses import dataclass
 
 from checks.claim import Plot, Series, attacked_errors
 from reports.extras import table
-from simulate.config import RunConfig
-from simulate.grid import SECTION6_TAU_REL
+from simulate.grid import SECTION6_ETA, SECTION6_TAU_REL
 from simulate.store import RunRecord
 
 __all__ = ["Bracket", "bracket_plots", "bracket_rows", "bracket_section", "brackets", "section6_rows"]
 
 # a bracket this narrow (certified − attacked robust error) decides a statement about the error to ±0.05
 NARROW = 0.1
-SECTION6_ETA = RunConfig.__dataclass_fields__["eta"].default  # Section 6's learning rate, RunConfig's default
 PLOT_NAME = "bracket-attacked-vs-certified"
 
 

@@ -27,7 +27,7 @@ from typing import Any
 
 from checks.claim import Plot, Series
 
-__all__ = ["DPI", "SIZE", "cell_edges", "render"]
+__all__ = ["DPI", "SIZE", "cell_edges", "render", "render_panels"]
 
 SIZE = (6.4, 4.2)  # inches
 DPI = 100
@@ -261,3 +261,44 @@ def render(plot: Plot, path: Path, formats: tuple[str, ...] = ()) -> None:
         fig.savefig(path, format="png", dpi=DPI, metadata={"Software": None})
         for fmt in formats:
             fig.savefig(path.with_suffix(f".{fmt}"), format=fmt, metadata=EXTRA_FORMATS[fmt])
+
+
+def render_panels(plots: Sequence[Plot], path: Path, title: str, columns: int = 4) -> None:
+    """Draw ``plots`` side by side on one PNG (``columns`` per row, each panel titled by its Plot's title and drawn
+    as :func:`render` draws it alone), under the figure title ``title``; deterministic for given Plots."""
+    import matplotlib.style
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    if not plots:
+        raise ValueError("plots must not be empty")
+    if isinstance(columns, bool) or not isinstance(columns, int) or columns < 1:
+        raise ValueError(f"columns must be an integer >= 1, got {columns!r}")
+    for p in plots:
+        if p.kind not in _KINDS:
+            raise ValueError(f"plot kind must be one of {', '.join(_KINDS)}, got {p.kind!r}")
+    cols = min(columns, len(plots))
+    rows = math.ceil(len(plots) / cols)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with matplotlib.style.context("default"), matplotlib.rc_context({"svg.hashsalt": "bovit"}):
+        fig = Figure(figsize=(4.2 * cols, 3.4 * rows), dpi=DPI, layout="constrained")
+        FigureCanvasAgg(fig)
+        # line panels share their y range, so that panels compare at a glance
+        ys = [v for p in plots if p.kind == "lines" for sr in p.series for v in _finite(sr.y) if not math.isnan(v)]
+        for i, p in enumerate(plots):
+            ax = fig.add_subplot(rows, cols, i + 1)
+            _KINDS[p.kind](fig, ax, p)
+            ax.set_title(textwrap.fill(p.title, 40), fontsize=9)
+            ax.set_xlabel(p.xlabel, fontsize=8)
+            ax.set_ylabel(p.ylabel, fontsize=8)
+            if p.kind == "lines" and ys and not p.ylog:
+                pad = 0.05 * (max(ys) - min(ys) or 1.0)
+                ax.set_ylim(min(ys) - pad, max(ys) + pad)
+                ax.ticklabel_format(axis="y", useOffset=False)
+            if i == 0 and ax.get_legend_handles_labels()[1]:  # one legend: every panel draws the same series
+                ax.legend(fontsize=6, loc="best", framealpha=0.8)
+            elif (legend := ax.get_legend()) is not None:
+                legend.remove()
+        fig.suptitle(textwrap.fill(title, 120), fontsize=11)
+        fig.savefig(path, format="png", dpi=DPI, metadata={"Software": None})

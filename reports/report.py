@@ -38,6 +38,7 @@ from pathlib import Path
 
 from checks import real
 from checks.catalogue import CLAIMS, MUTANTS, select
+from checks.choices import Cell
 from checks.claim import KIND_MEANING, Claim, Finding, Plot
 from checks.evaluate import MissingRuns, all_configs, claim_configs, claim_runs, finding
 from checks.expected import mismatch, uncatchable
@@ -45,6 +46,7 @@ from checks.profiles import PROFILES, Profile
 from checks.stability import perturbed
 from checks.stats import VERDICTS
 from reports.bracket import PLOT_NAME, bracket_plots, bracket_section, brackets
+from reports.choices import CHOICES_CSV, choices_line, choices_plots, choices_section, stored_cells, stored_search
 from reports.extras import cell as _cell
 from reports.extras import finding_lines, flag_diverging, stability_section, tolerance_section
 from reports.extras import table as _table
@@ -411,11 +413,34 @@ def _draw(plot: Plot, path: Path, formats: tuple[str, ...] = ()) -> str:
 Drawn = dict[str, tuple[str | None, str]]
 
 
+Panels = Sequence[tuple[str, str, Sequence[Plot]]]
+
+
+def _draw_panels(name: str, title: str, plots: Sequence[Plot], path: Path) -> str:
+    """Render ``plots`` side by side to ``path`` and their data beside it (one CSV, a column naming the panel): ''
+    when drawn, else why not."""
+    from reports.figures import render_panels
+
+    try:
+        render_panels(plots, path, title)
+    except Exception as exc:
+        return f"{name}: {type(exc).__name__}: {exc}"
+    rows: list[tuple[str, ...]] = []
+    for p in plots:
+        data = plot_rows(p)
+        if not rows:
+            rows.append(("panel", *data[0]))
+        rows += [(p.title, *r) for r in data[1:]]
+    path.with_suffix(".csv").write_text(csv_text(rows), encoding="utf-8")
+    return ""
+
+
 def _figures(outcomes: list[Outcome], out_dir: Path, extra: Sequence[Plot] = (),
-             formats: tuple[str, ...] = ()) -> tuple[list[Outcome], list[Path], Drawn]:
+             formats: tuple[str, ...] = (), panels: Panels = ()) -> tuple[list[Outcome], list[Path], Drawn]:
     """Render every claim's plot to out_dir/figures/<name>.png (the claim ID is prefixed when a name repeats),
-    and the ``extra`` plots of the report's own sections under their names, each also in ``formats`` (svg, pdf);
-    figures left there by an earlier report and not written now are removed."""
+    and the ``extra`` plots of the report's own sections under their names, each also in ``formats`` (svg, pdf),
+    and each of ``panels`` (name, title, plots) as one figure of side-by-side plots; figures left there by an
+    earlier report and not written now are removed."""
     fig_dir = out_dir / "figures"
     written: list[Path] = []
     used: set[str] = set()
@@ -440,6 +465,12 @@ def _figures(outcomes: list[Outcome], out_dir: Path, extra: Sequence[Plot] = (),
         path = fig_dir / f"{plot.name}.png"
         error = _draw(plot, path, formats)
         drawn[plot.name] = (None, error) if error else (f"figures/{plot.name}.png", "")
+        if not error:
+            written.append(path)
+    for name, title, plots in panels:
+        path = fig_dir / f"{name}.png"
+        error = _draw_panels(name, title, plots, path)
+        drawn[name] = (None, error) if error else (f"figures/{name}.png", "")
         if not error:
             written.append(path)
     if fig_dir.is_dir():
@@ -595,9 +626,9 @@ QUESTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
      ("T4.3", "T4.3.sharp", "T4.3.sharp.threshold", "T4.3.search")),
     ("Do Section 5's lemmas describe trained models?", ("L5.3", "L5.4", "L5.5", "L5.5.frozen", "L5.6")),
     ("Is Figure 1's phase boundary N·SNR² = const?",
-     ("E6.claim.boundary", "E6.real.boundary", "E6.real.vit.boundary")),
+     ("E6.claim.boundary", "E6.claim.boundary.stable-eta", "E6.real.boundary", "E6.real.vit.boundary")),
     ("Does error fall with SNR and N, as Figure 2 shows?",
-     ("E6.claim.curves", "E6.real.monotone-snr", "E6.real.vit.monotone")),
+     ("E6.claim.curves", "E6.claim.curves.stable-eta", "E6.real.monotone-snr", "E6.real.vit.monotone")),
     ("Does attention concentrate less at large τ, as Figure 3 shows?", ("EB.1.fig3",)),
     ("Appendix B.2: does the picture survive APGD?", ("EB.2.transition", "EB.2.monotone")),
     ("Appendix B.3: does it survive multi-norm attacks (ℓ₁ per token, and for the whole image)?",
@@ -638,15 +669,19 @@ def limitations(profile: Profile) -> tuple[str, ...]:
              + (f"every verdict is re-evaluated on runs with each initial weight moved {profile.stability_ulps} ulp, "
                 "and one that flips is recorded inconclusive." if profile.stability_ulps else
                 "this profile does not re-evaluate its verdicts on perturbed runs (the default profile does), so a "
-                "verdict here may turn on rounding."))
-    choices = (f"**Choices the paper leaves open** are fixed once: {default_choices()}; no sensitivity study over "
-               "them is in this report yet.")
+                "verdict here may turn on rounding.")
+             + " Figure 1's grid is also trained at a stable step (η·‖µ‖² ≤ 0.5 at every SNR), and its claims are "
+               "checked there too (the .stable-eta companions), so a verdict that hinges on the erratic step shows.")
+    choices = (f"**Choices the paper leaves open** are fixed once: {default_choices()}; the section on them "
+               "(#choices) re-evaluates the headline claims under one alternative to each, on reduced grids.")
     return (*LIMITATIONS[:3], scale, choices, *LIMITATIONS[3:], chaos)
 
 
-def synthesis(outcomes: Sequence[Outcome], profile: Profile) -> list[str]:
+def synthesis(outcomes: Sequence[Outcome], profile: Profile, choices: Sequence[Cell] = (),
+              search: Finding | None = None) -> list[str]:
     """The report's opening: one bullet per question of QUESTIONS whose claims the report holds, each claim with its
-    verdict, key number and a link to its section, then the limitations."""
+    verdict, key number and a link to its section, one on the choices the paper leaves open (from the sensitivity
+    study's ``choices`` cells and Figure 3's ``search``, when stored), then the limitations."""
     by_id = {o.claim.id: o for o in outcomes if not o.is_mutant}
     lines = ["## What bovit finds", ""]
     for question, ids in QUESTIONS:
@@ -661,6 +696,8 @@ def synthesis(outcomes: Sequence[Outcome], profile: Profile) -> list[str]:
             lines.append(f"- *{question}* " + "; ".join(parts) + ".")
     if len(lines) == 2:
         return []
+    if line := choices_line(choices, search):
+        lines.append(line)
     return [*lines, "", "**Limits of what bovit can test.**", "", *(f"- {item}" for item in limitations(profile)), ""]
 
 
@@ -827,16 +864,19 @@ def _real_overview(outcomes: Sequence[Outcome], profile: Profile) -> list[str]:
 
 
 def markdown(outcomes: Sequence[Outcome], profile: Profile, records: list[RunRecord], store_path: str,
-             command: str, drawn: Drawn | None = None) -> str:
+             command: str, drawn: Drawn | None = None, choices: Sequence[Cell] = (),
+             panels: Sequence[tuple[str, str]] = (), search: Finding | None = None) -> str:
     """REPORT.md's text (a pure function of its arguments; ``drawn`` maps the report's own figures to their
-    paths, as :func:`_figures` returns it)."""
+    paths, as :func:`_figures` returns it; ``choices`` are the sensitivity study's stored cells, ``panels`` the
+    (name, title) of its side-by-side figures, ``search`` its Figure 3 search)."""
     claims = [o for o in outcomes if not o.is_mutant]
     mutants = [o for o in outcomes if o.is_mutant]
     lines = ["# bovit report: Benign Overfitting in Adversarial Training for Vision Transformers", "",
              f"Profile `{profile.name}`, store `{store_path}`. Verdicts follow bovit's protocol (docs/PROTOCOL.md; "
              "its claims are docs/CLAIMS.md) "
              "(confirmed / refuted / inconclusive / out-of-scope); the recorded verdicts are checks/expected.py.",
-             "", *synthesis(claims, profile), "## Provenance", "", *_provenance(records, profile, command), "",
+             "", *synthesis(claims, profile, choices, search), "## Provenance", "",
+             *_provenance(records, profile, command), "",
              "## Summary", "",
              f"**Headline.** {headline(claims)}.", ""]
     for kind, (title, meaning) in SUMMARY_KINDS.items():
@@ -860,6 +900,8 @@ def markdown(outcomes: Sequence[Outcome], profile: Profile, records: list[RunRec
         lines += ["Every finding matches its recorded verdict.", ""]
     lines += stability_section(claims, profile.stability_ulps)
     lines += tolerance_section(claims)
+    lines += choices_section(choices, [(title, (drawn or {}).get(name, (None, ""))[0]) for name, title in panels],
+                             search)
     lines += searched_section(outcomes)
     lines += bracket_section(brackets(records), *(drawn or {}).get(PLOT_NAME, (None, "")))
     lines += strength_section([o.claim for o in claims], {o.claim.id: claim_configs(o.claim, profile) for o in claims},
@@ -942,28 +984,40 @@ def write(outcomes: Sequence[Outcome], profile: Profile, store: Store, out_dir: 
     code = code_version()
     records = [r for c in read_configs(claims, profile, store) if (r := store.get(c.key(code))) is not None]
     out.mkdir(parents=True, exist_ok=True)
-    done, figures, drawn = _figures(list(outcomes), out, bracket_plots(brackets(records)), formats)
-    _write_evidence(done, out)
+    cells = stored_cells(profile, store)
+    panels = choices_plots(cells)
+    done, figures, drawn = _figures(list(outcomes), out, bracket_plots(brackets(records)), formats, panels)
+    _write_evidence(done, out, cells)
     path = out / "REPORT.md"
     label = store.path if store_label is None else store_label  # the store the runs are in (results: their origin)
-    path.write_text(markdown(done, profile, records, label, command, drawn), encoding="utf-8")
+    path.write_text(markdown(done, profile, records, label, command, drawn, cells,
+                             [(name, title) for name, title, _ in panels], stored_search(profile, store)),
+                    encoding="utf-8")
     (out / "verdicts.json").write_text(verdicts_json(done, profile, label), encoding="utf-8")
     return Report(path, profile, tuple(done), len(records), trained, tuple(figures))
 
 
-def _write_evidence(outcomes: Sequence[Outcome], out: Path) -> None:
-    """Every long evidence table as out/evidence/<claim>.csv; CSV files there that no outcome names any more (an
-    earlier render's, in the folder bovit owns) are removed."""
+def _write_evidence(outcomes: Sequence[Outcome], out: Path, cells: Sequence[Cell] = ()) -> None:
+    """Every long evidence table as out/evidence/<claim>.csv, and the sensitivity study's cells (claim, choice,
+    verdict, key number) as out/evidence/choices.csv; CSV files there that nothing names any more (an earlier
+    render's, in the folder bovit owns) are removed."""
     files: Mapping[str, Outcome] = {p: o for o in outcomes if (p := evidence_csv(o)) is not None}
     folder = out / EVIDENCE_DIR
-    if files:
+    if files or cells:
         folder.mkdir(exist_ok=True)
     for rel, o in files.items():
         assert o.finding is not None
         (out / rel).write_text(csv_text(flag_diverging(o.finding)), encoding="utf-8")
+    keep = set(files)
+    if cells:
+        rows = [("claim", "choice", "verdict", "data verdict", "key number", "note")]
+        rows += [(c.claim, c.choice, c.finding.verdict if c.finding else "", (c.finding.data_verdict or "")
+                  if c.finding else "", c.finding.key if c.finding else "", c.note) for c in cells]
+        (folder / CHOICES_CSV).write_text(csv_text(rows), encoding="utf-8")
+        keep.add(f"{EVIDENCE_DIR}/{CHOICES_CSV}")
     if folder.is_dir():
         for old in folder.glob("*.csv"):
-            if f"{EVIDENCE_DIR}/{old.name}" not in files:
+            if f"{EVIDENCE_DIR}/{old.name}" not in keep:
                 old.unlink()
 
 

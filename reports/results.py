@@ -43,7 +43,7 @@ class Results:
 def export(store: Store, profile: Profile, claims: Sequence[Claim], path: str | Path, store_label: str,
            command: str) -> Path:
     """Write the runs ``claims`` read at ``profile`` that ``store`` holds (current simulation code) and their
-    stored findings to ``path``; returns the path."""
+    stored findings (with the sensitivity study's, reports.choices) to ``path``; returns the path."""
     from reports.report import read_configs
 
     code = code_version()
@@ -54,9 +54,15 @@ def export(store: Store, profile: Profile, claims: Sequence[Claim], path: str | 
             continue
         result = dataclasses.replace(rec.result, margins=None).as_dict()  # None fields are left out
         runs.append({"key": rec.key, "config": rec.config, "result": result, "code": rec.code, "wall_s": rec.wall_s})
+    from checks.choices import HEADLINE
+    from reports.choices import CHOICE_NAMES, cell_id
+
     findings = []
-    for claim in claims:
-        f = store.get_finding(claim.id, profile.name, profile.images, profile.data_root)
+    ids = [c.id for c in claims]
+    if any(h in ids for h in HEADLINE):  # the sensitivity study's cells, which the report's section reads
+        ids += [cell_id(h, choice) for h in HEADLINE for choice in CHOICE_NAMES]
+    for claim_id in ids:
+        f = store.get_finding(claim_id, profile.name, profile.images, profile.data_root)
         if f is not None:
             findings.append({"claim": f.claim, "profile": f.profile, "images": f.images, "data_root": f.data_root,
                              "finding": f.finding, "error": f.error, "checks": f.checks, "code": f.code})

@@ -16,6 +16,7 @@ threshold, Theorem 4.3's radii) come from ``bounds``.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 from collections import defaultdict
@@ -32,14 +33,18 @@ __all__ = [
     "PRESETS",
     "SCALES",
     "SCALE_NAMES",
+    "SENSITIVITY",
     "T_ALLOWANCE",
+    "Choice",
     "GridSpec",
     "Scale",
+    "applies",
     "apply_settings",
     "at_run",
     "b_setting",
     "case2_radius",
     "dependence_point",
+    "fig1_stable_eta",
     "group",
     "ic1_threshold",
     "is_case2",
@@ -49,9 +54,12 @@ __all__ = [
     "ratio_radii",
     "run_values",
     "scale",
+    "sensitivity_choice",
+    "sensitivity_runs",
     "stable_eta",
     "t42_grid",
     "t42_tau_radii",
+    "under",
 ]
 
 _CONFIG_FIELDS = {f.name for f in fields(RunConfig)}
@@ -218,6 +226,7 @@ _FIG1: dict[str, tuple[tuple[int, ...], tuple[float, ...]]] = {
     "paper": (tuple(range(2, 23, 2)), _logspace(0.16, 16, 11)),
 }
 SECTION6_TAU_REL = 0.05  # Section 6's training and test radius τ/‖µ‖
+SECTION6_ETA = 0.1  # Section 6's step size (RunConfig's default η; a test ties the two)
 
 
 def _fig1(s: Scale) -> GridSpec:
@@ -225,6 +234,29 @@ def _fig1(s: Scale) -> GridSpec:
     base = {k: v for k, v in _point(s, tau_rel=SECTION6_TAU_REL).items() if k != "N"}
     return GridSpec("fig1", base, {"N": Ns, "snr": snrs, "seed": s.seeds},
                     "Figure 1a-b (and Figure 2's curves): accuracy over N x SNR, tau/|mu| = 0.05")
+
+
+# Figure 1's grid at a stable step: at the paper's η = 0.1, η·‖µ‖² grows as SNR² (to 655 at the default scale's
+# SNR 8), where gradient descent on eq. (1) is erratic and can diverge. The companion grid trains every cell at
+# η = min(0.1, stable_eta(SNR)), so η·‖µ‖² ≤ STABLE_ETA_MU2 everywhere, with FIG1_STABLE_HORIZON times the scale's
+# T_max: at η·‖µ‖² = 0.5 a run takes about as many iterations as the paper's η takes at the smallest SNRs
+# (η·‖µ‖² = 0.64 there), where the default scale's N = 12 runs already reach T_max = 300.
+FIG1_STABLE_HORIZON = 4
+
+
+def fig1_stable_eta(s: Scale, snr: float) -> float:
+    """The companion grid's η at an SNR: the paper's η, or the stable step where it is smaller."""
+    return min(SECTION6_ETA, stable_eta(s, snr))
+
+
+def _fig1_stable(s: Scale) -> GridSpec:
+    Ns, snrs = _pick(_FIG1, s)
+    base = {k: v for k, v in _point(s, tau_rel=SECTION6_TAU_REL, T_max=FIG1_STABLE_HORIZON * s.T_max).items()
+            if k != "N"}
+    return _union("fig1-stable", "Figure 1a-b's grid at a stable step: eta = min(0.1, stable eta), "
+                  f"eta*|mu|^2 <= {STABLE_ETA_MU2:g} at every SNR, {FIG1_STABLE_HORIZON}x the scale's T_max", [
+        GridSpec(f"fig1-stable-{snr:g}", {**base, "snr": snr, "eta": fig1_stable_eta(s, snr)},
+                 {"N": Ns, "seed": s.seeds}) for snr in snrs])
 
 
 def _trained(s: Scale, eval_tau_rels: tuple[float, ...] = ()) -> GridSpec:
@@ -259,6 +291,19 @@ def _fig3(s: Scale) -> GridSpec:
                                "n_test": s.n_test, "log_every": max(1, T // 50)}
     return GridSpec("fig3", base, {"tau_rel": FIG3_TAUS, "seed": s.seeds},
                     "Figure 3 / Appendix B.1: N = 25, SNR = 16, M = 2, sigma_p = 0.05, tau/|mu| in {0.02, 0.1, 0.5}")
+
+
+# Figure 3's search (the sensitivity study): the choices that move training dynamics most, crossed, each setting
+# trained at Figure 3's radii and seeds, to find any setting under which Appendix B.1's qualitative picture holds.
+# η·‖µ‖² is 16 at the paper's η = 0.1 here (‖µ‖ = SNR·σ_p·√d = 12.8 at d = 256).
+FIG3_SEARCH: dict[str, tuple[object, ...]] = {"eta": (0.1, 0.03, 0.01), "init_scale": (0.25, 1.0, 4.0),
+                                             "w_O_norm": (0.5, 1.0, 2.0)}
+
+
+def _fig3_search(s: Scale) -> GridSpec:
+    spec = _fig3(s)
+    return GridSpec("fig3-search", spec.base, {**FIG3_SEARCH, **spec.axes},
+                    "Figure 3's runs over eta x initialisation scale x |w_O| (the sensitivity study's search)")
 
 
 # Lemma 5.4: Case-2 radii at the scale's largest SNR (N·SNR² ≥ 1/ε there), for η ∈ L54_ETAS at the scale's d_h
@@ -587,7 +632,8 @@ def _appendix_b(dataset: str, kind: str, s: Scale, data_root: str = "") -> GridS
 
 Preset = Callable[..., GridSpec]
 PRESETS: dict[str, Preset] = {
-    "fig1": _fig1, "trained": _trained, "tau-sweep": _tau_sweep, "t43-midpoint": _t43_midpoint, "fig3": _fig3,
+    "fig1": _fig1, "fig1-stable": _fig1_stable, "trained": _trained, "tau-sweep": _tau_sweep,
+    "t43-midpoint": _t43_midpoint, "fig3": _fig3, "fig3-search": _fig3_search,
     "l54": _l54, "t42-errors": _t42_errors, "t42-tau": _t42_tau, "t42-case2": _t42_case2, "t42-training": _t42_training,
     "t42-timing": _t42_timing, "t42-ratio": _t42_ratio, "t42-dependence": _t42_dependence, "ic1": _ic1,
     **{f"{ds}-fig1c": (lambda s, data_root="", ds=ds: _fig1c(ds, s, data_root)) for ds in IMAGE_SETS},
@@ -729,3 +775,96 @@ def apply_settings(spec: GridSpec, settings: Sequence[str] = (), axes: Sequence[
         base.pop("snr", None)
         new_axes.pop("snr", None)
     return GridSpec(spec.name, base, new_axes, spec.description)
+
+
+# ---- sensitivity to the choices the paper leaves open (IC-10) -------------------------------------------------
+#
+# One alternative per unreported choice, each taken alone from bovit's defaults. A choice changes a run only where
+# the run has RunConfig's default in every field the choice sets (a grid that sets such a field itself, as the τ
+# sweep's Case-2 part sets η, keeps its own value: the claim is then not re-evaluated under that choice). The study
+# reads reduced grids (sensitivity_runs): the first SENSITIVITY_SEEDS seeds, and every other SNR of an SNR axis
+# longer than SENSITIVITY_SNRS, so that each alternative costs a few hundred runs at the default scale.
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One alternative to one choice the paper leaves open: ``changes`` are RunConfig fields, or fields of the
+    training (``attack.``) or test (``test_attack.``) attack."""
+
+    name: str
+    choice: str
+    default: str
+    alternative: str
+    changes: tuple[tuple[str, object], ...]
+
+
+SENSITIVITY: tuple[Choice, ...] = (
+    Choice("train-last", "the iterate the training attack returns", "its lowest-margin iterate",
+           "its last iterate (standard PGD training)", (("attack.iterate", "last"),)),
+    Choice("test-last", "the iterate the test attack returns", "its lowest-margin iterate", "its last iterate",
+           (("test_attack.iterate", "last"),)),
+    Choice("restarts", "the attacks' starts", "one start, at zero",
+           "a random start and a second random restart, in training and in test",
+           (("attack.random_start", True), ("attack.restarts", 2), ("test_attack.random_start", True),
+            ("test_attack.restarts", 2))),
+    Choice("w_O-half", "the output weights' norm ‖w_O‖", "1", "0.5", (("w_O_norm", 0.5),)),
+    Choice("w_O-random", "the output weights' direction", "1/√d_v in every coordinate",
+           "a Gaussian direction drawn from the seed", (("w_O_dir", "random"),)),
+    Choice("init-quarter", "the initialisation's scale", "PyTorch's Linear default × 1/16",
+           "a quarter of it (× 1/64), toward Condition 4.1(5)'s small initialisation", (("init_scale", 0.25),)),
+    Choice("eta-0.01", "the step size η", "0.1 (Section 6)", "0.01", (("eta", 0.01),)),
+    Choice("noise-projected", "the noise law", "isotropic N(0, σ_p²·I)",
+           "Definition 3.1's noise, projected off the signals", (("noise", "projected"),)),
+    Choice("stop-clean", "the loss the stopping rule watches", "the robust training loss", "the clean training loss",
+           (("stop_on", "clean"),)),
+)
+SENSITIVITY_SEEDS = 3
+SENSITIVITY_SNRS = 6
+_DEFAULT_CONFIG = {f.name: f.default for f in fields(RunConfig) if f.default is not dataclasses.MISSING}
+_DEFAULT_ATTACK = AttackSpec()
+
+
+def sensitivity_choice(name: str) -> Choice:
+    """The alternative named ``name`` (one of SENSITIVITY's names)."""
+    for c in SENSITIVITY:
+        if c.name == name:
+            return c
+    raise ValueError(f"choice must be one of {', '.join(c.name for c in SENSITIVITY)}, got {name!r}")
+
+
+def applies(choice: Choice, c: RunConfig) -> bool:
+    """Whether ``choice`` can change run ``c``: the run has bovit's default in every field the choice sets (its
+    attacks are the default PGD's kind where the choice sets an attack field)."""
+    for key, _ in choice.changes:
+        head, _, sub = key.partition(".")
+        if sub:
+            spec = getattr(c, head)
+            if spec.kind != "pgd" or getattr(spec, sub) != getattr(_DEFAULT_ATTACK, sub):
+                return False
+        elif getattr(c, key) != _DEFAULT_CONFIG[key]:
+            return False
+    return True
+
+
+def under(choice: Choice, c: RunConfig) -> RunConfig:
+    """Run ``c`` with ``choice`` made (``applies`` must hold)."""
+    if not applies(choice, c):
+        raise ValueError(f"choice {choice.name} does not apply to {c.label()}: the run sets one of its fields itself")
+    plain = {k: v for k, v in choice.changes if "." not in k}
+    specs: dict[str, dict[str, object]] = {}
+    for key, value in choice.changes:
+        head, _, sub = key.partition(".")
+        if sub:
+            specs.setdefault(head, {})[sub] = value
+    return c.replace(**plain, **{h: dataclasses.replace(getattr(c, h), **v) for h, v in specs.items()})
+
+
+def sensitivity_runs(configs: Sequence[RunConfig]) -> list[RunConfig]:
+    """The reduced grid of a claim's runs: runs as drawn (no stability twins) of the first SENSITIVITY_SEEDS seeds,
+    and where the runs span more than SENSITIVITY_SNRS SNRs, every other SNR (the largest kept)."""
+    kept = [c for c in configs if not c.perturb and c.seed < SENSITIVITY_SEEDS]
+    snrs = sorted({c.snr for c in kept if c.snr is not None})
+    if len(snrs) > SENSITIVITY_SNRS:
+        keep = {*snrs[::2], snrs[-1]}
+        kept = [c for c in kept if c.snr is None or c.snr in keep]
+    return list(dict.fromkeys(kept))
