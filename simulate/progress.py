@@ -60,7 +60,8 @@ def _number(name: str, value: object, *, minimum: float = 0.0, strict: bool = Fa
 class Progress:
     """Progress of ``total`` units of work, shown on ``stream`` (default ``sys.stderr``).
 
-    ``advance(n, note)`` adds ``n`` units done and shows ``note`` (say, what just finished).
+    ``advance(n, note)`` adds ``n`` units done and shows ``note`` (say, what just finished). ``show_amount=False``
+    leaves the units out of the line (when they are an internal cost measure, not something a reader counts).
     ``enabled=False`` shows nothing (the counts are still kept). ``tty`` forces the terminal or
     the plain-line style; by default it is ``stream.isatty()``. Use it as a context manager so the
     last state is always written (and the terminal line ended) even when the work fails.
@@ -79,8 +80,12 @@ class Progress:
         every_pct: float = 5.0,
         every_s: float = 10.0,
         redraw_s: float = 0.1,
+        show_amount: bool = True,
     ) -> None:
         self.total = _number("total", total)
+        if not isinstance(show_amount, bool):
+            raise ValueError(f"show_amount must be a bool, got {show_amount!r}")
+        self.show_amount = show_amount
         if not isinstance(label, str):
             raise ValueError(f"label must be a string, got {label!r}")
         if not isinstance(enabled, bool):
@@ -166,7 +171,7 @@ class Progress:
         total = _amount(self.total)
         eta = self.eta(now)
         parts = [
-            f"{_amount(self.done):>{len(total)}}/{total}",
+            *([f"{_amount(self.done):>{len(total)}}/{total}"] if self.show_amount else []),
             f"{100 * self.fraction:5.1f}%",
             f"elapsed {_duration(now - self._start)}",
             f"ETA {'?' if eta is None else _duration(eta)}",

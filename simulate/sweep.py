@@ -159,13 +159,15 @@ def sweep(
         try:
             outputs = train_group(list(item.configs), device=item.device,
                                   tick=lambda k: bar.advance(k * u_train, kind=kind))
-            bar.advance(len(item.configs) * u_eval, kind=kind)  # the evaluation, done when the group returns
             on_result(item, outputs)
             trained += len(item.configs)
+            # the evaluation, done when the group returns
+            bar.advance(len(item.configs) * u_eval, kind=kind, note=f"{trained}/{len(todo)} runs stored")
         finally:
             store.release(keys, owner)
 
-    with Progress(total=sum(weights), enabled=show_progress, label=f"{len(todo)} runs") as bar:
+    # the bar's units are estimated multiply-adds (work_units), so it shows the share done and the runs stored
+    with Progress(total=sum(weights), enabled=show_progress, label=f"{len(todo)} runs", show_amount=False) as bar:
         bar.set_kinds(kinds)
         if items and scheduler is None:
             # in-process: the bar moves with every iteration, not only when a group finishes

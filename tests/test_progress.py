@@ -233,3 +233,15 @@ def test_plain_style_writes_the_finished_line_once() -> None:
         bar.advance(0)  # a run that stops early reports its remaining budget, possibly 0
         bar.advance(0)
     assert sum("100/100" in line for line in out.getvalue().splitlines()) == 1
+
+
+def test_a_bar_of_internal_units_shows_its_share_and_note_but_not_the_units() -> None:
+    clock, out = FakeClock(), io.StringIO()
+    with Progress(8e12, stream=out, clock=clock, label="12 runs", show_amount=False) as bar:
+        clock.tick(10.0)
+        bar.advance(2e12, note="3/12 runs stored")
+        line = bar.line()
+    assert line.startswith("12 runs   25.0%  elapsed 10s") and line.endswith("3/12 runs stored")
+    assert "8000000000000" not in out.getvalue() and "2000000000000" not in out.getvalue()
+    with pytest.raises(ValueError, match="show_amount must be a bool, got 'no'"):
+        Progress(1, show_amount="no")  # type: ignore[arg-type]
