@@ -156,3 +156,9 @@ def test_bad_sensitivity_requests_fail_in_one_line(argv: list[str], message: str
     code, _, err = run_cli([*argv, "--scale", "ci", "--store", str(tmp_path / "s.sqlite")])
     assert code == 2 and message in err and "Traceback" not in err
     assert not (tmp_path / "s.sqlite").exists()
+
+
+def test_the_reports_opening_holds_at_most_twelve_bullets_with_the_choices_line() -> None:
+    from reports.report import QUESTIONS
+
+    assert len(QUESTIONS) + 1 <= 12
