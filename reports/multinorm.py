@@ -39,7 +39,10 @@ def breakdown_rows(records: Sequence[RunRecord]) -> dict[str, list[tuple[str, ..
         cells[(c.norm, c.dataset, c.N, c.snr)].append(rec)
     out: dict[str, list[tuple[str, ...]]] = {}
     for (norm, dataset, N, snr), recs in sorted(cells.items()):
-        balls = list(recs[0].result.robust_errors_attack_by_norm or {})
+        # in _BALL's order, not the stored mapping's (a results file's JSON sorts its keys), so that a report
+        # rendered from the results file has the columns of the one rendered from the store
+        stored = recs[0].result.robust_errors_attack_by_norm or {}
+        balls = [*(b for b in _BALL if b in stored), *sorted(b for b in stored if b not in _BALL)]
         rows = out.setdefault(norm, [("data", "N", "SNR", "seeds", "test points", "union",
                                       *(_BALL.get(b, b) for b in balls))])
         n = sum(r.result.n_test for r in recs)

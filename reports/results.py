@@ -55,12 +55,12 @@ def export(store: Store, profile: Profile, claims: Sequence[Claim], path: str | 
         result = dataclasses.replace(rec.result, margins=None).as_dict()  # None fields are left out
         runs.append({"key": rec.key, "config": rec.config, "result": result, "code": rec.code, "wall_s": rec.wall_s})
     from checks.choices import HEADLINE
-    from reports.choices import CHOICE_NAMES, cell_id
+    from reports.choices import CHOICE_NAMES, SEARCH_ID, cell_id
 
     findings = []
     ids = [c.id for c in claims]
     if any(h in ids for h in HEADLINE):  # the sensitivity study's cells, which the report's section reads
-        ids += [cell_id(h, choice) for h in HEADLINE for choice in CHOICE_NAMES]
+        ids += [*(cell_id(h, choice) for h in HEADLINE for choice in CHOICE_NAMES), SEARCH_ID]
     for claim_id in ids:
         f = store.get_finding(claim_id, profile.name, profile.images, profile.data_root)
         if f is not None:

@@ -29,3 +29,13 @@ def test_the_breakdown_sums_seeds_per_cell_and_keeps_the_readings_apart() -> Non
     text = "\n".join(multinorm_section(recs))
     assert "Reading: per token" in text and "Reading: ℓ₁ over the whole image" in text
     assert multinorm_section([]) == []
+
+
+def test_the_columns_do_not_follow_the_stored_mappings_order() -> None:
+    """A results file's JSON sorts the breakdown's keys ("1" before "2"); the report rendered from it must have the
+    columns, and the numbers under them, of the one rendered from the store."""
+    base = dict(d=16, M=4, dh=4, dv=4, snr=1.0, N=4, norm="multi")
+    stored = breakdown_rows([_record(RunConfig(**base), 90, {"2": 10, "inf": 5, "1": 90})])  # type: ignore[arg-type]
+    sorted_keys = breakdown_rows([_record(RunConfig(**base), 90, {"1": 90, "2": 10, "inf": 5})])  # type: ignore[arg-type]
+    assert stored == sorted_keys
+    assert stored["multi"][0][-3:] == ("ℓ₂", "ℓ∞", "ℓ₁ per token")
