@@ -797,6 +797,22 @@ class Choice:
     alternative: str
     changes: tuple[tuple[str, object], ...]
 
+    def __post_init__(self) -> None:
+        attack_fields = {f.name for f in fields(AttackSpec)}
+        for key, _ in self.changes:
+            head, _, sub = key.partition(".")
+            ok = (head in ("attack", "test_attack") and sub in attack_fields) if sub else head in _CONFIG_FIELDS
+            if not ok:
+                raise ValueError(f"choice {self.name}: changes must name RunConfig fields or attack.<field> / "
+                                 f"test_attack.<field>, got {key!r}")
+
+
+def _choice_and_run(choice: object, c: object) -> None:
+    if not isinstance(choice, Choice):
+        raise ValueError(f"choice must be a simulate.grid.Choice, got {type(choice).__name__}")
+    if not isinstance(c, RunConfig):
+        raise ValueError(f"c must be a RunConfig, got {type(c).__name__}")
+
 
 SENSITIVITY: tuple[Choice, ...] = (
     Choice("train-last", "the iterate the training attack returns", "its lowest-margin iterate",
@@ -835,6 +851,7 @@ def sensitivity_choice(name: str) -> Choice:
 def applies(choice: Choice, c: RunConfig) -> bool:
     """Whether ``choice`` can change run ``c``: the run has bovit's default in every field the choice sets (its
     attacks are the default PGD's kind where the choice sets an attack field)."""
+    _choice_and_run(choice, c)
     for key, _ in choice.changes:
         head, _, sub = key.partition(".")
         if sub:
@@ -848,6 +865,7 @@ def applies(choice: Choice, c: RunConfig) -> bool:
 
 def under(choice: Choice, c: RunConfig) -> RunConfig:
     """Run ``c`` with ``choice`` made (``applies`` must hold)."""
+    _choice_and_run(choice, c)
     if not applies(choice, c):
         raise ValueError(f"choice {choice.name} does not apply to {c.label()}: the run sets one of its fields itself")
     plain = {k: v for k, v in choice.changes if "." not in k}

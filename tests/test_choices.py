@@ -162,3 +162,16 @@ def test_the_reports_opening_holds_at_most_twelve_bullets_with_the_choices_line(
     from reports.report import QUESTIONS
 
     assert len(QUESTIONS) + 1 <= 12
+
+
+def test_bad_choices_and_runs_fail_in_one_line() -> None:
+    from simulate.grid import Choice
+
+    with pytest.raises(ValueError, match=r"changes must name RunConfig fields .*got 'attack\.speed'"):
+        Choice("x", "c", "d", "a", (("attack.speed", 2),))
+    with pytest.raises(ValueError, match=r"changes must name RunConfig fields .*got 'colour'"):
+        Choice("x", "c", "d", "a", (("colour", 2),))
+    with pytest.raises(ValueError, match=r"choice must be a simulate\.grid\.Choice, got str"):
+        applies("eta-0.01", BASE)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="c must be a RunConfig, got dict"):
+        under(sensitivity_choice("eta-0.01"), {"N": 2})  # type: ignore[arg-type]
