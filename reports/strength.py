@@ -22,8 +22,24 @@ from reports.extras import table
 from simulate.config import RunConfig
 from simulate.store import RunRecord
 
-__all__ = ["Strength", "strength_of", "strength_section"]
+__all__ = ["OTHER_RADII", "Strength", "strength_of", "strength_section"]
 
+
+# The claims whose counts come (also) from radii other than the run's τ (eval_tau_rels, Theorem 4.3's radii) or from
+# Theorem 4.3's midpoint attack: the stronger attack runs at the run's τ only, so its row checks the test attack
+# there, not at the radii these claims read.
+OTHER_RADII: dict[str, str] = {
+    "T4.3": "τ = ‖µ‖ (the midpoint attack and the certificate)",
+    "T4.3.search": "the searched radius",
+    "T4.3.sharp": "Theorem 4.3's radii (the midpoint attack)",
+    "T4.3.sharp.threshold": "Theorem 4.3's radii (the midpoint attack)",
+    "T4.3.sharp.search": "the searched radius (the midpoint attack)",
+    "IC-1": "half and twice IC-1's threshold",
+    "IC-1.jump": "half and twice IC-1's threshold",
+    "IC-1.jump.search": "half and twice IC-1's threshold",
+    "S.monotone-tau": "τ/‖µ‖ = 0.05, 0.1, 0.2, 0.4",
+    "S.robust-ge-clean": "the run's τ and its extra radii",
+}
 
 # which APGD schedule an attack kind follows (simulate.attacks._apgd)
 _SCHEDULES = {"apgd": " with the published code's schedule", "apgd-paper": " with the paper's schedule"}
@@ -67,12 +83,13 @@ def strength_of(claim_id: str, configs: Sequence[RunConfig], by_config: dict[Run
 
 def _rows(strengths: Sequence[Strength]) -> list[tuple[str, ...]]:
     rows: list[tuple[str, ...]] = [("claim", "runs", "points", "test attack errors", "stronger attack errors",
-                                    "added (95% interval)", "zero-gradient points", "test attack")]
+                                    "added (95% interval)", "zero-gradient points", "test attack",
+                                    "the claim's counts are at")]
     for s in strengths:
         lo, hi = clopper_pearson(s.added, s.points)
         rows.append((s.claim, str(s.runs), str(s.points), str(s.test_errors), str(s.strong_errors),
                      f"{s.added} = {s.added / s.points:.2%} [{lo:.2%}, {hi:.2%}]", str(s.zero_gradient),
-                     "; ".join(s.attacks)))
+                     "; ".join(s.attacks), OTHER_RADII.get(s.claim, "the run's τ")))
     return rows
 
 
@@ -95,7 +112,9 @@ def strength_section(claims: Sequence[Claim], configs_of: dict[str, list[RunConf
              "(checks.claim.attacked_errors: the test attack's errors plus those the stronger attack added on its "
              "points), a lower estimate like each alone. On the points the stronger attack did not visit the "
              "count is the test attack's, so a share whose interval excludes 0 says the count there is still "
-             "too low by about that share; the extra radii (τ sweeps) read the test attack alone.", ""]
+             "too low by about that share. The stronger attack runs at the run's τ only: a claim whose counts are "
+             "at other radii (last column) reads the test attack alone there, and its row says how strong the "
+             "test attack is at the run's τ, not at those radii.", ""]
     if not strengths:
         return [*lines, "No run of these claims stores the stronger attack's counts (ViT runs do not have them, "
                         "and runs stored before the counts existed lack them).", ""]

@@ -43,3 +43,11 @@ def test_no_flag_when_nothing_is_added() -> None:
     assert "adds no error surely for any claim" in text
     empty = "\n".join(strength_section([claim], {claim.id: runs}, []))
     assert "No run of these claims stores the stronger attack's counts" in empty
+
+
+def test_the_claims_marked_as_reading_other_radii_exist() -> None:
+    from checks.catalogue import CLAIMS
+    from reports.strength import OTHER_RADII
+
+    ids = {c.id for c in CLAIMS}
+    assert set(OTHER_RADII) <= ids, sorted(set(OTHER_RADII) - ids)
