@@ -1002,6 +1002,8 @@ def _write_evidence(outcomes: Sequence[Outcome], out: Path, cells: Sequence[Cell
     render's, in the folder bovit owns) are removed."""
     files: Mapping[str, Outcome] = {p: o for o in outcomes if (p := evidence_csv(o)) is not None}
     folder = out / EVIDENCE_DIR
+    if not any(c.finding is not None for c in cells):
+        cells = ()  # the study was not run: no cells file
     if files or cells:
         folder.mkdir(exist_ok=True)
     for rel, o in files.items():

@@ -175,3 +175,24 @@ def test_bad_choices_and_runs_fail_in_one_line() -> None:
         applies("eta-0.01", BASE)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="c must be a RunConfig, got dict"):
         under(sensitivity_choice("eta-0.01"), {"N": 2})  # type: ignore[arg-type]
+
+
+def test_the_study_stores_its_cells_and_the_report_reads_them_back(tmp_path: Path) -> None:
+    """IC-1 at ci under every choice, end to end: run_study trains and stores each cell's finding, stored_cells
+    reads the same verdicts back without training, and a run with other findings' code reads them as not run."""
+    from checks.choices import study
+    from reports.choices import cell_id, run_study, stored_cells
+    from simulate.store import Store
+
+    profile = PROFILES["ci"]
+    with Store(tmp_path / "s.sqlite") as store:
+        cells, trained = run_study(profile, store, ("IC-1",), show_progress=False)
+        assert trained > 0 and len(cells) == 1 + len(SENSITIVITY)
+        back = stored_cells(profile, store, ("IC-1",))
+        assert [(c.choice, c.verdict) for c in back] == [(c.choice, c.verdict) for c in cells]
+        assert [c.verdict for c in study(profile, store, ("IC-1",))] == [c.verdict for c in cells]
+        rec = store.get_finding(cell_id("IC-1", DEFAULTS), profile.name)
+        assert rec is not None and rec.finding is not None
+        store.put_findings([dataclasses.replace(rec, checks="0" * 16)])
+        again = stored_cells(profile, store, ("IC-1",))
+        assert again[0].finding is None and again[0].note.startswith("not run")
