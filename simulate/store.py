@@ -280,6 +280,7 @@ class Store:
         if readonly is not None and not isinstance(readonly, bool):
             raise ValueError(f"readonly must be a bool or None (decided from the file), got {readonly!r}")
         self.path = text
+        self._timeout = float(timeout)
         self._lock = threading.RLock()
         memory = text == ":memory:"
         if readonly is None:  # a store on read-only media (or without write permission) is opened for reading
@@ -355,14 +356,28 @@ class Store:
                 return f"its table {table} has the columns {', '.join(have)}, not a bovit store's"
         return None
 
+    def _wal(self, conn: sqlite3.Connection) -> None:
+        """Switch the file to write-ahead logging. SQLite answers "database is locked" at once, without waiting
+        for the busy timeout, when another process opens the same new file at the same moment (two sweeps starting
+        together): the switch is retried until the store's timeout."""
+        deadline = time.monotonic() + self._timeout
+        while True:
+            try:
+                mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+                if str(mode).lower() != "wal":
+                    conn.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() >= deadline:
+                    raise
+                time.sleep(0.05)
+
     def _setup(self, conn: sqlite3.Connection, memory: bool) -> None:
         why = self._foreign(conn)
         if why is not None:  # checked before any pragma or table is written: a foreign file stays as it was
             raise ValueError(f"path {self.path!r} is not a bovit run store: {why}")
         if not memory:
-            mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
-            if str(mode).lower() != "wal":
-                conn.execute("PRAGMA journal_mode=WAL")
+            self._wal(conn)
         conn.execute("PRAGMA synchronous=FULL")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version == SCHEMA_VERSION:

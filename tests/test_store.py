@@ -660,3 +660,33 @@ def test_a_store_on_read_only_media_is_read_and_never_written(tmp_path: Path, mo
         assert store.readonly and len(store) == 3
     with pytest.raises(ValueError, match="existing store file"):
         Store(tmp_path / "missing.sqlite", readonly=True)
+
+
+def test_switching_to_wal_is_retried_while_the_new_file_is_locked() -> None:
+    """SQLite answers "database is locked" at once, whatever the busy timeout, when two processes switch the same
+    new file to write-ahead logging together (two sweeps starting on a new store: seen once in CI). The switch is
+    retried until the store's timeout, then fails as the caller's one line."""
+    import sqlite3
+
+    class Locked:
+        """A connection whose WAL switch is refused ``k`` times."""
+
+        def __init__(self, k: int) -> None:
+            self.k, self.tries = k, 0
+
+        def execute(self, sql: str) -> Locked:
+            if sql == "PRAGMA journal_mode=WAL":
+                self.tries += 1
+                if self.tries <= self.k:
+                    raise sqlite3.OperationalError("database is locked")
+            return self
+
+        def fetchone(self) -> tuple[str]:
+            return ("delete",)
+
+    with Store(":memory:", timeout=5) as store:
+        conn = Locked(3)
+        store._wal(conn)  # type: ignore[arg-type]
+        assert conn.tries == 4
+    with Store(":memory:", timeout=0.2) as store, pytest.raises(sqlite3.OperationalError, match="locked"):
+        store._wal(Locked(1000))  # type: ignore[arg-type]
