@@ -18,17 +18,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from checks.catalogue import CLAIMS
-from checks.claim import Claim, Finding
+from checks.catalogue import claim as _claim
+from checks.claim import Finding, Records
 from checks.evaluate import MissingRuns, records
 from checks.experiments import FIG3_PAPER_STATEMENTS, fig3_statements, final_entropies
 from checks.profiles import Profile
 from checks.stats import Verdict
 from simulate.config import RunConfig
-from simulate.grid import FIG3_SEARCH, SENSITIVITY, Choice, applies, preset, sensitivity_runs, under
+from simulate.grid import FIG3_SEARCH, SENSITIVITY, Choice, applies, preset, sensitivity_choice, sensitivity_runs, under
 from simulate.store import RunRecord, Store
 
-__all__ = ["DEFAULTS", "HEADLINE", "Cell", "Fig3Setting", "cell", "fig3_search", "study", "study_configs"]
+__all__ = ["DEFAULTS", "HEADLINE", "Cell", "Fig3Setting", "cell", "fig3_runs", "fig3_search", "study", "study_configs"]
 
 # the claims the study re-evaluates: Figure 1's boundary, Theorem 4.2's implied constant across τ, IC-1, Figure 3,
 # Lemmas 5.3 and 5.4, and Case 2's time
@@ -54,20 +54,15 @@ class Cell:
         return f"({f.data_verdict})" if f.verdict == "out-of-scope" else f.verdict
 
 
-def _claim(claim_id: str) -> Claim:
-    for c in CLAIMS:
-        if c.id == claim_id:
-            return c
-    raise ValueError(f"claim must be one of {', '.join(HEADLINE)}, got {claim_id!r}")
-
-
 def _choice(name: str) -> Choice | None:
+    """None for bovit's defaults, else the named alternative (simulate.grid.sensitivity_choice)."""
     if name == DEFAULTS:
         return None
-    for c in SENSITIVITY:
-        if c.name == name:
-            return c
-    raise ValueError(f"choice must be {DEFAULTS} or one of {', '.join(c.name for c in SENSITIVITY)}, got {name!r}")
+    try:
+        return sensitivity_choice(name)
+    except ValueError:
+        raise ValueError(f"choice must be {DEFAULTS} or one of {', '.join(c.name for c in SENSITIVITY)}, "
+                         f"got {name!r}") from None
 
 
 def configs_under(claim_id: str, choice: str, profile: Profile) -> list[RunConfig] | None:
@@ -134,13 +129,16 @@ class Fig3Setting:
         return all(v == "confirmed" for _, v in self.verdicts)
 
 
-def fig3_search(profile: Profile, store: Store) -> list[Fig3Setting] | None:
-    """Every setting of Figure 3's search from the store (never trains), or None when its runs are not stored."""
-    configs = preset("fig3-search", profile.name).configs()
+def fig3_runs(profile: Profile, store: Store) -> Records | None:
+    """Figure 3's search runs from the store (never trains), or None when they are not all stored."""
     try:
-        runs = records(configs, store, train=False)
+        return records(preset("fig3-search", profile.name).configs(), store, train=False)
     except MissingRuns:
         return None
+
+
+def fig3_search(runs: Records) -> list[Fig3Setting]:
+    """Every setting of Figure 3's search, from its runs (:func:`fig3_runs`), at the tolerances in force."""
     groups: dict[tuple[tuple[str, object], ...], list[tuple[RunConfig, RunRecord]]] = {}
     for c, rec in runs:
         groups.setdefault(tuple((k, getattr(c, k)) for k in FIG3_SEARCH), []).append((c, rec))

@@ -13,7 +13,18 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping, Sequence
 
-from checks.choices import DEFAULTS, HEADLINE, Cell, Fig3Setting, cell, configs_under, fig3_search, study, study_configs
+from checks.choices import (
+    DEFAULTS,
+    HEADLINE,
+    Cell,
+    Fig3Setting,
+    cell,
+    configs_under,
+    fig3_runs,
+    fig3_search,
+    study,
+    study_configs,
+)
 from checks.claim import Finding, Plot
 from checks.profiles import Profile
 from checks.tolerances import FACTORS, scaled, tol
@@ -97,12 +108,12 @@ def run_study(profile: Profile, store: Store, claims: Sequence[str] = HEADLINE, 
     cells = study(profile, store, claims)
     checks, code = checks_version(), code_version()
     found = [(cell_id(c.claim, c.choice), c.finding) for c in cells if c.finding is not None]
-    if "EB.1.fig3" in claims and (settings := fig3_search(profile, store)):
+    if "EB.1.fig3" in claims and (runs := fig3_runs(profile, store)):
         at: dict[float, int] = {}
-        for factor in FACTORS:
+        for factor in FACTORS:  # the same runs read once, judged at half and twice FIG3_NEAR_ZERO
             with scaled("FIG3_NEAR_ZERO", factor):
-                at[factor] = sum(st.reproduces for st in fig3_search(profile, store) or ())
-        found.append((SEARCH_ID, search_finding(settings, at)))
+                at[factor] = sum(st.reproduces for st in fig3_search(runs))
+        found.append((SEARCH_ID, search_finding(fig3_search(runs), at)))
     store.put_findings([FindingRecord(i, profile.name, profile.images, profile.data_root, f.as_dict(plots=True), "",
                                       checks, code) for i, f in found])
     return cells, summary.trained
@@ -157,25 +168,32 @@ def choices_plots(cells: Sequence[Cell]) -> list[tuple[str, str, list[Plot]]]:
     return out
 
 
-def choices_line(cells: Sequence[Cell], search: Finding | None = None) -> str:
-    """The synthesis bullet: how many headline claims keep their verdict under every alternative run, which hinge
-    on which choice, and Figure 3's search; "" when the study is not stored."""
-    hold: list[tuple[str, list[str]]] = []
-    hinge: list[tuple[str, list[str]]] = []
+def _flips(cells: Sequence[Cell]) -> list[tuple[str, Cell | None, list[Cell], list[Cell], list[str]]]:
+    """Per claim: (claim, its defaults' cell when run, the alternatives run, those whose verdict differs from the
+    defaults', the alternatives not applicable or not run)."""
+    out = []
     for claim in dict.fromkeys(c.claim for c in cells):
         mine = [c for c in cells if c.claim == claim]
         base = next((c for c in mine if c.choice == DEFAULTS and c.finding is not None), None)
         run = [c for c in mine if c.choice != DEFAULTS and c.finding is not None]
-        if base is None or not run:
-            continue
-        flips = [c.choice for c in run if c.verdict != base.verdict]
-        (hinge if flips else hold).append((claim, flips))
-    if not hold and not hinge:
+        flips = [c for c in run if base is not None and c.verdict != base.verdict]
+        skipped = [c.choice for c in mine if c.finding is None and c.choice != DEFAULTS]
+        out.append((claim, base, run, flips, skipped))
+    return out
+
+
+def choices_line(cells: Sequence[Cell], search: Finding | None = None) -> str:
+    """The synthesis bullet: how many headline claims keep their verdict under every alternative run, which hinge
+    on which choice, and Figure 3's search; "" when the study is not stored."""
+    judged = [(claim, flips) for claim, base, run, flips, _ in _flips(cells) if base is not None and run]
+    if not judged:
         return ""
-    text = (f"- *Do the findings survive the choices the paper leaves open?* [{len(hold)} of {len(hold) + len(hinge)}"
-            "](#choices) headline claims keep their verdict under every alternative run")
+    hinge = [(claim, flips) for claim, flips in judged if flips]
+    text = (f"- *Do the findings survive the choices the paper leaves open?* [{len(judged) - len(hinge)} of "
+            f"{len(judged)}](#choices) headline claims keep their verdict under every alternative run")
     if hinge:
-        text += "; " + "; ".join(f"{claim} changes under {', '.join(flips)}" for claim, flips in hinge)
+        text += "; " + "; ".join(f"{claim} changes under {', '.join(c.choice for c in flips)}"
+                                 for claim, flips in hinge)
     if search is not None:
         text += f"; Figure 3's search: {search.key}"
     return text + "."
@@ -184,15 +202,10 @@ def choices_line(cells: Sequence[Cell], search: Finding | None = None) -> str:
 def _robustness(cells: Sequence[Cell]) -> list[str]:
     """One line per claim: holds under every alternative run, or which alternatives change its verdict."""
     lines = []
-    for claim in dict.fromkeys(c.claim for c in cells):
-        mine = [c for c in cells if c.claim == claim]
-        base = next((c for c in mine if c.choice == DEFAULTS and c.finding is not None), None)
-        run = [c for c in mine if c.choice != DEFAULTS and c.finding is not None]
+    for claim, base, run, flips, skipped in _flips(cells):
         if base is None or not run:
             lines.append(f"- **{claim}**: not run under the alternatives yet.")
             continue
-        flips = [c for c in run if c.verdict != base.verdict]
-        skipped = [c.choice for c in mine if c.finding is None and c.choice != DEFAULTS]
         tail = f" ({', '.join(skipped)}: not applicable or not run)" if skipped else ""
         if not flips:
             lines.append(f"- **{claim}** is robust to the choices: {base.verdict} under bovit's defaults and under "

@@ -226,7 +226,7 @@ _FIG1: dict[str, tuple[tuple[int, ...], tuple[float, ...]]] = {
     "paper": (tuple(range(2, 23, 2)), _logspace(0.16, 16, 11)),
 }
 SECTION6_TAU_REL = 0.05  # Section 6's training and test radius τ/‖µ‖
-SECTION6_ETA = 0.1  # Section 6's step size (RunConfig's default η; a test ties the two)
+SECTION6_ETA: float = RunConfig(N=2, snr=1.0).eta  # Section 6's step size: RunConfig's default η
 
 
 def _fig1(s: Scale) -> GridSpec:

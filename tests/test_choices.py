@@ -32,10 +32,6 @@ from tests.clirun import run_cli
 BASE = RunConfig(N=12, snr=2.0, d=256, M=8, dh=32, dv=32, T_max=300)
 
 
-def test_section_6s_step_is_the_config_default() -> None:
-    assert SECTION6_ETA == RunConfig(N=2, snr=1.0).eta
-
-
 def test_each_choice_changes_exactly_its_fields() -> None:
     for choice in SENSITIVITY:
         c = under(choice, BASE)
