@@ -47,6 +47,8 @@ UNION_NORMS: tuple[str, ...] = ("multi", "multi-image")
 # 0.22·n, 0.03·n and 0.06·n, its two conditions as that code applies them); "apgd-paper" is the schedule as their
 # paper writes it (w_j = ⌈p_j·n⌉ with exact p_j, condition 1 strict). simulate.attacks says where they differ.
 ATTACKS: tuple[str, ...] = ("pgd", "apgd", "apgd-paper", "random", "none")
+# the attacks that iterate on the margin's gradient ("random" draws one point of the ball, "none" leaves the input)
+ITERATIVE_ATTACKS: tuple[str, ...] = ("pgd", "apgd", "apgd-paper")
 ITERATES = ("best", "last")
 NOISES = ("isotropic", "projected")
 SIGNALS = ("basis", "random")
@@ -70,7 +72,8 @@ _IMAGE_FIELDS = {"dataset": "synthetic", "data_root": "", "classes": (0, 1)}
 # ... and the model fields' defaults, left out of every run's key (so eq. (1) runs keep theirs)
 _MODEL_FIELDS = {"model": "eq1", "checkpoint": ""}
 # fields a run's key leaves out at their default, so that runs made before the field existed keep their keys
-_KEYLESS_DEFAULTS: dict[str, object] = {**_MODEL_FIELDS, "perturb": 0, "init_scale": 1.0}
+_KEYLESS_DEFAULTS: dict[str, object] = {**_MODEL_FIELDS, "perturb": 0, "init_scale": 1.0, "tokens": "patches",
+                                         "log_ratio": False}
 MAX_PERTURB = 1000  # a perturbation of the initial weights is a few ulps, not a new initialisation
 # How the training attack's inner loop is computed. "direct" is the textbook computation on
 # d-dimensional tokens; "subspace" is the exact reformulation of ℓ2 PGD in span(W_Q, W_K, W_V w_O)
@@ -109,6 +112,16 @@ class AttackSpec:
         if not isinstance(self.random_start, bool):
             raise ValueError(f"random_start must be a bool, got {self.random_start!r}")
         object.__setattr__(self, "restarts", positive_int("attack restarts", self.restarts))
+
+    def derived(self, steps: int, step_rel: float, random_start: bool, restarts: int, iterate: str) -> AttackSpec:
+        """A spec of this kind with these fields, which the caller derives from this valid spec's own (more steps
+        of a positive size, say): made without validating them again, so that code that trusts its validated
+        configs (the evaluation) does not enter validation."""
+        spec = object.__new__(AttackSpec)
+        for name, value in (("kind", self.kind), ("steps", steps), ("step_rel", step_rel),
+                            ("random_start", random_start), ("restarts", restarts), ("iterate", iterate)):
+            object.__setattr__(spec, name, value)
+        return spec
 
     def describe(self) -> str:
         if self.kind in ("none", "random"):
@@ -156,8 +169,10 @@ class RunConfig:
     # and certified bound), e.g. to locate the uniform-attention threshold of IC-1
     eval_tau_rels: tuple[float, ...] = ()
     log_every: int = 10
-    # Lemma 5.3's attention ratio (an attack per query/key pair, costly): estimated on one training
-    # example at t = 0, at the final iteration and, if ratio_every > 0, every ratio_every iterations
+    # Lemma 5.3's attention ratio (an attack per query/key pair, costly: at the paper's sizes three quarters of a
+    # Figure-1 run's training): with log_ratio, estimated on one training example at t = 0, at the final iteration
+    # and, if ratio_every > 0, every ratio_every iterations; off where no claim reads it
+    log_ratio: bool = False
     ratio_every: int = 0
     dtype: str = "float32"
     engine: str = "auto"
@@ -168,6 +183,9 @@ class RunConfig:
     dataset: str = "synthetic"
     data_root: str = ""
     classes: tuple[int, int] = (0, 1)
+    # how an image becomes M tokens (images.TOKENISATIONS; the paper does not say, IC-10): a √M × √M grid of
+    # patches, or M strips of whole rows (eq. (1) on images only: the ViT models cut their own patches)
+    tokens: str = "patches"
     # the model (MODELS). For "simplevit" and "vit-last-qkv" the ViT's hidden size is dh (= dv) and its
     # heads are H (Section 6: 128 and 4); ``init`` is "pytorch16" (Section 6's 1/16 scaling) or "pytorch"
     # (unscaled, standing in for a pretrained backbone); ``checkpoint`` names a local state_dict of that ViT
@@ -195,6 +213,11 @@ class RunConfig:
         set_(self, "ratio_every", as_int("ratio_every", self.ratio_every))
         if self.ratio_every < 0:
             raise ValueError(f"ratio_every must be >= 0, got {self.ratio_every}")
+        if not isinstance(self.log_ratio, bool):
+            raise ValueError(f"log_ratio must be a bool, got {self.log_ratio!r}")
+        if self.ratio_every and not self.log_ratio:
+            raise ValueError(f"ratio_every applies with log_ratio=True only, got ratio_every={self.ratio_every} "
+                             f"with log_ratio=False")
         if self.d < 2:
             raise ValueError(f"d must be an integer >= 2 (µ₊ ⊥ µ₋ needs two dimensions), got {self.d}")
         if self.M < 2:
@@ -297,10 +320,11 @@ class RunConfig:
         if self.dataset in ("digits", "mnist", "cifar10") and max(pair) > 9:
             raise ValueError(f"classes must be class indices in [0, 10) for {self.dataset}, got {classes!r}")
         object.__setattr__(self, "classes", pair)
+        choice("tokens", self.tokens, images.TOKENISATIONS)
         if self.dataset == "synthetic":
-            if self.data_root or pair != (0, 1):
-                raise ValueError(f"data_root and classes apply to image datasets only, got dataset='synthetic' "
-                                 f"with data_root={self.data_root!r}, classes={pair!r}")
+            if self.data_root or pair != (0, 1) or self.tokens != "patches":
+                raise ValueError(f"data_root, classes and tokens apply to image datasets only, got dataset='synthetic' "
+                                 f"with data_root={self.data_root!r}, classes={pair!r}, tokens={self.tokens!r}")
             return
         if self.dataset != "digits" and not self.data_root:
             raise ValueError(f"data_root must name the folder holding the {self.dataset} files, got ''")
@@ -344,8 +368,9 @@ class RunConfig:
                                  f"for model={self.model!r}, got {spec.describe()}")
         # (noise and signal are refused for every image run by _check_dataset, sigma_h/sigma_V with any init
         # but "theory" by __post_init__)
-        fixed = {"stop_on": "robust", "engine": "auto", "ratio_every": 0, "w_O_norm": 1.0, "w_O_dir": "ones",
-                 "init_scale": 1.0}
+        fixed = {"stop_on": "robust", "engine": "auto", "ratio_every": 0, "log_ratio": False, "w_O_norm": 1.0,
+                 "w_O_dir": "ones",
+                 "init_scale": 1.0, "tokens": "patches"}
         for name, default in fixed.items():
             if getattr(self, name) != default:
                 raise ValueError(f"{name} applies to model='eq1' only, got {name}={getattr(self, name)!r} "
@@ -357,7 +382,7 @@ class RunConfig:
         M = positive_int("M", self.M)
         d = positive_int("d", self.d)
         try:
-            want = images.image_dims(self.dataset, M, self.data_root or None)
+            want = images.image_dims(self.dataset, M, self.data_root or None, self.tokens)
         except FileNotFoundError as exc:
             raise ValueError(f"data_root must hold the {self.dataset} files, got {self.data_root!r} ({exc})") from None
         if d != want:
@@ -453,7 +478,8 @@ class RunConfig:
 
     def label(self) -> str:
         """A short stable id, ``run[N=…,snr=…,…]``, for progress lines and test ids."""
-        data = "" if self.dataset == "synthetic" else f"{self.dataset}{self.classes[0]}v{self.classes[1]},"
+        strips = ",strips" if self.tokens == "strips" else ""
+        data = "" if self.dataset == "synthetic" else f"{self.dataset}{self.classes[0]}v{self.classes[1]}{strips},"
         if self.model != "eq1":
             data = f"{self.model},{data}"
         nudged = f",perturb={self.perturb}" if self.perturb else ""

@@ -241,10 +241,11 @@ def image_pools(dataset: str, root: str = "", classes: tuple[int, int] = (0, 1))
     return _image_pools(dataset, root, (int(classes[0]), int(classes[1])))
 
 
-def _pool_sigmas(snrs: list[float], M: int, pools: ImagePools) -> list[float]:
+def _pool_sigmas(snrs: list[float], M: int, pools: ImagePools, tokens: str) -> list[float]:
     """Each SNR's pixel noise σ (:func:`simulate.images.noise_sigma`) for the pools' images cut into M tokens."""
+    choice("tokens", tokens, images.TOKENISATIONS)
     _, C, H, W = pools.train_images.shape
-    images._grid_side(M, H, W)
+    images._check_cut(M, H, W, tokens)
     return [images.noise_sigma(positive("snr", snr), C * H * W) for snr in snrs]
 
 
@@ -255,8 +256,10 @@ def sample_images_group(
     M: int,
     pools: ImagePools,
     dtype: torch.dtype,
+    tokens: str = "patches",
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """Image training sets for G members, padded like :func:`sample_group`: X (G, n_max, M, d), y, mask.
+    """Image training sets for G members, padded like :func:`sample_group`: X (G, n_max, M, d), y, mask; each image
+    cut into M tokens as ``tokens`` says (:func:`simulate.images.to_tokens`).
 
     A member's N images are drawn without replacement from the train pool, class-balanced: ⌈N/2⌉ of the
     positive class and ⌊N/2⌋ of the negative, each class's images in the order of a permutation from
@@ -269,10 +272,10 @@ def sample_images_group(
         raise ValueError(f"sample_images_group needs equally long non-empty lists, got {len(ns)}, {len(snrs)}, "
                          f"{len(seeds)}")
     ns = [positive_int("n", n) for n in ns]
-    return _sample_images(ns, _pool_sigmas(snrs, M, pools), seeds, M, pools, dtype)
+    return _sample_images(ns, _pool_sigmas(snrs, M, pools, tokens), seeds, M, tokens, pools, dtype)
 
 
-def _sample_images(ns: list[int], sigma_ps: list[float], seeds: list[int], M: int, pools: ImagePools,
+def _sample_images(ns: list[int], sigma_ps: list[float], seeds: list[int], M: int, tokens: str, pools: ImagePools,
                    dtype: torch.dtype) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """:func:`sample_images_group` at each member's pixel noise σ (a RunConfig's sigma_p)."""
     by_class = [np.flatnonzero(pools.train_y == label) for label in (1, -1)]
@@ -288,7 +291,8 @@ def _sample_images(ns: list[int], sigma_ps: list[float], seeds: list[int], M: in
         parts = [pool[torch.randperm(len(pool), generator=gen)[:k].numpy()]
                  for k, pool in zip(want, by_class, strict=True)]
         idx = np.concatenate(parts)[torch.randperm(n, generator=gen).numpy()]
-        sets.append(_tokens(pools.train_images[idx], pools.train_y[idx], M, sigma, generator(seed, "train"), dtype))
+        sets.append(_tokens(pools.train_images[idx], pools.train_y[idx], M, tokens, sigma, generator(seed, "train"),
+                            dtype))
     return _padded(sets, dtype)
 
 
@@ -300,19 +304,21 @@ def image_held_out_chunks(
     pools: ImagePools,
     dtype: torch.dtype,
     chunk: int = 500,
+    tokens: str = "patches",
 ) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
     """n_test test points per member, chunk by chunk like :func:`held_out_chunks`: images drawn with
-    replacement from the test pool (``generator(seed, "test-images")``), fresh noise (``generator(seed, "test")``).
+    replacement from the test pool (``generator(seed, "test-images")``), fresh noise (``generator(seed, "test")``),
+    cut into M tokens as ``tokens`` says.
 
     Yields X (G, b, M, d) and y (G, b); a member's draw depends only on its seed, SNR and the chunk size.
     """
     if len(snrs) != len(seeds) or not seeds:
         raise ValueError(f"snrs and seeds must be equally long non-empty lists, got {len(snrs)}, {len(seeds)}")
     n_test, chunk = positive_int("n_test", n_test), positive_int("chunk", chunk)
-    return _image_held_out(n_test, _pool_sigmas(snrs, M, pools), seeds, M, pools, dtype, chunk)
+    return _image_held_out(n_test, _pool_sigmas(snrs, M, pools, tokens), seeds, M, tokens, pools, dtype, chunk)
 
 
-def _image_held_out(n_test: int, sigma_ps: list[float], seeds: list[int], M: int, pools: ImagePools,
+def _image_held_out(n_test: int, sigma_ps: list[float], seeds: list[int], M: int, tokens: str, pools: ImagePools,
                     dtype: torch.dtype, chunk: int) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
     """:func:`image_held_out_chunks` at each member's pixel noise σ (a RunConfig's sigma_p)."""
     pool = len(pools.test_y)
@@ -322,16 +328,16 @@ def _image_held_out(n_test: int, sigma_ps: list[float], seeds: list[int], M: int
         parts = []
         for sigma, (g_img, g_noise) in zip(sigma_ps, gens, strict=True):
             idx = torch.randint(0, pool, (b,), generator=g_img).numpy()
-            parts.append(_tokens(pools.test_images[idx], pools.test_y[idx], M, sigma, g_noise, dtype))
+            parts.append(_tokens(pools.test_images[idx], pools.test_y[idx], M, tokens, sigma, g_noise, dtype))
         return parts
 
     return _chunked(n_test, chunk, draw)
 
 
-def _tokens(imgs: np.ndarray, y: np.ndarray, M: int, sigma: float, gen: torch.Generator,
+def _tokens(imgs: np.ndarray, y: np.ndarray, M: int, tokens: str, sigma: float, gen: torch.Generator,
             dtype: torch.dtype) -> tuple[torch.Tensor, torch.Tensor]:
     """Section 6's tokens of these images (drawn in float64, so the noise does not depend on ``dtype``)."""
-    X = images._drawn_tokens(imgs, M, sigma, gen)
+    X = images._drawn_tokens(imgs, M, tokens, sigma, gen)
     return X.to(dtype), torch.from_numpy(y.astype(np.float64)).to(dtype)
 
 
@@ -346,7 +352,8 @@ def _training_sets(configs: list[RunConfig], dtype: torch.dtype
     seeds = [c.seed for c in configs]
     if cfg.dataset != "synthetic":
         pools = _image_pools(cfg.dataset, cfg.data_root, cfg.classes)
-        X, y, mask = _sample_images([c.N for c in configs], [c.sigma_p for c in configs], seeds, cfg.M, pools, dtype)
+        X, y, mask = _sample_images([c.N for c in configs], [c.sigma_p for c in configs], seeds, cfg.M, cfg.tokens,
+                                    pools, dtype)
         return X, y, mask, None
     signals = [_make_signals(c.d, c.signal_norm, c.signal, c.seed, dtype) for c in configs]
     X, y, mask = _padded([_sample(c.N, sig, c.sigma_p, cfg.M, cfg.noise, generator(c.seed, "train"), dtype)
@@ -361,6 +368,6 @@ def _test_sets(configs: list[RunConfig], signals: list[Signals] | None, dtype: t
     sigma_ps, seeds = [c.sigma_p for c in configs], [c.seed for c in configs]
     if cfg.dataset != "synthetic":
         pools = _image_pools(cfg.dataset, cfg.data_root, cfg.classes)
-        return _image_held_out(cfg.n_test, sigma_ps, seeds, cfg.M, pools, dtype, chunk)
+        return _image_held_out(cfg.n_test, sigma_ps, seeds, cfg.M, cfg.tokens, pools, dtype, chunk)
     assert signals is not None
     return _held_out(cfg.n_test, signals, sigma_ps, seeds, cfg.M, cfg.noise, dtype, chunk)

@@ -259,8 +259,10 @@ def _fig1_stable(s: Scale) -> GridSpec:
                  {"N": Ns, "seed": s.seeds}) for snr in snrs])
 
 
-def _trained(s: Scale, eval_tau_rels: tuple[float, ...] = ()) -> GridSpec:
-    base = _point(s) if not eval_tau_rels else _point(s, eval_tau_rels=eval_tau_rels)
+def _trained(s: Scale, eval_tau_rels: tuple[float, ...] = (), log_ratio: bool = True) -> GridSpec:
+    # Lemma 5.3's attention ratio is logged here (L5.3 reads it) and nowhere else: it is the dearest thing logged
+    base = _point(s, **({"eval_tau_rels": eval_tau_rels} if eval_tau_rels else {}),
+                  **({"log_ratio": True} if log_ratio else {}))
     return GridSpec("trained", base, {"snr": s.snrs, "seed": s.seeds},
                     "the scale's single point N at its SNRs, tau/|mu| = 0.05 (Lemmas 5.3, 5.5, 5.6)")
 
@@ -274,7 +276,7 @@ def _tau_sweep(s: Scale) -> GridSpec:
 
 
 def _t43_midpoint(s: Scale) -> GridSpec:
-    spec = _trained(s, eval_tau_rels=formulas.T43_EVAL_RADII)
+    spec = _trained(s, eval_tau_rels=formulas.T43_EVAL_RADII, log_ratio=False)
     return GridSpec("t43-midpoint", spec.base, spec.axes,
                     "the trained point, also attacked at Theorem 4.3's radii 1/sqrt(2)+ and 1")
 
@@ -530,27 +532,31 @@ _FIG1C: dict[str, tuple[tuple[int, ...], tuple[float, ...], int]] = {
 IMAGE_SETS = ("digits", "mnist", "cifar10", "tiny-imagenet")
 
 
-def _images(dataset: str, data_root: str) -> dict[str, object]:
+def _images(dataset: str, data_root: str, tokens: str = "patches") -> dict[str, object]:
     """The RunConfig fields of an image task: classes 0 vs 1 cut into M tokens (4 for the 8×8 digits, 16
-    otherwise, as in Section 6), d = C·H·W/M."""
+    otherwise, as in Section 6) the way ``tokens`` says, d = C·H·W/M."""
     from simulate.images import image_dims
 
     M = 4 if dataset == "digits" else 16
-    return {"dataset": dataset, "data_root": data_root, "classes": (0, 1), "M": M,
-            "d": image_dims(dataset, M, data_root or None)}
+    fields: dict[str, object] = {"dataset": dataset, "data_root": data_root, "classes": (0, 1), "M": M,
+                                 "d": image_dims(dataset, M, data_root or None, tokens)}
+    if tokens != "patches":
+        fields["tokens"] = tokens
+    return fields
 
 
 def _root_note(dataset: str) -> str:
     return " (set data_root=PATH)" if dataset != "digits" else ""
 
 
-def _fig1c(dataset: str, s: Scale, data_root: str = "") -> GridSpec:
+def _fig1c(dataset: str, s: Scale, data_root: str = "", tokens: str = "patches") -> GridSpec:
     Ns, snrs, dh = _pick(_FIG1C, s)
     base = {"dh": dh, "dv": dh, "tau_rel": SECTION6_TAU_REL, "T_max": s.T_max, "n_test": s.n_test,
-            **_images(dataset, data_root)}
-    return GridSpec(f"{dataset}-fig1c", base, {"N": Ns, "snr": snrs, "seed": s.seeds},
+            **_images(dataset, data_root, tokens)}
+    suffix, cut = ("", "") if tokens == "patches" else (f"-{tokens}", f", images cut into {tokens}")
+    return GridSpec(f"{dataset}-fig1c{suffix}", base, {"N": Ns, "snr": snrs, "seed": s.seeds},
                     f"Figure 1c on {dataset}{_root_note(dataset)}: accuracy over N x SNR, classes 0 vs 1, "
-                    "tau/|mu| = 0.05")
+                    f"tau/|mu| = 0.05{cut}")
 
 
 # Section 6's simplified ViT (every parameter trained) and Appendix B.4's setting (only the last attention layer's
@@ -637,6 +643,8 @@ PRESETS: dict[str, Preset] = {
     "l54": _l54, "t42-errors": _t42_errors, "t42-tau": _t42_tau, "t42-case2": _t42_case2, "t42-training": _t42_training,
     "t42-timing": _t42_timing, "t42-ratio": _t42_ratio, "t42-dependence": _t42_dependence, "ic1": _ic1,
     **{f"{ds}-fig1c": (lambda s, data_root="", ds=ds: _fig1c(ds, s, data_root)) for ds in IMAGE_SETS},
+    # Figure 1c with the second reading of the tokenisation (M strips of whole rows; MNIST's 28 rows take no M = 16)
+    **{f"{ds}-fig1c-strips": (lambda s, data_root="", ds=ds: _fig1c(ds, s, data_root, "strips")) for ds in IMAGE_SETS},
     **{f"{ds}-{kind}": (lambda s, data_root="", ds=ds, kind=kind: _vit(ds, kind, s, data_root))
        for ds in IMAGE_SETS for kind in ("vit", "vit-b4")},
     **{f"{ds}-{kind}": (lambda s, data_root="", ds=ds, kind=kind: _appendix_b(ds, kind, s, data_root))

@@ -12,13 +12,15 @@ Four data sets, read from files already on disk (nothing is ever downloaded):
 
 Every loader returns an :class:`ImageSet` with images (n, C, H, W) float64 in [0, 1].
 
-Two choices the paper leaves implicit (IC-10), made here and used everywhere:
+Two choices the paper leaves implicit (IC-10), made here:
 
-- **Patching** (:func:`to_tokens`). An image (C, H, W) becomes M tokens by cutting the H×W plane into a
-  √M × √M grid of equal patches of (H/√M)×(W/√M) pixels, taken in row-major order (token k is grid row
-  k // √M, grid column k % √M); a token is the patch's pixels of all channels flattened channel-major
-  (channel, then row, then column inside the patch). So d = C·H·W / M, as in a ViT's patch embedding
-  without the linear map.
+- **Tokenisation** (:func:`to_tokens`, ``RunConfig.tokens``). The paper does not say how an image becomes M
+  tokens; two readings are implemented (TOKENISATIONS). ``"patches"`` (the default, a ViT's patch embedding
+  without the linear map): the H×W plane is cut into a √M × √M grid of equal patches of (H/√M)×(W/√M) pixels,
+  taken in row-major order (token k is grid row k // √M, grid column k % √M). ``"strips"``: the plane is cut
+  into M horizontal strips of H/M whole rows, top to bottom (token k is rows k·H/M … (k+1)·H/M − 1), as a
+  sequence model reads an image row by row. Either way a token lists its pixels of all channels channel-major
+  (channel, then row, then column inside the piece), so d = C·H·W / M.
 - **SNR** (:func:`section6_tokens`). Section 6 scales each image to ℓ₂ norm 5 and adds i.i.d. N(0, σ²)
   pixel noise, "σ² determining the SNR". We read it as Definition 3.1's SNR = ‖µ‖₂ / (σ_p·√d) with the
   whole image as the signal: SNR = ‖signal‖₂ / (σ·√D), D = C·H·W, hence σ = signal_norm / (SNR·√D).
@@ -44,6 +46,7 @@ __all__ = [
     "DATASETS",
     "SIGNAL_NORM",
     "SPLITS",
+    "TOKENISATIONS",
     "ImageSet",
     "binary_task",
     "from_tokens",
@@ -58,6 +61,8 @@ __all__ = [
 ]
 
 DATASETS = ("digits", "mnist", "cifar10", "tiny-imagenet")
+# How an image is cut into M tokens (the paper does not say, IC-10): a √M × √M grid of patches, or M row strips.
+TOKENISATIONS = ("patches", "strips")
 SPLITS = ("train", "test")
 # Section 6 scales every image to this ℓ₂ norm (its signal norm ‖µ‖, simulate.config's IMAGE_SIGNAL_NORM)
 SIGNAL_NORM = 5.0
@@ -412,11 +417,13 @@ def image_shape(name: str, root: str | os.PathLike[str] | None = None) -> tuple[
     return _SHAPES[name]
 
 
-def image_dims(name: str, M: int, root: str | os.PathLike[str] | None = None) -> int:
-    """The token dimension d = C·H·W / M of a data set cut into M patches (see :func:`to_tokens`)."""
+def image_dims(name: str, M: int, root: str | os.PathLike[str] | None = None, tokens: str = "patches") -> int:
+    """The token dimension d = C·H·W / M of a data set cut into M tokens the way ``tokens`` says (see
+    :func:`to_tokens`)."""
+    choice("tokens", tokens, TOKENISATIONS)
     C, H, W = image_shape(name, root)
-    side = _grid_side(M, H, W)
-    return C * (H // side) * (W // side)
+    _check_cut(M, H, W, tokens)
+    return C * H * W // as_int("M", M)
 
 
 # ---------------------------------------------------------------------------------------------------- tasks, tokens
@@ -452,21 +459,42 @@ def _grid_side(M: object, H: int, W: int) -> int:
     return side
 
 
+def _check_cut(M: object, H: int, W: int, tokens: str) -> None:
+    """That images of H×W pixels can be cut into M tokens the way ``tokens`` says, or a one-line error."""
+    if tokens == "patches":
+        _grid_side(M, H, W)
+        return
+    m = as_int("M", M)
+    if m < 1 or H % m:
+        raise ValueError(f"M must divide the image height {H} to cut {H}×{W} images into M row strips, got {M}")
+
+
+def _cut(x: np.ndarray, M: int, tokens: str) -> np.ndarray:
+    """Images x (n, C, H, W), already checked to be cut into M tokens as ``tokens`` says: (n, M, d)."""
+    if tokens == "patches":
+        return _patches(x, math.isqrt(M))
+    n, C, H, W = x.shape
+    return x.reshape(n, C, M, H // M, W).transpose(0, 2, 1, 3, 4).reshape(n, M, C * (H // M) * W)
+
+
 def _images4(images: object, name: str = "images") -> np.ndarray:
     if not isinstance(images, np.ndarray) or images.ndim != 4 or 0 in images.shape[1:]:
         raise ValueError(f"{name} must be a numpy array of shape (n, C, H, W), got {_describe(images)}")
     return images
 
 
-def to_tokens(images: np.ndarray, M: int) -> np.ndarray:
-    """Cut images (n, C, H, W) into M patch tokens (n, M, d), d = C·H·W / M.
+def to_tokens(images: np.ndarray, M: int, tokens: str = "patches") -> np.ndarray:
+    """Cut images (n, C, H, W) into M tokens (n, M, d), d = C·H·W / M.
 
-    The H×W plane is split into a √M × √M grid of (H/√M)×(W/√M) patches; token k = grid row k // √M,
-    grid column k % √M (row-major); each token lists its patch's pixels channel-major (channel, row, column).
-    The paper does not say how it tokenises images (IC-10); this is a ViT's patching without the embedding.
+    ``tokens="patches"``: the H×W plane is split into a √M × √M grid of (H/√M)×(W/√M) patches; token k = grid
+    row k // √M, grid column k % √M (row-major). ``tokens="strips"``: into M strips of H/M whole rows, top to
+    bottom. Each token lists its pixels channel-major (channel, row, column). The paper does not say how it
+    tokenises images (IC-10): patches are a ViT's patching without the embedding, strips a row-by-row reading.
     """
+    choice("tokens", tokens, TOKENISATIONS)
     x = _images4(images)
-    return _patches(x, _grid_side(M, *x.shape[2:]))
+    _check_cut(M, x.shape[2], x.shape[3], tokens)
+    return _cut(x, int(M), tokens)
 
 
 def _patches(x: np.ndarray, g: int) -> np.ndarray:
@@ -476,18 +504,23 @@ def _patches(x: np.ndarray, g: int) -> np.ndarray:
     return x.reshape(n, C, g, ph, g, pw).transpose(0, 2, 4, 1, 3, 5).reshape(n, g * g, C * ph * pw)
 
 
-def from_tokens(tokens: np.ndarray, shape: tuple[int, int, int]) -> np.ndarray:
-    """The inverse of :func:`to_tokens`: tokens (n, M, d) back to images (n, C, H, W) with (C, H, W) = ``shape``."""
+def from_tokens(tokens: np.ndarray, shape: tuple[int, int, int], layout: str = "patches") -> np.ndarray:
+    """The inverse of :func:`to_tokens`: tokens (n, M, d) cut as ``layout`` says (one of TOKENISATIONS) back to
+    images (n, C, H, W) with (C, H, W) = ``shape``."""
+    choice("layout", layout, TOKENISATIONS)
     if not isinstance(tokens, np.ndarray) or tokens.ndim != 3:
         raise ValueError(f"tokens must be a numpy array of shape (n, M, d), got {_describe(tokens)}")
     if not (isinstance(shape, tuple) and len(shape) == 3 and all(isinstance(s, int) and s > 0 for s in shape)):
         raise ValueError(f"shape must be a tuple (C, H, W) of positive ints, got {shape!r}")
     n, M, d = tokens.shape
     C, H, W = shape
-    g = _grid_side(M, H, W)
+    _check_cut(M, H, W, layout)
+    if d != C * H * W // M:
+        raise ValueError(f"shape {shape} cut into M = {M} tokens gives d = {C * H * W // M}, but tokens have d = {d}")
+    if layout == "strips":
+        return tokens.reshape(n, M, C, H // M, W).transpose(0, 2, 1, 3, 4).reshape(n, C, H, W)
+    g = math.isqrt(M)
     ph, pw = H // g, W // g
-    if d != C * ph * pw:
-        raise ValueError(f"shape {shape} cut into M = {M} tokens gives d = {C * ph * pw}, but tokens have d = {d}")
     return tokens.reshape(n, g, g, C, ph, pw).transpose(0, 3, 1, 4, 2, 5).reshape(n, C, H, W)
 
 
@@ -530,6 +563,7 @@ def section6_tokens(
     generator: torch.Generator,
     signal_norm: float = SIGNAL_NORM,
     dtype: torch.dtype = torch.float64,
+    tokens: str = "patches",
 ) -> tuple[torch.Tensor, torch.Tensor, float]:
     """Section 6's real-data transform: norm-``signal_norm`` images + i.i.d. N(0, σ²) pixel noise, as M tokens.
 
@@ -538,8 +572,11 @@ def section6_tokens(
     The noise comes only from ``generator`` (drawn in ``dtype`` on the generator's device, in token layout —
     i.i.d. pixels, so the layout does not change its law); the same seed gives bit-identical tokens.
 
+    The images are cut into M tokens as ``tokens`` says (:func:`to_tokens`).
+
     Returns X (n, M, d) and y (n,) of ±1, both ``dtype`` on the generator's device, and σ.
     """
+    choice("tokens", tokens, TOKENISATIONS)
     target = positive("signal_norm", signal_norm)
     x = normalize_images(images, target)
     n, C, H, W = x.shape
@@ -548,29 +585,30 @@ def section6_tokens(
     labels = np.asarray(y) if isinstance(y, np.ndarray | list | tuple) else None
     if labels is None or labels.shape != (n,) or not np.all(np.isin(labels, (-1, 1))):
         raise ValueError(f"y must be an array of {n} labels in {{-1, +1}}, got {_describe(y)}")
-    g = _grid_side(M, H, W)
+    _check_cut(M, H, W, tokens)
     snr_value = positive("snr", snr)
     if not isinstance(generator, torch.Generator):
         raise ValueError(f"generator must be a torch.Generator, got {type(generator).__name__}")
     if not isinstance(dtype, torch.dtype) or not dtype.is_floating_point:
         raise ValueError(f"dtype must be a floating torch dtype, got {dtype!r}")
     sigma = noise_sigma(snr_value, C * H * W, target)
-    X = _noisy_tokens(x, g, sigma, generator, dtype)
+    X = _noisy_tokens(x, int(M), tokens, sigma, generator, dtype)
     return X, torch.from_numpy(labels.astype(np.float64)).to(device=generator.device, dtype=dtype), sigma
 
 
-def _noisy_tokens(x: np.ndarray, g: int, sigma: float, generator: torch.Generator, dtype: torch.dtype) -> torch.Tensor:
-    """Section 6's tokens of normalised images x (n, C, H, W): the patches of a g × g grid + i.i.d. N(0, σ²) noise
-    from ``generator`` (drawn in ``dtype`` on its device, in token layout), (n, g², d)."""
+def _noisy_tokens(x: np.ndarray, M: int, tokens: str, sigma: float, generator: torch.Generator,
+                  dtype: torch.dtype) -> torch.Tensor:
+    """Section 6's tokens of normalised images x (n, C, H, W): their M tokens cut as ``tokens`` says + i.i.d.
+    N(0, σ²) noise from ``generator`` (drawn in ``dtype`` on its device, in token layout), (n, M, d)."""
     device = generator.device
-    signal = torch.from_numpy(_patches(x, g)).to(device=device, dtype=dtype)
+    signal = torch.from_numpy(_cut(x, M, tokens)).to(device=device, dtype=dtype)
     noise = torch.randn(signal.shape, generator=generator, dtype=dtype, device=device)
     return signal + sigma * noise
 
 
-def _drawn_tokens(images: np.ndarray, M: int, sigma: float, generator: torch.Generator) -> torch.Tensor:
+def _drawn_tokens(images: np.ndarray, M: int, tokens: str, sigma: float, generator: torch.Generator) -> torch.Tensor:
     """:func:`section6_tokens` in float64 of images a run drew from its pool (nonzero, as :func:`load_binary_task`
     checks), at the run's σ (``RunConfig.sigma_p``, from :func:`noise_sigma`) and M: what :mod:`simulate.data` draws
     image sets with. Its callers validate; nothing is checked again."""
     x = images.astype(np.float64)
-    return _noisy_tokens(_scaled(x, _norms(x), SIGNAL_NORM), math.isqrt(M), sigma, generator, torch.float64)
+    return _noisy_tokens(_scaled(x, _norms(x), SIGNAL_NORM), M, tokens, sigma, generator, torch.float64)

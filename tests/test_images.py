@@ -6,6 +6,7 @@ numbers, pickled batch dicts, a miniature JPEG tree), a few images each, so no t
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import math
 import os
@@ -19,6 +20,7 @@ import pytest
 import torch
 from PIL import Image
 
+from simulate.config import RunConfig
 from simulate.images import (
     DATASETS,
     ImageSet,
@@ -367,6 +369,55 @@ def test_tokens_round_trip(shape: tuple[int, int, int], M: int) -> None:
     tokens = to_tokens(x, M)
     assert tokens.shape == (3, M, math.prod(shape) // M)
     np.testing.assert_array_equal(from_tokens(tokens, shape), x)
+
+
+def test_strips_place_whole_rows_by_hand() -> None:
+    x = np.arange(2 * 4 * 4, dtype=np.float64).reshape(1, 2, 4, 4)  # value = 16c + 4r + col
+
+    def pixel(c: int, r: int, col: int) -> float:
+        return 16 * c + 4 * r + col
+
+    tokens = to_tokens(x, 2, "strips")  # two strips of two whole rows each
+    assert tokens.shape == (1, 2, 16)
+    assert tokens[0, 1].tolist() == [pixel(c, r, col) for c in (0, 1) for r in (2, 3) for col in range(4)]
+    four = to_tokens(x, 4, "strips")  # one row per token: not the 2 × 2 patches of the same M
+    assert four[0, 1].tolist() == [pixel(c, 1, col) for c in (0, 1) for col in range(4)]
+    assert four[0, 1].tolist() != to_tokens(x, 4)[0, 1].tolist()
+    np.testing.assert_array_equal(to_tokens(x, 1, "strips"), to_tokens(x, 1))  # M = 1: the whole image either way
+
+
+@pytest.mark.parametrize(("shape", "M"), [((1, 8, 8), 4), ((3, 32, 32), 16), ((3, 12, 6), 3), ((1, 28, 28), 7)])
+def test_strips_round_trip(shape: tuple[int, int, int], M: int) -> None:
+    x = np.random.default_rng(1).random((2, *shape))
+    tokens = to_tokens(x, M, "strips")
+    assert tokens.shape == (2, M, math.prod(shape) // M)
+    np.testing.assert_array_equal(from_tokens(tokens, shape, "strips"), x)
+
+
+def test_a_tokenisation_that_does_not_fit_is_refused_in_one_line() -> None:
+    with pytest.raises(ValueError, match=r"M must divide the image height 28 .* got 16"):
+        image_dims("mnist", 16, None, "strips")
+    with pytest.raises(ValueError, match=r"tokens must be one of .*got 'columns'"):
+        to_tokens(_IMG, 4, "columns")
+
+
+def test_a_strips_run_reads_digits_in_rows() -> None:
+    """A digits run with tokens="strips" has the same d as patches at M = 4 (16 pixels a token), a key of its own, and
+    tokens that are the image's rows: its token 0 holds the image's top two rows."""
+    patches = RunConfig(N=4, snr=2.0, dataset="digits", M=4, d=16, dh=4, dv=4, T_max=2, n_test=10)
+    strips = dataclasses.replace(patches, tokens="strips")
+    assert strips.key("v") != patches.key("v") and "strips" in strips.label()
+    images, y = binary_task(load_images("digits"), positive=0, negative=1)
+    X_p, _, _ = section6_tokens(images[:5], y[:5], 4, 2.0, torch.Generator().manual_seed(3))
+    X_s, _, _ = section6_tokens(images[:5], y[:5], 4, 2.0, torch.Generator().manual_seed(3), tokens="strips")
+    # the noise is drawn in token layout, the same draw for both cuts: they differ by the images' cuts alone
+    x = normalize_images(images[:5])
+    np.testing.assert_allclose((X_s - X_p).numpy(), to_tokens(x, 4, "strips") - to_tokens(x, 4), atol=1e-12)
+    assert to_tokens(x, 4, "strips")[0, 0].tolist() == x[0, 0, :2].ravel().tolist()  # token 0: the top two rows
+    with pytest.raises(ValueError, match="tokens apply to image datasets only"):
+        RunConfig(N=4, snr=1.0, tokens="strips")
+    with pytest.raises(ValueError, match="tokens applies to model='eq1' only"):
+        RunConfig(N=4, snr=1.0, dataset="digits", M=4, d=16, dh=8, dv=8, H=4, model="simplevit", tokens="strips")
 
 
 # ---------------------------------------------------------------------------------------------------- section 6
