@@ -34,26 +34,33 @@ from checks.profiles import Profile
 from checks.stats import VERDICTS, Verdict
 from simulate.config import RunConfig
 from simulate.grid import PRESETS, preset
-from simulate.results import RunResult
+from simulate.results import RadiusResult, RunResult
 from simulate.store import RunRecord
 
 Records = Sequence[tuple[RunConfig, RunRecord]]
 
 
-def attacked_errors(result: RunResult) -> int:
-    """The attacked robust error count at the run's τ that every claim reads: the test points where the test attack
-    or the evaluation's stronger attack found an error.
+def attacked_errors(result: RunResult, r: float | None = None) -> int:
+    """The attacked robust error count that every claim reads, at the run's τ (``r`` None) or at the extra radius
+    ``r`` (a key of ``result.at_tau_rel``): the test points where the test attack or the evaluation's stronger
+    attack found an error.
 
     The stronger attack (``simulate.train.stronger_attack``) runs on the first ``strong_points`` test points only,
-    and its count there is already the union with the test attack's; so the union over all points is the test
-    attack's count plus what the stronger attack added on its subset. Each counted point carries an error an
-    attack found, so this is a lower estimate of the robust error like either count alone, and never below the
-    test attack's. A run without the stronger attack's counts (ViT runs) gives the test attack's count."""
+    at τ and at every extra radius, and its count there is already the union with the test attack's; so the union
+    over all points is the test attack's count plus what the stronger attack added on its subset. Each counted
+    point carries an error an attack found, so this is a lower estimate of the robust error like either count
+    alone, and never below the test attack's. Without the stronger attack's counts (ViT runs) it is the test
+    attack's count."""
     if not isinstance(result, RunResult):
         raise ValueError(f"result must be a RunResult, got {type(result).__name__}")
-    strong, own = result.strong_errors_attack, result.default_errors_on_strong_points
+    if r is not None and r not in result.at_tau_rel:
+        raise ValueError(f"r must be one of the run's extra radii {sorted(result.at_tau_rel)}, got {r!r}")
+    at: RunResult | RadiusResult = result if r is None else result.at_tau_rel[r]
+    strong, own = at.strong_errors_attack, at.default_errors_on_strong_points
     added = 0 if strong is None or own is None else max(0, strong - own)
-    return result.robust_errors_attack + added
+    return at.robust_errors_attack + added
+
+
 GROUPS = ("conditions", "theorem42", "theorem43", "lemmas", "experiments", "derived")
 KINDS = ("paper", "derived", "sanity", "audit")
 # what each kind means, as the report says it

@@ -29,7 +29,7 @@ from bounds import formulas
 from bounds.reference import REFERENCES, smallest_robust_error
 from bounds.symbolic import S
 from bounds.theorem43 import midpoint_distance
-from checks.claim import Claim, Finding, Plot, Records, Series
+from checks.claim import Claim, Finding, Plot, Records, Series, attacked_errors
 from checks.profiles import Profile
 from checks.stats import LEVEL, Verdict, bonferroni_level, bound_verdict, lower_bound_verdict, upper_limit
 from checks.theorem43 import Radius, at_or_above, claim_radii, radius_label, room
@@ -208,14 +208,15 @@ def check_threshold(claim: str, formula: formulas.Formula,
             res, n = rec.result, rec.result.n_test
             lo_r, hi_r = (radius(r) for r in ic1_radii(threshold, c.M))
             lo, hi = res.at_tau_rel[lo_r], res.at_tau_rel[hi_r]
-            lo_cert = need(lo.robust_errors_certified, "robust_errors_certified")
-            hi_cert = need(hi.robust_errors_certified, "robust_errors_certified")
+            lo_att, hi_att = attacked_errors(res, lo_r), attacked_errors(res, hi_r)
+            lo_cert = max(need(lo.robust_errors_certified, "robust_errors_certified"), lo_att)
+            hi_cert = max(need(hi.robust_errors_certified, "robust_errors_certified"), hi_att)
             if "below" in halves:
-                below.append((c, bound_verdict(lo.robust_errors_attack, lo_cert, n, HALF, level)))
+                below.append((c, bound_verdict(lo_att, lo_cert, n, HALF, level)))
             if "above" in halves:
-                above.append((c, lower_bound_verdict(hi.robust_errors_attack, hi_cert, n, HALF, level)))
-            rows.append((str(c.M), str(c.seed), radius_name(lo_r), f"{lo.robust_errors_attack}–{lo_cert}",
-                         radius_name(hi_r), f"{hi.robust_errors_attack}–{hi_cert}",
+                above.append((c, lower_bound_verdict(hi_att, hi_cert, n, HALF, level)))
+            rows.append((str(c.M), str(c.seed), radius_name(lo_r), f"{lo_att}–{lo_cert}",
+                         radius_name(hi_r), f"{hi_att}–{hi_cert}",
                          str(res.clean_errors), str(n), f"{rec.trajectory[-1]['entropy_rel']:.2f}"))
         unfit = [(c, rec) for c, rec in records if rec.result.clean_errors / rec.result.n_test > tol("CLEAN_FIT")]
         scope = ""
@@ -263,9 +264,9 @@ def _threshold_plot(claim: str, records: Records, threshold: Callable[[int], flo
             runs = [rec.result for c, rec in records if c.M == M]
             n = sum(res.n_test for res in runs)
             xs.append(r)
-            ys.append(sum(res.at_tau_rel[key].robust_errors_attack for res in runs) / n)
-            his.append(sum(need(res.at_tau_rel[key].robust_errors_certified, "robust_errors_certified")
-                           for res in runs) / n)
+            ys.append(sum(attacked_errors(res, key) for res in runs) / n)
+            his.append(sum(max(need(res.at_tau_rel[key].robust_errors_certified, "robust_errors_certified"),
+                               attacked_errors(res, key)) for res in runs) / n)
         series.append(Series(f"M = {M}", tuple(xs), tuple(ys), tuple(ys), tuple(his)))
     marks = tuple((round(threshold(M), 4), f"threshold, M = {M}") for M in sorted({c.M for c, _ in records}))
     return Plot(f"{claim.replace('.', '_')}_robust_vs_tau", f"{claim}: robust error at half and twice the threshold",

@@ -95,8 +95,8 @@ def _counts(res: RunResult, metric: Metric, r: float | None = None) -> tuple[int
     if metric == "clean":
         return res.clean_errors, res.clean_errors
     at: RunResult | RadiusResult = res if r is None else res.at_tau_rel[r]
-    k_lo = attacked_errors(res) if r is None else at.robust_errors_attack
-    return k_lo, k_lo if at.robust_errors_certified is None else at.robust_errors_certified
+    k_lo = attacked_errors(res, r)
+    return k_lo, k_lo if at.robust_errors_certified is None else max(at.robust_errors_certified, k_lo)
 
 
 def units_of(rec: RunRecord) -> int:

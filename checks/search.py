@@ -345,7 +345,8 @@ def _t43_counts(c: RunConfig, rec: RunRecord) -> tuple[float, int, int, int]:
     r = radius(c.eval_tau_rels[0])
     at, n = rec.result.at_tau_rel[r], rec.result.n_test
     cert = need(at.robust_errors_certified, "robust_errors_certified")
-    return r, at.robust_errors_attack, max(cert, at.robust_errors_attack), n
+    attacked = attacked_errors(rec.result, r)
+    return r, attacked, max(cert, attacked), n
 
 
 def _judge_t43(c: RunConfig, rec: RunRecord, level: float) -> Outcome:
@@ -389,16 +390,17 @@ def _judge_ic1(c: RunConfig, rec: RunRecord, level: float) -> Outcome:
         return "inconclusive", 0.0, f"M={c.M}: clean error {res.clean_errors}/{n} (does not fit: out of scope)"
     lo_r, hi_r = (radius(r) for r in c.eval_tau_rels)
     below, above = res.at_tau_rel[lo_r], res.at_tau_rel[hi_r]
-    below_cert = need(below.robust_errors_certified, "robust_errors_certified")
-    above_cert = need(above.robust_errors_certified, "robust_errors_certified")
-    vb = bound_verdict(below.robust_errors_attack, below_cert, n, 0.5, level)
-    va = lower_bound_verdict(above.robust_errors_attack, above_cert, n, 0.5, level)
+    below_att, above_att = attacked_errors(res, lo_r), attacked_errors(res, hi_r)
+    below_cert = max(need(below.robust_errors_certified, "robust_errors_certified"), below_att)
+    above_cert = max(need(above.robust_errors_certified, "robust_errors_certified"), above_att)
+    vb = bound_verdict(below_att, below_cert, n, 0.5, level)
+    va = lower_bound_verdict(above_att, above_cert, n, 0.5, level)
     verdicts = {vb.verdict, va.verdict}
     verdict: Verdict = ("refuted" if "refuted" in verdicts else "confirmed" if verdicts == {"confirmed"}
                         else "inconclusive")
-    ratio = max(below_cert / n / 0.5, 0.5 / max(above.robust_errors_attack / n, 1 / n))
-    return verdict, ratio, (f"M={c.M}: robust error {below.robust_errors_attack}/{n} attacked, {below_cert}/{n} "
-                            f"certified at {radius_name(lo_r)}; attacked {above.robust_errors_attack}/{n} at "
+    ratio = max(below_cert / n / 0.5, 0.5 / max(above_att / n, 1 / n))
+    return verdict, ratio, (f"M={c.M}: robust error {below_att}/{n} attacked, {below_cert}/{n} "
+                            f"certified at {radius_name(lo_r)}; attacked {above_att}/{n} at "
                             f"{radius_name(hi_r)}")
 
 
@@ -433,9 +435,10 @@ def _judge_ic1_early(c: RunConfig, rec: RunRecord, level: float) -> Outcome:
     res, n = rec.result, rec.result.n_test
     if res.clean_errors / n > tol("CLEAN_FIT"):
         return "inconclusive", 0.0, f"M={c.M}: clean error {res.clean_errors}/{n} (does not fit: out of scope)"
-    below = res.at_tau_rel[radius(c.eval_tau_rels[0])]
-    cert = need(below.robust_errors_certified, "robust_errors_certified")
-    v = lower_bound_verdict(below.robust_errors_attack, cert, n, CHANCE, level)
+    key = radius(c.eval_tau_rels[0])
+    attacked = attacked_errors(res, key)
+    cert = max(need(res.at_tau_rel[key].robust_errors_certified, "robust_errors_certified"), attacked)
+    v = lower_bound_verdict(attacked, cert, n, CHANCE, level)
     return v.verdict, CHANCE / max(cert / n, 1 / n), (f"M={c.M}: certified robust error {cert}/{n} at "
                                                       f"{radius_name(radius(c.eval_tau_rels[0]))}")
 

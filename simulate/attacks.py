@@ -35,7 +35,7 @@ import torch
 
 from bounds.params import MULTI_NORM_RADII
 from bounds.validate import as_float, choice, positive, positive_int
-from simulate.config import ENGINES, NORMS, UNION_NORMS, AttackSpec
+from simulate.config import ENGINES, ITERATIVE_ATTACKS, NORMS, UNION_NORMS, AttackSpec
 from simulate.model import Weights, combine, forward
 
 __all__ = [
@@ -772,11 +772,11 @@ def attack(
         raise ValueError(f"only_robust must be a bool, got {only_robust!r}")
     w = _check_weights(w, X)
     tau_t = _tau(tau, G, X)
-    if engine != "direct" and spec.kind in ("pgd", "apgd", "apgd-paper") and norm != "2":
+    if engine != "direct" and spec.kind in ITERATIVE_ATTACKS and norm != "2":
         raise ValueError(f"engine={engine!r} applies to the ℓ2 attack only, got norm={norm!r}")
     if engine == "subspace" and spec.kind in ("apgd", "apgd-paper"):
         raise ValueError(f"engine='subspace' implements PGD only, got attack kind {spec.kind!r} (use engine='direct')")
-    iterative = spec.kind in ("pgd", "apgd", "apgd-paper")
+    iterative = spec.kind in ITERATIVE_ATTACKS
     needs_random = spec.kind == "random" or (iterative and (spec.random_start or spec.restarts > 1))
     gen_list = _check_gens(gens, G, needs_random)
     return _attack(w, X, y, tau_t, spec, norm, gen_list, engine, only_robust)
@@ -867,7 +867,7 @@ def _attack_by_ball(
     G = X.shape[0]
     X = X.detach()
     y = y.detach().to(X.dtype)
-    if spec.kind not in ("pgd", "apgd", "apgd-paper") or not bool((tau_t > 0).any()):
+    if spec.kind not in ITERATIVE_ATTACKS or not bool((tau_t > 0).any()):
         return [(p, _attack(w, X, y, tau_t, spec, p, gen_list, engine, only_robust)) for p, _ in union_balls(norm)]
     keep = (tau_t > 0).view(G, 1, 1, 1)
     return [(p, torch.where(keep, X + delta, X).detach())

@@ -143,16 +143,21 @@ def _read_fields(cls: type, owner: str, d: Mapping[str, object]) -> None:
 class RadiusResult:
     """The test errors of a run at one extra radius τ = r·‖µ‖ of ``eval_tau_rels``: the attack's count (a lower
     estimate of the robust error) and, for eq. (1) runs, the certified count (an upper estimate) and the points
-    whose certificate lay above a margin the attack reached. None for the ViT models (no certificate)."""
+    whose certificate lay above a margin the attack reached. None for the ViT models (no certificate). As at the
+    run's τ, the evaluation's stronger attack runs at this radius on the first ``strong_points`` test points of
+    the run: ``strong_errors_attack`` (the union with the test attack's errors there) and the test attack's own
+    ``default_errors_on_strong_points`` (None where it was not run: the ViT models)."""
 
     robust_errors_attack: int
     robust_errors_certified: int | None = None
     certificate_violations: int | None = None
+    strong_errors_attack: int | None = None
+    default_errors_on_strong_points: int | None = None
 
     def __post_init__(self) -> None:
-        _check("RadiusResult", "robust_errors_attack", self.robust_errors_attack, "int", False)
-        _check("RadiusResult", "robust_errors_certified", self.robust_errors_certified, "int", True)
-        _check("RadiusResult", "certificate_violations", self.certificate_violations, "int", True)
+        for name in ("robust_errors_attack", "robust_errors_certified", "certificate_violations",
+                     "strong_errors_attack", "default_errors_on_strong_points"):
+            _check("RadiusResult", name, getattr(self, name), "int", name != "robust_errors_attack")
 
     @classmethod
     def from_dict(cls, d: Mapping[str, object], owner: str = "RadiusResult") -> RadiusResult:

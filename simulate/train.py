@@ -27,7 +27,7 @@ import torch.nn.functional as F
 from bounds import formulas
 from bounds.lemmas import lemma56_bound
 from simulate import attacks, certify, data, vit
-from simulate.config import DTYPES, UNION_NORMS, AttackSpec, RunConfig, RunOutput, run_device
+from simulate.config import DTYPES, ITERATIVE_ATTACKS, UNION_NORMS, AttackSpec, RunConfig, RunOutput, run_device
 from simulate.data import Signals, generator
 from simulate.model import Weights, attention, forward, init_weights
 from simulate.results import RadiusResult, RunResult, encode_margins, radius, radius_name
@@ -188,14 +188,23 @@ def stronger_attack(spec: AttackSpec) -> AttackSpec:
 
 
 def _stronger(spec: AttackSpec) -> AttackSpec:
-    """:func:`stronger_attack` of a validated spec: its fields follow from valid ones (more steps of a positive
-    size), so they are set without validating them again inside the evaluation."""
-    strong = object.__new__(AttackSpec)
-    for name, value in (("kind", spec.kind), ("steps", max(spec.steps * STRONG_STEPS_FACTOR, STRONG_MIN_STEPS)),
-                        ("step_rel", max(spec.step_rel / 2, STRONG_MIN_STEP_REL)), ("random_start", False),
-                        ("restarts", max(spec.restarts, STRONG_RESTARTS)), ("iterate", "best")):
-        object.__setattr__(strong, name, value)
-    return strong
+    """:func:`stronger_attack` of a validated spec."""
+    return spec.derived(steps=max(spec.steps * STRONG_STEPS_FACTOR, STRONG_MIN_STEPS),
+                        step_rel=max(spec.step_rel / 2, STRONG_MIN_STEP_REL), random_start=False,
+                        restarts=max(spec.restarts, STRONG_RESTARTS), iterate="best")
+
+
+def _strong_counts(w: Weights, maps: attacks._Maps, X: torch.Tensor, y: torch.Tensor, radius: torch.Tensor,
+                   adv: torch.Tensor, spec: AttackSpec, cfg: RunConfig, gens: list[torch.Generator],
+                   slots: dict[str, torch.Tensor]) -> None:
+    """The stronger attack ``spec`` at ``radius`` (G,) on the test points X (G, k, M, d): its errors (the union with
+    the test attack's, whose margins with the clean margin folded in are ``adv`` (G, k)) into ``slots["strong"]``,
+    the test attack's own errors there into ``slots["default_on_strong_points"]``."""
+    Xs = attacks._attack(w, X, y, radius, spec, cfg.norm, gens, cfg.test_attack_engine, only_robust=True)
+    with torch.no_grad():
+        strong = torch.minimum(maps.margin(Xs, y), adv)
+    slots["default_on_strong_points"] += (adv <= 0).sum(1).cpu()
+    slots["strong"] += (strong <= 0).sum(1).cpu()
 
 
 def _defined(x: float) -> float | None:
@@ -256,7 +265,8 @@ def _evaluate(configs: list[RunConfig], w: Weights, signals: list[Signals] | Non
               for k in ("clean", "attack", "certified", "certified_box", "midpoint", "violations", "zero_gradient",
                         "strong", "default_on_strong_points")}
     mu = _col([c.signal_norm for c in configs], dtype, device)
-    extra = {r: {k: torch.zeros(G, dtype=torch.long) for k in ("attack", "certified", "violations")}
+    extra = {r: {k: torch.zeros(G, dtype=torch.long)
+                 for k in ("attack", "certified", "violations", "strong", "default_on_strong_points")}
              for r in cfg.eval_tau_rels}
     mid_at = {r: torch.zeros(G, dtype=torch.long) for r in MIDPOINT_RADII}
     pair_at = {r: torch.zeros(G, dtype=torch.long) for r in MIDPOINT_RADII}
@@ -276,7 +286,7 @@ def _evaluate(configs: list[RunConfig], w: Weights, signals: list[Signals] | Non
     strong_points = 0
     # the per-ball errors of a union norm's test attack (Appendix B.3's breakdown), keyed by the ball's norm
     by_ball = ({p: torch.zeros(G, dtype=torch.long) for p, _ in attacks.union_balls(cfg.norm)}
-               if cfg.norm in UNION_NORMS and cfg.test_attack.kind in ("pgd", "apgd", "apgd-paper") else None)
+               if cfg.norm in UNION_NORMS and cfg.test_attack.kind in ITERATIVE_ATTACKS else None)
     for X, y in data._test_sets(configs, signals, dtype, chunk):
         X, y = X.to(device), y.to(device)
         B, M = X.shape[1], X.shape[2]
@@ -301,14 +311,10 @@ def _evaluate(configs: list[RunConfig], w: Weights, signals: list[Signals] | Non
                 counts["certified_box"] += (torch.minimum(box, adv) <= 0).sum(1).cpu()
             else:
                 cert = _certified(w, X, y, tau, cfg.norm)
-        if strong_points == 0:  # the stronger attack, on the first STRONG_POINTS test points
-            k = min(STRONG_POINTS, B)
-            Xs = attacks._attack(w, X[:, :k], y[:, :k], tau, strong_spec, cfg.norm, strong_gens, engine,
-                                 only_robust=True)
-            with torch.no_grad():
-                strong = torch.minimum(maps.margin(Xs, y[:, :k]), adv[:, :k])
-            counts["default_on_strong_points"] += (adv[:, :k] <= 0).sum(1).cpu()
-            counts["strong"] += (strong <= 0).sum(1).cpu()
+        first = strong_points == 0  # this chunk holds the first STRONG_POINTS test points
+        k = min(STRONG_POINTS, B)
+        if first:  # the stronger attack at τ, on the first STRONG_POINTS test points
+            _strong_counts(w, maps, X[:, :k], y[:, :k], tau, adv[:, :k], strong_spec, cfg, strong_gens, counts)
             # of those points, the ones where the margin's gradient is exactly zero: no gradient attack moves them
             _, grad0 = maps.margin_grad(X[:, :k], y[:, :k], torch.zeros_like(X[:, :k]))
             counts["zero_gradient"] += (grad0.flatten(2).abs().amax(2) == 0).sum(1).cpu()
@@ -348,6 +354,9 @@ def _evaluate(configs: list[RunConfig], w: Weights, signals: list[Signals] | Non
             slots["attack"] += (adv_r <= 0).sum(1).cpu()
             slots["certified"] += (torch.minimum(cert_r, adv_r) <= 0).sum(1).cpu()
             slots["violations"] += _violations(cert_r, adv_r)
+            if first:  # the stronger attack at this radius too, on the same points
+                _strong_counts(w, maps, X[:, :k], y[:, :k], r * mu, adv_r[:, :k], strong_spec, cfg, strong_gens,
+                               slots)
         drop = ((clean - adv) / (tau * u_norm).clamp_min(1e-300)[:, None]).double().cpu()
         drop_sum += drop.sum(1)
         drop_max = torch.maximum(drop_max, drop.amax(1))
@@ -371,10 +380,10 @@ def _evaluate(configs: list[RunConfig], w: Weights, signals: list[Signals] | Non
             "cert_drop_over_tau_u_max": _defined(float(cert_drop_max[g])) if c.tau > 0 else 0.0,
             "midpoint_errors_at": None if image else {radius(r): int(v[g]) for r, v in mid_at.items()},
             "midpoint_pairs_both_correct_at": None if image else {radius(r): int(v[g]) for r, v in pair_at.items()},
-            "at_tau_rel": {radius(r): RadiusResult(robust_errors_attack=int(v["attack"][g]),
-                                                   robust_errors_certified=int(v["certified"][g]),
-                                                   certificate_violations=int(v["violations"][g]))
-                           for r, v in extra.items()},
+            "at_tau_rel": {radius(r): RadiusResult(
+                robust_errors_attack=int(v["attack"][g]), robust_errors_certified=int(v["certified"][g]),
+                certificate_violations=int(v["violations"][g]), strong_errors_attack=int(v["strong"][g]),
+                default_errors_on_strong_points=int(v["default_on_strong_points"][g])) for r, v in extra.items()},
             "margins": {name: encode_margins(m[g]) for name, m in whole.items()},
             "robust_errors_attack_by_norm": None if by_ball is None else {p: int(v[g]) for p, v in by_ball.items()},
             "zero_gradient_points": int(counts["zero_gradient"][g]),
@@ -471,7 +480,7 @@ def _algorithm1(configs: list[RunConfig], dev: torch.device, tick: Callable[[int
             # Lemma 5.3's ratio (an attack over every query-key pair, the dearest thing logged) at t = 0, every
             # ratio_every iterations and at a member's own last iteration, for the members it is logged for only
             tick_ratio = t == 0 or (cfg.ratio_every > 0 and t % cfg.ratio_every == 0)
-            need = [i for i in range(len(active)) if log_now[i] and (tick_ratio or stop[i])]
+            need = [i for i in range(len(active)) if cfg.log_ratio and log_now[i] and (tick_ratio or stop[i])]
             if need:
                 sel = torch.tensor(need, device=dev)
                 log_ratio = attacks._attention_ratio(w_det.select(sel), X[sel, :RATIO_EXAMPLES], tau[sel], RATIO_STEPS,

@@ -12,7 +12,7 @@ from checks.claim import attacked_errors
 from checks.contradiction import CLAIMS
 from checks.profiles import PROFILES
 from simulate.config import RunConfig
-from simulate.results import RunResult
+from simulate.results import RadiusResult, RunResult
 from simulate.store import RunRecord
 
 # Case 2 at unit constants, above IC-1's threshold (as in tests/test_contradiction.py)
@@ -61,3 +61,33 @@ def test_the_stronger_attacks_errors_decide_a_lower_bound_claim() -> None:
     f = claim.evaluate(runs((100, 100, 0)), PROFILES["ci"])
     assert f.verdict == "confirmed", f.reason
     assert any("250" in row for row in f.evidence[1:]), f.evidence
+
+
+def test_at_an_extra_radius_the_count_is_the_union_there() -> None:
+    """At an extra radius of eval_tau_rels the stronger attack's errors there count, not those at the run's τ."""
+    at = {0.5: RadiusResult(robust_errors_attack=40, robust_errors_certified=400, certificate_violations=0,
+                            strong_errors_attack=55, default_errors_on_strong_points=20),
+          1.0: RadiusResult(robust_errors_attack=300, robust_errors_certified=400)}  # no stronger attack stored
+    res = dataclasses.replace(_result(150, 400, (100, 42, 17)), at_tau_rel=at)
+    assert attacked_errors(res) == 175
+    assert attacked_errors(res, 0.5) == 75 and attacked_errors(res, 1.0) == 300
+    with pytest.raises(ValueError, match=r"r must be one of the run's extra radii \[0.5, 1.0\], got 0.25"):
+        attacked_errors(res, 0.25)
+
+
+def test_the_evaluation_runs_the_stronger_attack_at_every_extra_radius() -> None:
+    """A trained model attacked at τ and at two extra radii: each radius stores the stronger attack's count on the
+    same first points, never below the test attack's own count there, and the larger radius finds no fewer."""
+    from simulate.train import STRONG_POINTS, train_group
+
+    c = RunConfig(N=6, snr=1.0, d=32, M=4, dh=6, dv=6, T_max=30, n_test=150, eval_tau_rels=(0.3, 1.0))
+    res = train_group([c])[0].result
+    assert res.strong_points == min(STRONG_POINTS, 150)
+    for r in (0.3, 1.0):
+        at = res.at_tau_rel[r]
+        assert at.strong_errors_attack is not None and at.default_errors_on_strong_points is not None
+        assert at.default_errors_on_strong_points <= at.strong_errors_attack <= res.strong_points
+        assert at.default_errors_on_strong_points <= at.robust_errors_attack
+    # the radius reaches the attack: at ‖µ‖ (the midpoint within reach) it breaks far more points than at τ
+    assert res.strong_errors_attack is not None
+    assert res.at_tau_rel[1.0].strong_errors_attack > res.strong_errors_attack + 50  # type: ignore[operator]
