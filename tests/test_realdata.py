@@ -170,7 +170,7 @@ def test_a_runs_sets_are_the_public_draws() -> None:
 
 
 def test_digits_run_trains_and_evaluates_without_mu_keys() -> None:
-    (out,) = train_group([digits(eval_tau_rels=(0.2,))])
+    (out,) = train_group([digits(eval_tau_rels=(0.2,), log_ratio=True)])
     r = out.result
     assert all(getattr(r, k) is None for k in MU_KEYS), [k for k in MU_KEYS if getattr(r, k) is not None]
     stored = set(r.as_dict())

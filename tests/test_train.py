@@ -40,8 +40,8 @@ def test_train_group_trusts_its_validated_configs(monkeypatch: pytest.MonkeyPatc
     (bounds.validate is not entered from any simulate module; an image run's pools are loaded, and checked, once)."""
     import simulate
 
-    configs = [tiny(seed=1, T_max=6, ratio_every=3, eval_tau_rels=(0.75,)), tiny(seed=2, T_max=6, ratio_every=3,
-                                                                                eval_tau_rels=(0.75,))]
+    configs = [tiny(seed=1, T_max=6, log_ratio=True, ratio_every=3, eval_tau_rels=(0.75,)),
+               tiny(seed=2, T_max=6, log_ratio=True, ratio_every=3, eval_tau_rels=(0.75,))]
     digits = [configs[0].replace(dataset="digits", d=16, eval_tau_rels=())]
     multi = [c.replace(norm="multi", attack=AttackSpec(kind="apgd")) for c in configs]
     data.image_pools("digits", "", (0, 1))  # the pools, loaded (and their files checked) once per process
@@ -314,7 +314,8 @@ def test_bench_whole_rejects_bad_sizes_in_one_line() -> None:
 def test_a_members_attention_ratio_is_logged_at_its_start_and_its_own_stop_only() -> None:
     """Lemma 5.3's ratio is computed for the members a row is logged for: at t = 0 and at the member's last
     iteration, never because another member of its group stopped."""
-    early, late = tiny(eps=0.5, T_max=30, log_every=1), tiny(eps=1e-12, T_max=30, log_every=1, seed=1)
+    early = tiny(eps=0.5, T_max=30, log_every=1, log_ratio=True)
+    late = tiny(eps=1e-12, T_max=30, log_every=1, seed=1, log_ratio=True)
     tr = algorithm1([early, late])
     assert tr.iterations[0] < tr.iterations[1] == 30
     for g in range(2):
@@ -326,6 +327,12 @@ def test_a_members_attention_ratio_is_logged_at_its_start_and_its_own_stop_only(
     ratios = {int(r["t"]): r["attention_log_ratio"] for r in alone if "attention_log_ratio" in r}
     assert ratios == pytest.approx({int(r["t"]): r["attention_log_ratio"] for r in tr.trajectories[1]
                                     if "attention_log_ratio" in r}, rel=1e-5)
+    # where no claim reads it (log_ratio=False, the default) it is never computed: no row and no final ratio
+    unread = train_group([tiny(T_max=5, log_every=1)])[0]
+    assert not any("attention_log_ratio" in row for row in unread.trajectory)
+    assert unread.result.attention_log_ratio_final is None
+    with pytest.raises(ValueError, match="ratio_every applies with log_ratio=True only, got ratio_every=3"):
+        tiny(ratio_every=3)
 
 
 def test_counts_do_not_depend_on_how_runs_were_batched() -> None:
