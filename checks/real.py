@@ -418,9 +418,42 @@ _EB3 = ("EB.3.lower", "EB.3.transition", "EB.3.monotone")
 _at = max(i for i, c in enumerate(CLAIMS) if c.id in _EB3) + 1
 CLAIMS = (*CLAIMS[:_at], *(whole_image(c) for c in CLAIMS if c.id in _EB3), *CLAIMS[_at:])
 
+# The tokenisation's second reading (IC-10): Figure 1c's paper and derived claims checked again on the same grid with
+# every image cut into M strips of whole rows (presets <images>-fig1c-strips), as <ID>.strips, by the same check made
+# anew for its ID and figures. The sanity claim E6.real.robust-ge-clean is not repeated: it holds for any cut.
+_STRIPS_CHECKS: dict[str, Callable[[str], Callable[[Records, Profile], Finding]]] = {
+    "E6.real.boundary": lambda cid: _on_images(boundary_check(cid, formulas.BOUNDARY)),
+    "E6.real.monotone-snr": lambda cid: monotone_snr_check(cid),
+    "E6.real.boundary.mutant.slope-1": lambda cid: _on_images(boundary_check(cid, BOUNDARY_N_SQUARED)),
+    "E6.real.monotone-snr.mutant.rising": lambda cid: monotone_check(cid, ("snr",), falling=False),
+}
+
+
+def strips_id(claim_id: str) -> str:
+    """The strips companion's ID: ``.strips`` after the parent claim's ID (before ``.mutant.``)."""
+    head, sep, tail = claim_id.partition(".mutant.")
+    return f"{head}.strips{sep}{tail}"
+
+
+def in_strips(c: Claim) -> Claim:
+    """Figure 1c's claim or mutant ``c`` with every image cut into M strips of whole rows instead of patches."""
+    cid = strips_id(c.id)
+    return dataclasses.replace(
+        c, id=cid, mutant_of=None if c.mutant_of is None else strips_id(c.mutant_of),
+        statement=f"{c.statement.rstrip('.')}, the images cut into strips of whole rows.",
+        how=f"As {c.id}, on the same digits grid with every image cut into M = 4 strips of two whole rows "
+            "(tokens=\"strips\") instead of 2 × 2 patches.",
+        source=c.source if c.mutant_of else f"{c.source}; bovit's second reading of the tokenisation",
+        presets=tuple(p.replace("-fig1c", "-fig1c-strips") for p in c.presets), check=_STRIPS_CHECKS[c.id](cid))
+
+
+_at = max(i for i, c in enumerate(CLAIMS) if c.id in _STRIPS_CHECKS) + 1
+CLAIMS = (*CLAIMS[:_at], *(in_strips(c) for c in CLAIMS if c.id in _STRIPS_CHECKS), *CLAIMS[_at:])
+
 # Each claim's model and grid, for the report's overview of the real-image claims
 SETTING: dict[str, str] = {
     **dict.fromkeys(("E6.real.boundary", "E6.real.robust-ge-clean", "E6.real.monotone-snr"), "eq. (1), Figure 1c"),
+    **dict.fromkeys(("E6.real.boundary.strips", "E6.real.monotone-snr.strips"), "eq. (1), Figure 1c, row strips"),
     **dict.fromkeys(("E6.real.vit.boundary", "E6.real.vit.monotone"), "simplified ViT, Figure 1c"),
     **dict.fromkeys(("EB.2.transition", "EB.2.monotone"), "eq. (1), APGD (B.2)"),
     **dict.fromkeys(("EB.3.lower", "EB.3.transition", "EB.3.monotone"), "eq. (1), multi-norm vs ℓ₂ (B.3)"),
@@ -432,7 +465,14 @@ SETTING: dict[str, str] = {
 # Where these verdicts rest on bovit's reading of what the paper leaves open, and the second reading. The
 # image tokenisation holds for every real-data claim; the ℓ₁ radius for B.3's, the backbone for B.4's.
 _TOKENS = ("the image cut into M square patches of its grid, one token each (the paper does not say how its "
-           "images become M tokens); a second reading, M horizontal strips, is not run")
+           "images become M tokens); a second reading, M horizontal strips of whole rows, is run for Figure 1c's "
+           "claims as the same claim with the suffix .strips, not for the Appendix B grids")
+_TOKENS_FIG1C = ("the image cut into M square patches of its grid, one token each (the paper does not say how its "
+                 "images become M tokens); the second reading, M horizontal strips of whole rows, is run as the same "
+                 "claim with the suffix .strips")
+_STRIPS = ("the image cut into M horizontal strips of whole rows, one token each (at M = 4 on the 8×8 digits: two "
+           "rows of 8 pixels, d = 16 as for the patches), the second reading of how Section 6's images become M "
+           "tokens; the first, square patches, is the same claim without .strips")
 _L1 = ("B.3's ℓ₁ radius 20·τ taken per token, as Section 3 defines every ball per token; at τ = 0.05‖µ‖ that is "
        "‖µ‖ per token, the whole image's norm, so the ℓ₁ ball alone can erase a digit; the second reading, one ℓ₁ "
        "budget of 20·τ for the whole image, is run as the same claim with the suffix .image")
@@ -443,7 +483,8 @@ _B4 = ("a randomly initialised stand-in (PyTorch's unscaled init) for B.4's pret
        "weights cannot be fetched offline (`--set checkpoint=FILE` runs a local one); a verdict here is about the "
        "stand-in, not the pretrained model")
 READINGS: dict[str, str] = {
-    "E6.real.boundary": _TOKENS, "E6.real.robust-ge-clean": _TOKENS, "E6.real.monotone-snr": _TOKENS,
+    "E6.real.boundary": _TOKENS_FIG1C, "E6.real.robust-ge-clean": _TOKENS, "E6.real.monotone-snr": _TOKENS_FIG1C,
+    "E6.real.boundary.strips": _STRIPS, "E6.real.monotone-snr.strips": _STRIPS,
     "E6.real.vit.boundary": _TOKENS, "E6.real.vit.monotone": _TOKENS,
     "EB.2.transition": _TOKENS, "EB.2.monotone": _TOKENS,
     "EB.3.lower": f"{_L1}; {_TOKENS}", "EB.3.transition": f"{_L1}; {_TOKENS}", "EB.3.monotone": f"{_L1}; {_TOKENS}",
@@ -544,4 +585,5 @@ MUTANTS: tuple[Claim, ...] = (
           ("{images}-vit-b4",), monotone_check("EB.4.monotone.mutant.rising", ("snr", "N"), falling=False),
           mutant_of="EB.4.monotone"),
 )
-MUTANTS = (*MUTANTS, *(whole_image(m) for m in MUTANTS if m.mutant_of in _EB3))
+MUTANTS = (*MUTANTS, *(whole_image(m) for m in MUTANTS if m.mutant_of in _EB3),
+           *(in_strips(m) for m in MUTANTS if m.id in _STRIPS_CHECKS))
