@@ -101,9 +101,9 @@ EXPECTED: dict[str, tuple[Verdict, str]] = {
     "E6.real.boundary": ("inconclusive", "on the digits the fitted slopes of log SNR* on log N (clean −0.29, robust "
                                          "−0.47) have intervals that contain both −1/2 and 0: 8 crossings at this "
                                          "scale do not pin the slope down"),
-    "E6.real.boundary.strips": ("inconclusive", "with the digits cut into row strips the slopes (clean −0.28, robust "
-                                                "−0.44) have intervals that contain −1/2 but reach outside −1/2 ± 0.25: "
-                                                "8 crossings at this scale do not pin the slope down"),
+    "E6.real.boundary.strips": ("inconclusive", "with the digits cut into row strips the slopes (clean −0.28, "
+                                                "robust −0.44) have intervals that contain −1/2 but reach outside "
+                                                "−1/2 ± 0.25: 8 crossings at this scale do not pin the slope down"),
     "E6.real.monotone-snr.strips": ("confirmed", "with the digits cut into row strips no error surely rises with SNR, "
                                                  "and on every line clean and robust error surely fall along SNR"),
     "E6.real.robust-ge-clean": ("confirmed", "no digits run has fewer robust than clean errors"),

@@ -146,19 +146,45 @@ def sweep(args: argparse.Namespace) -> int:
     members = GROUP_MEMBERS if args.max_members is None else args.max_members
     check_memory(group(configs, max_members=members))  # before the store file is created
     check_reachable(args.scheduler)  # likewise: an unreachable cluster leaves no store behind
+    budget = None if args.budget_min is None else args.budget_min * 60
+    if budget is not None and not budget > 0:
+        raise ValueError(f"budget-min must be a positive number of minutes, got {args.budget_min!r}")
+    if args.archive is not None and Path(args.archive).is_dir():
+        raise ValueError(f"archive must name a file, got {args.archive!r} (a folder)")
     with Store(args.store) as store:
-        summary = sweep(configs, store, scheduler=args.scheduler, device=args.device,
-                        max_members=members, show_progress=not args.no_progress)
+        loaded_line = ""
+        if args.archive is not None and Path(args.archive).exists():
+            from simulate import archive
+
+            loaded = archive.read(args.archive, store)
+            stale = (f"; {loaded.other_code} runs of other simulation code ({', '.join(loaded.other_versions)}) left "
+                     "out" if loaded.other_code else "")
+            loaded_line = f"archive {args.archive}: {loaded.added} runs loaded, {loaded.present} already stored{stale}"
+            if not args.json:
+                print(loaded_line)
+        try:
+            summary = sweep(configs, store, scheduler=args.scheduler, device=args.device,
+                            max_members=members, show_progress=not args.no_progress, budget_s=budget)
+        finally:  # an interrupted sweep still archives what it stored
+            if args.archive is not None:
+                from simulate import archive
+
+                written = archive.write(store, configs, args.archive)
+                if not args.json:
+                    print(f"archive {args.archive}: {written} of the grid's {len(configs)} runs written")
         rows = rates(configs, store)
     if args.json:
         print(json.dumps({"preset": spec.name, "scale": args.scale if args.preset else None,
                           "config": args.config,
                           "store": args.store, "runs": len(configs), "stored_before": summary.stored_before,
-                          "trained": summary.trained, "by_others": summary.by_others, "groups": summary.groups,
+                          "trained": summary.trained, "by_others": summary.by_others, "left": summary.left,
+                          "groups": summary.groups,
                           "wall_s": summary.wall_s,
                           "results": rows}, indent=2))
         return EXIT_OK
     others = f", {summary.by_others} trained meanwhile by another sweep" if summary.by_others else ""
+    if summary.left:
+        others += f", {summary.left} left untrained when the {args.budget_min:g}-minute budget ran out"
     print(f"{spec.name}: {len(configs)} runs ({summary.stored_before} already stored, {summary.trained} trained "
           f"in {summary.groups} groups{others}) in {summary.wall_s:.1f} s; store {args.store}")
     print(tables.sweep_rows(rows))

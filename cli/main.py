@@ -80,6 +80,12 @@ def build_parser() -> argparse.ArgumentParser:
     w.add_argument("--device", default="cpu", metavar="DEV", help="cpu (default) or cuda")
     w.add_argument("--max-members", type=int, default=None, metavar="G",
                    help="grid members per batched group (default simulate.grid.GROUP_MEMBERS, 32)")
+    w.add_argument("--archive", metavar="FILE",
+                   help="load the grid's runs FILE holds into the store first (if it exists), then write every run of "
+                        "the grid the store holds back to it (simulate/archive.py): a grid trained over several "
+                        "sittings, its progress committed as FILE")
+    w.add_argument("--budget-min", type=float, default=None, metavar="MIN",
+                   help="start no group after MIN minutes (those begun finish and are stored); in-process only")
     add_shared(w, "progress", "json")
     w.set_defaults(run=commands.sweep)
 

@@ -34,6 +34,7 @@ class SweepSummary:
     groups: int
     wall_s: float
     by_others: int = 0  # stored meanwhile by another sweep into the same store, which held them
+    left: int = 0  # not trained because the sweep's time budget ran out (the store lacks them)
 
 
 @dataclass(frozen=True)
@@ -100,8 +101,17 @@ def sweep(
     device: str = "cpu",
     max_members: int = GROUP_MEMBERS,
     show_progress: bool = True,
+    budget_s: float | None = None,
 ) -> SweepSummary:
-    """Train every config not yet in ``store`` and write each run as its group finishes."""
+    """Train every config not yet in ``store`` and write each run as its group finishes.
+
+    With ``budget_s`` (in-process only) no group starts once that many seconds have passed: the groups begun
+    finish and are stored, the rest are left for a later sweep (``SweepSummary.left``)."""
+    if budget_s is not None and (isinstance(budget_s, bool) or not isinstance(budget_s, int | float)
+                                 or not budget_s > 0):
+        raise ValueError(f"budget must be a positive number of seconds, got {budget_s!r}")
+    if budget_s is not None and scheduler is not None:
+        raise ValueError(f"budget applies to an in-process sweep only, got scheduler={scheduler!r}")
     start = time.perf_counter()
     code = code_version()
     keyed = {c.key(code): c for c in configs}
@@ -172,6 +182,8 @@ def sweep(
         if items and scheduler is None:
             # in-process: the bar moves with every iteration, not only when a group finishes
             for item, weight in zip(items, weights, strict=True):
+                if budget_s is not None and time.perf_counter() - start > budget_s:
+                    break  # the budget is spent: the groups left stay untrained and unclaimed
                 claimed = mine(item.configs)
                 if not claimed:
                     bar.advance(weight, note="held by another sweep")
@@ -188,9 +200,12 @@ def sweep(
                 trained += len(claimed_all)
             finally:
                 store.release([c.key(code) for c in claimed_all], owner)
-        trained += _wait_for_others(elsewhere, store, code, owner, device, max_members, lambda it: train_here(it, bar))
+        if budget_s is None or time.perf_counter() - start <= budget_s:
+            trained += _wait_for_others(elsewhere, store, code, owner, device, max_members,
+                                        lambda it: train_here(it, bar))
+    left = sum(not store.has(c.key(code)) for c in todo)
     return SweepSummary(len(keyed), stored_before, trained, len(groups), time.perf_counter() - start,
-                        len(todo) - trained)
+                        len(todo) - trained - left, left)
 
 
 # The cost model of work_units, in multiply-adds: a member-iteration of training is the attack's steps (and the
