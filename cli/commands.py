@@ -171,7 +171,8 @@ def sweep(args: argparse.Namespace) -> int:
 
                 written = archive.write(store, configs, args.archive)
                 if not args.json:
-                    print(f"archive {args.archive}: {written} of the grid's {len(configs)} runs written")
+                    print(f"archive {args.archive}: {written} of the grid's {len(configs)} runs written (beside the "
+                          "runs of other grids it held)")
         rows = rates(configs, store)
     if args.json:
         print(json.dumps({"preset": spec.name, "scale": args.scale if args.preset else None,

@@ -56,8 +56,13 @@ def thinned(rows: Sequence[dict[str, Any]], keep: int = TRAJECTORY_ROWS) -> list
 
 
 def write(store: Store, configs: Sequence[RunConfig], path: str | Path) -> int:
-    """Write the runs of ``configs`` that ``store`` holds (current simulation code) to ``path``; returns how many."""
+    """Write the runs of ``configs`` that ``store`` holds (current simulation code) to ``path``, beside the runs of
+    the current code an archive already there holds for other grids (so one file can carry several grids, e.g. a
+    grid and its stability twins); returns how many of ``configs`` were written."""
     code = code_version()
+    kept: dict[str, dict[str, Any]] = {}
+    if Path(path).is_file():
+        kept = {str(r["key"]): r for r in _doc(Path(path))["runs"] if r.get("code") == code}
     runs = []
     for c in configs:
         if not isinstance(c, RunConfig):
@@ -68,6 +73,8 @@ def write(store: Store, configs: Sequence[RunConfig], path: str | Path) -> int:
         result = dataclasses.replace(rec.result, margins=None).as_dict()
         runs.append({"key": rec.key, "config": rec.config, "result": result, "wall_s": rec.wall_s, "code": rec.code,
                      "trajectory": thinned(rec.trajectory)})
+    written = len(runs)
+    runs += [r for key, r in kept.items() if key not in {str(x["key"]) for x in runs}]
     runs.sort(key=lambda r: str(r["key"]))
     doc = {"format": FORMAT, "runs": runs}
     data = json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
@@ -76,14 +83,11 @@ def write(store: Store, configs: Sequence[RunConfig], path: str | Path) -> int:
         out.write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
     except OSError as exc:
         raise ValueError(f"archive must name a writable file, got {str(out)!r} ({exc.__class__.__name__})") from None
-    return len(runs)
+    return written
 
 
-def read(path: str | Path, store: Store) -> Loaded:
-    """Put the runs of the archive at ``path`` that the current simulation code made into ``store``. A missing or
-    unreadable file, one of another format, or a run whose config does not give its key is a ValueError naming the
-    path, raised before anything is stored."""
-    p = Path(path)
+def _doc(p: Path) -> dict[str, Any]:
+    """The archive file at ``p`` as JSON, checked for its format (a ValueError naming the path if it is not one)."""
     if not p.is_file():
         raise ValueError(f"archive must be a file written by bovit sweep --archive, got {str(p)!r} (no such file)")
     try:
@@ -93,6 +97,17 @@ def read(path: str | Path, store: Store) -> Loaded:
     if not isinstance(doc, dict) or doc.get("format") != FORMAT or not isinstance(doc.get("runs"), list):
         got = doc.get("format") if isinstance(doc, dict) else type(doc).__name__
         raise ValueError(f"archive must be a bovit run archive of format {FORMAT}, got {str(p)!r} (format {got!r})")
+    if not all(isinstance(r, dict) for r in doc["runs"]):
+        raise ValueError(f"archive must hold bovit runs, got {str(p)!r} (a run that is not an object)")
+    return doc
+
+
+def read(path: str | Path, store: Store) -> Loaded:
+    """Put the runs of the archive at ``path`` that the current simulation code made into ``store``. A missing or
+    unreadable file, one of another format, or a run whose config does not give its key is a ValueError naming the
+    path, raised before anything is stored."""
+    p = Path(path)
+    doc = _doc(p)
     code = code_version()
     mine, others = [], set()
     try:

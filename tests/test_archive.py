@@ -42,6 +42,9 @@ def test_an_archive_carries_a_grids_runs_to_a_fresh_store(tmp_path: Path) -> Non
     with Store(tmp_path / "b.sqlite") as b:
         loaded = archive.read(tmp_path / "g.json.gz", b)
         assert (loaded.added, loaded.present, loaded.other_code) == (3, 0, 0)
+        # a second grid written to the same file keeps the first's runs beside its own
+        assert archive.write(b, [RunConfig(N=5, snr=1.0, d=16, M=4, dh=4, dv=4)], tmp_path / "g.json.gz") == 0
+        assert len(json.loads(gzip.decompress((tmp_path / "g.json.gz").read_bytes()))["runs"]) == 3
         assert archive.read(tmp_path / "g.json.gz", b).present == 3  # read twice: nothing new
         for key, rec in originals.items():
             got = b.get(key)
