@@ -534,10 +534,16 @@ IMAGE_SETS = ("digits", "mnist", "cifar10", "tiny-imagenet")
 
 def _images(dataset: str, data_root: str, tokens: str = "patches") -> dict[str, object]:
     """The RunConfig fields of an image task: classes 0 vs 1 cut into M tokens (4 for the 8×8 digits, 16
-    otherwise, as in Section 6) the way ``tokens`` says, d = C·H·W/M."""
+    otherwise, as in Section 6) the way ``tokens`` says, d = C·H·W/M; for strips, M is the divisor of the image
+    height nearest that M (MNIST: 14)."""
     from simulate.images import image_dims
 
     M = 4 if dataset == "digits" else 16
+    if tokens == "strips":  # M strips need M to divide the height: the divisor nearest M (MNIST's 28 rows: 14)
+        from simulate.images import image_shape
+
+        H = image_shape(dataset, data_root or None)[1]
+        M = min((m for m in range(1, H + 1) if H % m == 0), key=lambda m: (abs(m - M), -m))
     fields: dict[str, object] = {"dataset": dataset, "data_root": data_root, "classes": (0, 1), "M": M,
                                  "d": image_dims(dataset, M, data_root or None, tokens)}
     if tokens != "patches":
