@@ -165,7 +165,8 @@ def protocol_markdown() -> str:
         "by state, and evidence rows of diverging runs are marked.",
         "- *Robust error brackets*: the lower estimate is the number of test points where an attack found an error: "
         "the test attack's, joined on each run's first 100 points with a stronger attack's (more steps, a smaller "
-        "step, a random restart; checks.claim.attacked_errors); the upper estimate is the certificate's count.", "",
+        "step, a random restart; checks.claim.attacked_errors), at the run's τ and at every extra radius it is "
+        "evaluated at; the upper estimate is the certificate's count.", "",
         "## Stability", "",
         "At scales with a stability check every claim is evaluated twice: on its runs as drawn and on the same runs "
         "re-done with every initial weight moved the given number of ulps. At the paper's step size gradient descent "

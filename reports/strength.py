@@ -5,10 +5,11 @@ a stronger attack (simulate.train.stronger_attack: three times the steps at half
 from a random point) and stores both counts there. A claim that reads a run's attacked robust error reads a
 lower estimate; where the stronger attack finds errors the test attack missed, the claim counts them too
 (checks.claim.attacked_errors), and on the points it did not visit the estimate stays too low by about that share.
-The section sums, over each claim's runs as drawn, the points attacked, the test attack's errors and the
-stronger attack's errors there, the share added with its 95% Clopper-Pearson interval, the points whose
-margin gradient is exactly zero, and which test attack the claim's runs used (PGD, or APGD with the published
-code's schedule or the paper's).
+The stronger attack runs at the run's τ and at every extra radius of ``eval_tau_rels``. The section sums, over each
+claim's runs as drawn, the points attacked, the test attack's errors and the stronger attack's errors there, the
+share added with its 95% Clopper-Pearson interval, at the run's τ and (where the runs have extra radii) at those
+radii together, the points whose margin gradient is exactly zero, and which test attack the claim's runs used (PGD,
+or APGD with the published code's schedule or the paper's).
 """
 
 from __future__ import annotations
@@ -25,9 +26,9 @@ from simulate.store import RunRecord
 __all__ = ["OTHER_RADII", "Strength", "strength_of", "strength_section"]
 
 
-# The claims whose counts come (also) from radii other than the run's τ (eval_tau_rels, Theorem 4.3's radii) or from
-# Theorem 4.3's midpoint attack: the stronger attack runs at the run's τ only, so its row checks the test attack
-# there, not at the radii these claims read.
+# The claims whose counts come (also) from radii other than the run's τ (eval_tau_rels) or from Theorem 4.3's midpoint
+# attack. The stronger attack runs at the run's τ and at every extra radius, so the row's second part covers the
+# extra radii; Theorem 4.3's midpoint attack is a construction, not a search, and has no stronger counterpart.
 OTHER_RADII: dict[str, str] = {
     "T4.3": "τ = ‖µ‖ (the midpoint attack and the certificate)",
     "T4.3.search": "the searched radius",
@@ -56,16 +57,24 @@ class Strength:
     strong_errors: int
     zero_gradient: int
     attacks: tuple[str, ...]
+    # the same at the runs' extra radii (eval_tau_rels), summed over radii: points, test attack's, stronger attack's
+    radius_points: int = 0
+    radius_test_errors: int = 0
+    radius_strong_errors: int = 0
 
     @property
     def added(self) -> int:
         return self.strong_errors - self.test_errors
 
+    @property
+    def radius_added(self) -> int:
+        return self.radius_strong_errors - self.radius_test_errors
+
 
 def strength_of(claim_id: str, configs: Sequence[RunConfig], by_config: dict[RunConfig, RunRecord]) -> Strength:
     """The totals of ``claim_id`` over the records of ``configs`` (its runs; twins and runs without the stronger
     attack's counts, such as ViT runs, are left out)."""
-    runs = points = test = strong = zero = 0
+    runs = points = test = strong = zero = r_points = r_test = r_strong = 0
     attacks: dict[str, None] = {}
     for c in configs:
         rec = by_config.get(c)
@@ -78,17 +87,29 @@ def strength_of(claim_id: str, configs: Sequence[RunConfig], by_config: dict[Run
         strong += r.strong_errors_attack or 0
         zero += r.zero_gradient_points or 0
         attacks[c.test_attack.describe() + _SCHEDULES.get(c.test_attack.kind, "")] = None
-    return Strength(claim_id, runs, points, test, strong, zero, tuple(attacks))
+        for at in r.at_tau_rel.values():
+            if at.strong_errors_attack is not None and at.default_errors_on_strong_points is not None:
+                r_points += r.strong_points or 0
+                r_test += at.default_errors_on_strong_points
+                r_strong += at.strong_errors_attack
+    return Strength(claim_id, runs, points, test, strong, zero, tuple(attacks), r_points, r_test, r_strong)
+
+
+def _added(added: int, points: int) -> str:
+    lo, hi = clopper_pearson(added, points)
+    return f"{added} = {added / points:.2%} [{lo:.2%}, {hi:.2%}]"
 
 
 def _rows(strengths: Sequence[Strength]) -> list[tuple[str, ...]]:
     rows: list[tuple[str, ...]] = [("claim", "runs", "points", "test attack errors", "stronger attack errors",
-                                    "added (95% interval)", "zero-gradient points", "test attack",
+                                    "added (95% interval)", "at extra radii: points, test, stronger",
+                                    "added there (95% interval)", "zero-gradient points", "test attack",
                                     "the claim's counts are at")]
     for s in strengths:
-        lo, hi = clopper_pearson(s.added, s.points)
+        extra = (f"{s.radius_points}, {s.radius_test_errors}, {s.radius_strong_errors}", _added(s.radius_added,
+                 s.radius_points)) if s.radius_points else ("none", "")
         rows.append((s.claim, str(s.runs), str(s.points), str(s.test_errors), str(s.strong_errors),
-                     f"{s.added} = {s.added / s.points:.2%} [{lo:.2%}, {hi:.2%}]", str(s.zero_gradient),
+                     _added(s.added, s.points), *extra, str(s.zero_gradient),
                      "; ".join(s.attacks), OTHER_RADII.get(s.claim, "the run's τ")))
     return rows
 
@@ -112,13 +133,15 @@ def strength_section(claims: Sequence[Claim], configs_of: dict[str, list[RunConf
              "(checks.claim.attacked_errors: the test attack's errors plus those the stronger attack added on its "
              "points), a lower estimate like each alone. On the points the stronger attack did not visit the "
              "count is the test attack's, so a share whose interval excludes 0 says the count there is still "
-             "too low by about that share. The stronger attack runs at the run's τ only: a claim whose counts are "
-             "at other radii (last column) reads the test attack alone there, and its row says how strong the "
-             "test attack is at the run's τ, not at those radii.", ""]
+             "too low by about that share. The stronger attack also runs at every extra radius a run is "
+             "evaluated at (eval_tau_rels), and a claim that reads counts there reads the union there too; the "
+             "columns \"at extra radii\" sum those radii. Theorem 4.3's midpoint attack (last column) is a "
+             "construction, not a search, and has no stronger counterpart.", ""]
     if not strengths:
         return [*lines, "No run of these claims stores the stronger attack's counts (ViT runs do not have them, "
                         "and runs stored before the counts existed lack them).", ""]
-    flagged = [s.claim for s in strengths if clopper_pearson(s.added, s.points)[0] > 0]
+    flagged = [s.claim for s in strengths if clopper_pearson(s.added, s.points)[0] > 0
+               or (s.radius_points and clopper_pearson(s.radius_added, s.radius_points)[0] > 0)]
     lines += [*table(_rows(strengths)), ""]
     lines += [f"The stronger attack adds errors surely (interval above 0) for {', '.join(flagged)}." if flagged
               else "The stronger attack adds no error surely for any claim (every interval contains 0).", ""]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from checks.catalogue import CLAIMS
 from reports.strength import strength_of, strength_section
 from simulate.config import AttackSpec, RunConfig
-from simulate.results import RunResult
+from simulate.results import RadiusResult, RunResult
 from simulate.store import RunRecord
 
 
@@ -51,3 +53,19 @@ def test_the_claims_marked_as_reading_other_radii_exist() -> None:
 
     ids = {c.id for c in CLAIMS}
     assert set(OTHER_RADII) <= ids, sorted(set(OTHER_RADII) - ids)
+
+
+def test_what_the_stronger_attack_adds_at_the_extra_radii_is_shown_and_flagged() -> None:
+    """A claim whose runs gain nothing at τ but 30 errors at an extra radius is flagged for that radius."""
+    claim = CLAIMS[0]
+    runs = [RunConfig(N=4, snr=1.0, d=16, M=4, dh=4, dv=4, seed=s, eval_tau_rels=(0.5,)) for s in range(2)]
+    records = []
+    for c in runs:
+        rec = _record(c, 5, 5)
+        at = {0.5: RadiusResult(robust_errors_attack=40, robust_errors_certified=100, certificate_violations=0,
+                                strong_errors_attack=35, default_errors_on_strong_points=20)}
+        result = dataclasses.replace(rec.result, at_tau_rel=at)
+        records.append(RunRecord(rec.key, rec.config, result, [], 0.0, "v", 0.0))
+    text = "\n".join(strength_section([claim], {claim.id: runs}, records))
+    assert f"| {claim.id} | 2 | 200 | 10 | 10 | 0 = 0.00% [0.00%, 1.83%] | 200, 40, 70 | 30 = 15.00%" in text, text
+    assert f"surely (interval above 0) for {claim.id}." in text
