@@ -1095,12 +1095,24 @@ def stable_id(claim_id: str) -> str:
     return f"{head}.stable-eta{sep}{tail}"
 
 
+def _at_stable_step(check: Callable[[Records, Profile], Finding]) -> Callable[[Records, Profile], Finding]:
+    """A check whose figures' titles say they show the stable step's runs (their names differ by the claim's ID)."""
+
+    def run(records: Records, profile: Profile) -> Finding:
+        f = check(records, profile)
+        return dataclasses.replace(f, plots=tuple(dataclasses.replace(p, title=f"{p.title} (stable step η = min(0.1, "
+                                                                              "η_s))") for p in f.plots))
+
+    return run
+
+
 def _stable_companion(c: Claim) -> Claim:
     new = stable_id(c.id)
     return dataclasses.replace(
         c, id=new, statement=f"{c.statement} (At a stable step.)", how=f"{c.how} {STABLE_STEP}",
         source=c.source if c.mutant_of else f"{c.source}; bovit's companion at a stable step",
-        presets=tuple("fig1-stable" if p == "fig1" else p for p in c.presets), check=_STABLE_CHECKS[c.id](new),
+        presets=tuple("fig1-stable" if p == "fig1" else p for p in c.presets),
+        check=_at_stable_step(_STABLE_CHECKS[c.id](new)),
         mutant_of=None if c.mutant_of is None else stable_id(c.mutant_of))
 
 

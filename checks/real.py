@@ -435,6 +435,17 @@ def strips_id(claim_id: str) -> str:
     return f"{head}.strips{sep}{tail}"
 
 
+def _titled_strips(check: Callable[[Records, Profile], Finding]) -> Callable[[Records, Profile], Finding]:
+    """A check whose figures' titles say the images were cut into row strips."""
+
+    def run(records: Records, profile: Profile) -> Finding:
+        f = check(records, profile)
+        return dataclasses.replace(f, plots=tuple(dataclasses.replace(p, title=f"{p.title} (images in row strips)")
+                                                  for p in f.plots))
+
+    return run
+
+
 def in_strips(c: Claim) -> Claim:
     """Figure 1c's claim or mutant ``c`` with every image cut into M strips of whole rows instead of patches."""
     cid = strips_id(c.id)
@@ -444,7 +455,8 @@ def in_strips(c: Claim) -> Claim:
         how=f"As {c.id}, on the same digits grid with every image cut into M = 4 strips of two whole rows "
             "(tokens=\"strips\") instead of 2 × 2 patches.",
         source=c.source if c.mutant_of else f"{c.source}; bovit's second reading of the tokenisation",
-        presets=tuple(p.replace("-fig1c", "-fig1c-strips") for p in c.presets), check=_STRIPS_CHECKS[c.id](cid))
+        presets=tuple(p.replace("-fig1c", "-fig1c-strips") for p in c.presets),
+        check=_titled_strips(_STRIPS_CHECKS[c.id](cid)))
 
 
 _at = max(i for i, c in enumerate(CLAIMS) if c.id in _STRIPS_CHECKS) + 1
