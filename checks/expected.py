@@ -268,6 +268,13 @@ AT_PROFILE: dict[str, dict[str, tuple[Verdict, Verdict | None, str]]] = {
                              "on the digits SNR* falls with N: robust slope −0.37 [−0.60, −0.13], clean −0.31 "
                              "[−0.58, −0.03] (15 crossings each); both intervals hold −1/2 but reach outside "
                              "−1/2 ± 0.25, so the equivalence test cannot confirm the slope"),
+        # the tokenisation's second reading: the same digits grid with every image cut into 4 strips of two rows
+        "E6.real.boundary.strips": ("refuted", None,
+                                    "with the digits cut into row strips SNR* falls with N more slowly than "
+                                    "N·SNR² = const: robust slope −0.28 [−0.45, −0.12], clean −0.28 [−0.44, −0.12] "
+                                    "(15 crossings each), both intervals excluding −1/2; cut into 2 × 2 patches the "
+                                    "same grid's intervals hold −1/2 (E6.real.boundary, inconclusive): the verdict "
+                                    "turns on how an image becomes tokens, which the paper does not say"),
         "E6.real.vit.monotone": ("inconclusive", None,
                                  "with 300 iterations and two seeds no error of the simplified ViT surely rises with N "
                                  "or SNR, and 12 of 14 lines surely fall; at SNR 0.25 (near chance) error does not "
