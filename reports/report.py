@@ -626,7 +626,8 @@ QUESTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
      ("T4.3", "T4.3.sharp", "T4.3.sharp.threshold", "T4.3.search")),
     ("Do Section 5's lemmas describe trained models?", ("L5.3", "L5.4", "L5.5", "L5.5.frozen", "L5.6")),
     ("Is Figure 1's phase boundary N·SNR² = const, and does error fall with SNR and N as Figure 2 shows?",
-     ("E6.claim.boundary", "E6.claim.boundary.stable-eta", "E6.real.boundary", "E6.real.vit.boundary",
+     ("E6.claim.boundary", "E6.claim.boundary.stable-eta", "E6.real.boundary", "E6.real.boundary.strips",
+      "E6.real.vit.boundary",
       "E6.claim.curves", "E6.claim.curves.stable-eta", "E6.real.monotone-snr", "E6.real.vit.monotone")),
     ("Does attention concentrate less at large τ, as Figure 3 shows?", ("EB.1.fig3",)),
     ("Appendix B.2: does the picture survive APGD?", ("EB.2.transition", "EB.2.monotone")),
@@ -650,8 +651,9 @@ LIMITATIONS: tuple[str, ...] = (
     "vacuous (near 1) where trained attention is one-hot, so a statement that robust error is at most something "
     "rests there on the attack's lower estimate; the certified bracket section shows where.",
     "**Stand-ins and readings.** B.4's pretrained ViT-B/16 in21k cannot be fetched offline (a randomly initialised "
-    "stand-in is trained); images become tokens as square patches (the strips reading is not run); B.3's ℓ₁ radius "
-    "is run in both readings. Claims marked ‡ rest on such a reading.",
+    "stand-in is trained); images become tokens as square patches, and for Figure 1c's claims also as row strips "
+    "(the .strips claims; the Appendix B grids in patches only); B.3's ℓ₁ radius is run in both readings. Claims "
+    "marked ‡ rest on such a reading.",
 )
 
 
@@ -850,7 +852,8 @@ def _real_overview(outcomes: Sequence[Outcome], profile: Profile) -> list[str]:
     lines = ['<a id="real-images"></a>', "", "## Real images (Section 6, Appendix B.2–B.4)", "",
              f"The claims below run on {where}, classes 0 vs 1, through Section 6's transform as bovit reads it "
              "(IC-10): each image scaled to ℓ₂ norm 5 = ‖µ‖, i.i.d. N(0, σ²) pixel noise with SNR = 5/(σ·√(C·H·W)), "
-             "cut into M patch tokens (4 for the 8×8 digits, 16 otherwise); class-balanced training sets, fresh "
+             "cut into M patch tokens (4 for the 8×8 digits, 16 otherwise; the .strips claims cut the same images "
+             "into M strips of whole rows); class-balanced training sets, fresh "
              "test draws. Models: eq. (1) (with a certified upper estimate of robust error), Section 6's simplified "
              "ViT and Appendix B.4's last-layer-QKV setting (robust error is PGD's: neither ViT has a certificate, "
              "and neither is the analysed model, IC-18). Phase transitions are read from cut-off maps (Figures 4–6: "
