@@ -678,8 +678,38 @@ def limitations(profile: Profile) -> tuple[str, ...]:
     return (*LIMITATIONS[:3], scale, choices, *LIMITATIONS[3:], chaos)
 
 
+# The paper-scale report (``bovit report --scale paper``) lives in the default report's folder under this name; the
+# default report's opening lists its verdicts when it is there.
+PAPER_DIR = "paper"
+
+
+def paper_scale_verdicts(out_dir: str | Path) -> list[dict[str, str]]:
+    """The paper-scale report's claims beside the report at ``out_dir`` (its ``paper/verdicts.json``): claim, verdict,
+    data verdict and key number of each claim that is not a mutant; [] when there is none or it cannot be read."""
+    path = Path(out_dir) / PAPER_DIR / "verdicts.json"
+    try:
+        items = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    if not isinstance(items, list):
+        return []
+    return [{k: str(item.get(k) or "") for k in ("claim", "verdict", "data_verdict", "key", "profile")}
+            for item in items if isinstance(item, dict) and not item.get("mutant_of") and item.get("claim")]
+
+
+def paper_scale_line(paper: Sequence[dict[str, str]]) -> str:
+    """The opening's bullet on the paper-scale report's verdicts ('' without any)."""
+    if not paper:
+        return ""
+    parts = [f"[{p['claim']}]({PAPER_DIR}/REPORT.md#{_anchor(p['claim'])}) **{p['verdict']}**"
+             + (f" (data: {p['data_verdict']})" if p["data_verdict"] else "") + (f" ({_cell(p['key'])})" if p["key"]
+                                                                                  else "") for p in paper]
+    return (f"- *At the paper's own sizes* ([{PAPER_DIR}/REPORT.md]({PAPER_DIR}/REPORT.md), profile `paper`): "
+            + "; ".join(parts) + ".")
+
+
 def synthesis(outcomes: Sequence[Outcome], profile: Profile, choices: Sequence[Cell] = (),
-              search: Finding | None = None) -> list[str]:
+              search: Finding | None = None, paper: Sequence[dict[str, str]] = ()) -> list[str]:
     """The report's opening: one bullet per question of QUESTIONS whose claims the report holds, each claim with its
     verdict, key number and a link to its section, one on the choices the paper leaves open (from the sensitivity
     study's ``choices`` cells and Figure 3's ``search``, when stored), then the limitations."""
@@ -698,6 +728,8 @@ def synthesis(outcomes: Sequence[Outcome], profile: Profile, choices: Sequence[C
     if len(lines) == 2:
         return []
     if line := choices_line(choices, search):
+        lines.append(line)
+    if profile.name != "paper" and (line := paper_scale_line(paper)):
         lines.append(line)
     return [*lines, "", "**Limits of what bovit can test.**", "", *(f"- {item}" for item in limitations(profile)), ""]
 
@@ -867,17 +899,19 @@ def _real_overview(outcomes: Sequence[Outcome], profile: Profile) -> list[str]:
 
 def markdown(outcomes: Sequence[Outcome], profile: Profile, records: list[RunRecord], store_path: str,
              command: str, drawn: Drawn | None = None, choices: Sequence[Cell] = (),
-             panels: Sequence[tuple[str, str]] = (), search: Finding | None = None) -> str:
+             panels: Sequence[tuple[str, str]] = (), search: Finding | None = None,
+             paper: Sequence[dict[str, str]] = ()) -> str:
     """REPORT.md's text (a pure function of its arguments; ``drawn`` maps the report's own figures to their
     paths, as :func:`_figures` returns it; ``choices`` are the sensitivity study's stored cells, ``panels`` the
-    (name, title) of its side-by-side figures, ``search`` its Figure 3 search)."""
+    (name, title) of its side-by-side figures, ``search`` its Figure 3 search, ``paper`` the paper-scale report's
+    verdicts beside it, :func:`paper_scale_verdicts`)."""
     claims = [o for o in outcomes if not o.is_mutant]
     mutants = [o for o in outcomes if o.is_mutant]
     lines = ["# bovit report: Benign Overfitting in Adversarial Training for Vision Transformers", "",
              f"Profile `{profile.name}`, store `{store_path}`. Verdicts follow bovit's protocol (docs/PROTOCOL.md; "
              "its claims are docs/CLAIMS.md) "
              "(confirmed / refuted / inconclusive / out-of-scope); the recorded verdicts are checks/expected.py.",
-             "", *synthesis(claims, profile, choices, search), "## Provenance", "",
+             "", *synthesis(claims, profile, choices, search, paper), "## Provenance", "",
              *_provenance(records, profile, command), "",
              "## Summary", "",
              f"**Headline.** {headline(claims)}.", ""]
@@ -993,8 +1027,8 @@ def write(outcomes: Sequence[Outcome], profile: Profile, store: Store, out_dir: 
     path = out / "REPORT.md"
     label = store.path if store_label is None else store_label  # the store the runs are in (results: their origin)
     path.write_text(markdown(done, profile, records, label, command, drawn, cells,
-                             [(name, title) for name, title, _ in panels], stored_search(profile, store)),
-                    encoding="utf-8")
+                             [(name, title) for name, title, _ in panels], stored_search(profile, store),
+                             paper_scale_verdicts(out)), encoding="utf-8")
     (out / "verdicts.json").write_text(verdicts_json(done, profile, label), encoding="utf-8")
     return Report(path, profile, tuple(done), len(records), trained, tuple(figures))
 

@@ -840,3 +840,24 @@ def test_figures_for_papers_as_svg_and_pdf_the_same_on_every_render(tmp_path: Pa
     assert (tmp_path / "a" / "f.pdf").read_bytes().startswith(b"%PDF")
     with pytest.raises(ValueError, match="formats must be among svg, pdf"):
         render(plot, tmp_path / "c.png", ("eps",))
+
+
+def test_the_opening_lists_the_paper_scale_reports_verdicts(tmp_path: Path) -> None:
+    """A paper-scale report beside the default one (reports/paper/verdicts.json) gives the opening a bullet with
+    its claims' verdicts, linked, its mutants left out; none, or an unreadable file, gives no bullet."""
+    from reports.report import paper_scale_line, paper_scale_verdicts
+
+    assert paper_scale_verdicts(tmp_path) == [] and paper_scale_line([]) == ""
+    (tmp_path / "paper").mkdir()
+    (tmp_path / "paper" / "verdicts.json").write_text("not json", encoding="utf-8")
+    assert paper_scale_verdicts(tmp_path) == []
+    items = [{"claim": "EB.1.fig3", "verdict": "refuted", "data_verdict": None, "key": "entropy 0.4",
+              "mutant_of": None},
+             {"claim": "EB.1.fig3.mutant.reversed", "verdict": "refuted", "mutant_of": "EB.1.fig3"}]
+    (tmp_path / "paper" / "verdicts.json").write_text(json.dumps(items), encoding="utf-8")
+    paper = paper_scale_verdicts(tmp_path)
+    assert [p["claim"] for p in paper] == ["EB.1.fig3"]
+    line = paper_scale_line(paper)
+    assert line.startswith("- *At the paper's own sizes* ([paper/REPORT.md](paper/REPORT.md)")
+    assert "[EB.1.fig3](paper/REPORT.md#" in line and "**refuted**" in line and "entropy 0.4" in line
+    assert "mutant" not in line
