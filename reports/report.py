@@ -662,7 +662,8 @@ def limitations(profile: Profile) -> tuple[str, ...]:
     dims = profile.dims
     scale = (f"**Scale.** This report's synthetic runs are at d = {dims.get('d')}, M = {dims.get('M')}, d_h = "
              f"{dims.get('dh')} (profile {profile.name})" + (
-                 "." if profile.name == "paper" else
+                 ", Section 6's sizes; Figure 3's runs (EB.1) at Appendix B.1's own, d = 1024, M = 2, d_h = d_v = 512."
+                 if profile.name == "paper" else
                  ", not Section 6's d = 1024, M = 16, d_h = 128: its findings are about a miniature of the paper's "
                  "experiments."))
     chaos = ("**Chaotic training.** At the paper's η = 0.1 gradient descent is chaotic at these sizes (it diverges at "
@@ -698,14 +699,15 @@ def paper_scale_verdicts(out_dir: str | Path) -> list[dict[str, str]]:
 
 
 def paper_scale_line(paper: Sequence[dict[str, str]]) -> str:
-    """The opening's bullet on the paper-scale report's verdicts ('' without any)."""
+    """The paper-scale report's verdicts as the opening states them ('' without any): each claim linked to its
+    section there, with its verdict and key number."""
     if not paper:
         return ""
     parts = [f"[{p['claim']}]({PAPER_DIR}/REPORT.md#{_anchor(p['claim'])}) **{p['verdict']}**"
              + (f" (data: {p['data_verdict']})" if p["data_verdict"] else "") + (f" ({_cell(p['key'])})" if p["key"]
                                                                                   else "") for p in paper]
-    return (f"- *At the paper's own sizes* ([{PAPER_DIR}/REPORT.md]({PAPER_DIR}/REPORT.md), profile `paper`): "
-            + "; ".join(parts) + ".")
+    return (f"at the paper's own sizes ([{PAPER_DIR}/REPORT.md]({PAPER_DIR}/REPORT.md), profile `paper`): "
+            + "; ".join(parts))
 
 
 def synthesis(outcomes: Sequence[Outcome], profile: Profile, choices: Sequence[Cell] = (),
@@ -715,6 +717,9 @@ def synthesis(outcomes: Sequence[Outcome], profile: Profile, choices: Sequence[C
     study's ``choices`` cells and Figure 3's ``search``, when stored), then the limitations."""
     by_id = {o.claim.id: o for o in outcomes if not o.is_mutant}
     lines = ["## What bovit finds", ""]
+    # a paper-scale verdict joins the bullet of its question (the opening stays at one bullet per question)
+    at_paper = [p for p in paper if profile.name != "paper"]
+    placed: set[str] = set()
     for question, ids in QUESTIONS:
         parts = []
         for cid in ids:
@@ -723,14 +728,18 @@ def synthesis(outcomes: Sequence[Outcome], profile: Profile, choices: Sequence[C
                 continue
             key = o.finding.key if o.finding is not None and o.finding.key else ""
             parts.append(f"[{cid}](#{_anchor(cid)}) **{_verdict_text(o)}**" + (f" ({_cell(key)})" if key else ""))
+        mine = [p for p in at_paper if p["claim"] in ids]
+        if parts and mine:
+            parts.append(paper_scale_line(mine))
+            placed.update(p["claim"] for p in mine)
         if parts:
             lines.append(f"- *{question}* " + "; ".join(parts) + ".")
     if len(lines) == 2:
         return []
     if line := choices_line(choices, search):
         lines.append(line)
-    if profile.name != "paper" and (line := paper_scale_line(paper)):
-        lines.append(line)
+    if line := paper_scale_line([p for p in at_paper if p["claim"] not in placed]):
+        lines.append(f"- {line[0].upper()}{line[1:]}.")
     return [*lines, "", "**Limits of what bovit can test.**", "", *(f"- {item}" for item in limitations(profile)), ""]
 
 

@@ -858,6 +858,6 @@ def test_the_opening_lists_the_paper_scale_reports_verdicts(tmp_path: Path) -> N
     paper = paper_scale_verdicts(tmp_path)
     assert [p["claim"] for p in paper] == ["EB.1.fig3"]
     line = paper_scale_line(paper)
-    assert line.startswith("- *At the paper's own sizes* ([paper/REPORT.md](paper/REPORT.md)")
+    assert line.startswith("at the paper's own sizes ([paper/REPORT.md](paper/REPORT.md)")
     assert "[EB.1.fig3](paper/REPORT.md#" in line and "**refuted**" in line and "entropy 0.4" in line
     assert "mutant" not in line
