@@ -24,6 +24,7 @@ Every claim declares its kind (``KINDS``), so that what the paper says stays apa
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
@@ -59,6 +60,24 @@ def attacked_errors(result: RunResult, r: float | None = None) -> int:
     strong, own = at.strong_errors_attack, at.default_errors_on_strong_points
     added = 0 if strong is None or own is None else max(0, strong - own)
     return at.robust_errors_attack + added
+
+
+def companion_id(claim_id: str, tag: str) -> str:
+    """A companion claim's ID (the same claim under a second reading or setting): ``.tag`` after the parent claim's
+    ID, before ``.mutant.`` (so a mutant's companion is the companion's mutant)."""
+    head, sep, tail = claim_id.partition(".mutant.")
+    return f"{head}.{tag}{sep}{tail}"
+
+
+def retitled(check: Callable[[Records, Profile], Finding], note: str) -> Callable[[Records, Profile], Finding]:
+    """``check`` whose figures' titles end with `` (note)``: a companion's figures say what sets them apart."""
+
+    def run(records: Records, profile: Profile) -> Finding:
+        f = check(records, profile)
+        return dataclasses.replace(f, plots=tuple(dataclasses.replace(p, title=f"{p.title} ({note})")
+                                                  for p in f.plots))
+
+    return run
 
 
 GROUPS = ("conditions", "theorem42", "theorem43", "lemmas", "experiments", "derived")

@@ -29,7 +29,7 @@ from scipy import stats as sps
 from bounds import formulas
 from bounds.symbolic import S
 from checks.censored import NotIdentified, censored_regression
-from checks.claim import Claim, Finding, Plot, Records, Series, attacked_errors
+from checks.claim import Claim, Finding, Plot, Records, Series, attacked_errors, companion_id, retitled
 from checks.profiles import Profile
 from checks.scope import snr_of, training_classes
 from checks.stats import (
@@ -1091,19 +1091,7 @@ _STABLE_CHECKS: dict[str, Callable[[str], Callable[[Records, Profile], Finding]]
 
 def stable_id(claim_id: str) -> str:
     """The stable-step companion's ID: ``.stable-eta`` after the parent claim's ID (before ``.mutant.``)."""
-    head, sep, tail = claim_id.partition(".mutant.")
-    return f"{head}.stable-eta{sep}{tail}"
-
-
-def _at_stable_step(check: Callable[[Records, Profile], Finding]) -> Callable[[Records, Profile], Finding]:
-    """A check whose figures' titles say they show the stable step's runs (their names differ by the claim's ID)."""
-
-    def run(records: Records, profile: Profile) -> Finding:
-        f = check(records, profile)
-        return dataclasses.replace(f, plots=tuple(dataclasses.replace(p, title=f"{p.title} (stable step η = min(0.1, "
-                                                                              "η_s))") for p in f.plots))
-
-    return run
+    return companion_id(claim_id, "stable-eta")
 
 
 def _stable_companion(c: Claim) -> Claim:
@@ -1112,7 +1100,7 @@ def _stable_companion(c: Claim) -> Claim:
         c, id=new, statement=f"{c.statement} (At a stable step.)", how=f"{c.how} {STABLE_STEP}",
         source=c.source if c.mutant_of else f"{c.source}; bovit's companion at a stable step",
         presets=tuple("fig1-stable" if p == "fig1" else p for p in c.presets),
-        check=_at_stable_step(_STABLE_CHECKS[c.id](new)),
+        check=retitled(_STABLE_CHECKS[c.id](new), "stable step η = min(0.1, η_s)"),
         mutant_of=None if c.mutant_of is None else stable_id(c.mutant_of))
 
 

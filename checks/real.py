@@ -25,7 +25,7 @@ import math
 from collections.abc import Callable
 
 from bounds import formulas
-from checks.claim import Claim, Finding, Plot, Records
+from checks.claim import Claim, Finding, Plot, Records, companion_id, retitled
 from checks.experiments import (
     BOUNDARY_N_SQUARED,
     SUFFICIENT_ONLY,
@@ -431,19 +431,7 @@ _STRIPS_CHECKS: dict[str, Callable[[str], Callable[[Records, Profile], Finding]]
 
 def strips_id(claim_id: str) -> str:
     """The strips companion's ID: ``.strips`` after the parent claim's ID (before ``.mutant.``)."""
-    head, sep, tail = claim_id.partition(".mutant.")
-    return f"{head}.strips{sep}{tail}"
-
-
-def _titled_strips(check: Callable[[Records, Profile], Finding]) -> Callable[[Records, Profile], Finding]:
-    """A check whose figures' titles say the images were cut into row strips."""
-
-    def run(records: Records, profile: Profile) -> Finding:
-        f = check(records, profile)
-        return dataclasses.replace(f, plots=tuple(dataclasses.replace(p, title=f"{p.title} (images in row strips)")
-                                                  for p in f.plots))
-
-    return run
+    return companion_id(claim_id, "strips")
 
 
 def in_strips(c: Claim) -> Claim:
@@ -456,7 +444,7 @@ def in_strips(c: Claim) -> Claim:
             "(tokens=\"strips\") instead of 2 × 2 patches.",
         source=c.source if c.mutant_of else f"{c.source}; bovit's second reading of the tokenisation",
         presets=tuple(p.replace("-fig1c", "-fig1c-strips") for p in c.presets),
-        check=_titled_strips(_STRIPS_CHECKS[c.id](cid)))
+        check=retitled(_STRIPS_CHECKS[c.id](cid), "images in row strips"))
 
 
 _at = max(i for i, c in enumerate(CLAIMS) if c.id in _STRIPS_CHECKS) + 1

@@ -694,7 +694,7 @@ def paper_scale_verdicts(out_dir: str | Path) -> list[dict[str, str]]:
         return []
     if not isinstance(items, list):
         return []
-    return [{k: str(item.get(k) or "") for k in ("claim", "verdict", "data_verdict", "key", "profile")}
+    return [{k: str(item.get(k) or "") for k in ("claim", "verdict", "data_verdict", "key")}
             for item in items if isinstance(item, dict) and not item.get("mutant_of") and item.get("claim")]
 
 

@@ -11,9 +11,6 @@ give the same bytes.
 from __future__ import annotations
 
 import dataclasses
-import gzip
-import json
-import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +18,7 @@ from typing import Any
 
 from checks.claim import Claim
 from checks.profiles import Profile
+from simulate.archive import read_document, write_document
 from simulate.results import RunResult
 from simulate.store import FindingRecord, Store, code_version
 
@@ -68,25 +66,14 @@ def export(store: Store, profile: Profile, claims: Sequence[Claim], path: str | 
                              "finding": f.finding, "error": f.error, "checks": f.checks, "code": f.code})
     runs.sort(key=lambda r: str(r["key"]))
     doc = {"format": FORMAT, "store": store_label, "command": command, "runs": runs, "findings": findings}
-    data = json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    out = Path(path)
-    out.write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
-    return out
+    return write_document(path, doc, "results")
 
 
 def load(path: str | Path) -> Results:
     """The results file at ``path`` as an in-memory store; a missing, unreadable or foreign file is a ValueError
     naming the path."""
     p = Path(path)
-    if not p.is_file():
-        raise ValueError(f"results must be a file written by bovit report, got {str(p)!r} (no such file)")
-    try:
-        doc = json.loads(gzip.decompress(p.read_bytes()).decode("utf-8"))
-    except (OSError, EOFError, zlib.error, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValueError(f"results must be gzipped JSON written by bovit report, got {str(p)!r} ({exc})") from None
-    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
-        got = doc.get("format") if isinstance(doc, dict) else type(doc).__name__
-        raise ValueError(f"results must be bovit results of format {FORMAT}, got {str(p)!r} (format {got!r})")
+    doc = read_document(p, "results", "bovit report", FORMAT)
     store = Store(":memory:")
     try:
         for r in doc["runs"]:

@@ -28,7 +28,7 @@ from simulate.config import RunConfig
 from simulate.results import RunResult
 from simulate.store import Store, code_version
 
-__all__ = ["FORMAT", "TRAJECTORY_ROWS", "Loaded", "read", "thinned", "write"]
+__all__ = ["FORMAT", "TRAJECTORY_ROWS", "Loaded", "read", "read_document", "thinned", "write", "write_document"]
 
 FORMAT = 1
 TRAJECTORY_ROWS = 25
@@ -76,29 +76,43 @@ def write(store: Store, configs: Sequence[RunConfig], path: str | Path) -> int:
     written = len(runs)
     runs += [r for key, r in kept.items() if key not in {str(x["key"]) for x in runs}]
     runs.sort(key=lambda r: str(r["key"]))
-    doc = {"format": FORMAT, "runs": runs}
+    write_document(path, {"format": FORMAT, "runs": runs}, "archive")
+    return written
+
+
+def write_document(path: str | Path, doc: dict[str, Any], noun: str) -> Path:
+    """``doc`` as gzipped JSON at ``path``: sorted keys, no timestamp, so the same content gives the same bytes
+    (a run archive here, a report's results in reports.results). ``noun`` names the file in the error."""
     data = json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     out = Path(path)
     try:
         out.write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
     except OSError as exc:
-        raise ValueError(f"archive must name a writable file, got {str(out)!r} ({exc.__class__.__name__})") from None
-    return written
+        raise ValueError(f"{noun} must name a writable file, got {str(out)!r} ({exc.__class__.__name__})") from None
+    return out
 
 
-def _doc(p: Path) -> dict[str, Any]:
-    """The archive file at ``p`` as JSON, checked for its format (a ValueError naming the path if it is not one)."""
+def read_document(path: str | Path, noun: str, writer: str, fmt: int) -> dict[str, Any]:
+    """The gzipped JSON document at ``path`` that ``writer`` wrote with format ``fmt`` (see :func:`write_document`);
+    a missing or unreadable file, or one of another format, is a ValueError naming ``noun`` and the path."""
+    p = Path(path)
     if not p.is_file():
-        raise ValueError(f"archive must be a file written by bovit sweep --archive, got {str(p)!r} (no such file)")
+        raise ValueError(f"{noun} must be a file written by {writer}, got {str(p)!r} (no such file)")
     try:
         doc = json.loads(gzip.decompress(p.read_bytes()).decode("utf-8"))
     except (OSError, EOFError, zlib.error, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValueError(f"archive must be gzipped JSON written by bovit sweep, got {str(p)!r} ({exc})") from None
-    if not isinstance(doc, dict) or doc.get("format") != FORMAT or not isinstance(doc.get("runs"), list):
+        raise ValueError(f"{noun} must be gzipped JSON written by {writer}, got {str(p)!r} ({exc})") from None
+    if not isinstance(doc, dict) or doc.get("format") != fmt:
         got = doc.get("format") if isinstance(doc, dict) else type(doc).__name__
-        raise ValueError(f"archive must be a bovit run archive of format {FORMAT}, got {str(p)!r} (format {got!r})")
-    if not all(isinstance(r, dict) for r in doc["runs"]):
-        raise ValueError(f"archive must hold bovit runs, got {str(p)!r} (a run that is not an object)")
+        raise ValueError(f"{noun} must be of bovit's format {fmt}, got {str(p)!r} (format {got!r})")
+    return doc
+
+
+def _doc(p: Path) -> dict[str, Any]:
+    """The archive file at ``p`` as JSON, checked for its format and its list of runs."""
+    doc = read_document(p, "archive", "bovit sweep --archive", FORMAT)
+    if not isinstance(doc.get("runs"), list) or not all(isinstance(r, dict) for r in doc["runs"]):
+        raise ValueError(f"archive must hold bovit runs, got {str(p)!r} (no list of run objects)")
     return doc
 
 
